@@ -1,0 +1,176 @@
+"""The console session: reads lines, routes `/pln` commands and messages to the core, and
+handles the console's own controls (`:as`, `:advance`, `:now`, `:help`, `:quit`, `:N`)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, timedelta
+from typing import TextIO
+
+import pytimeparse2
+
+from bot.adapters.console.messenger import ConsoleMessenger
+from bot.core.actors import Actor, CommunityRef
+from bot.core.clock import SimulatedClock
+from bot.core.messages import OutgoingMessage
+from bot.core.runner import Runner
+from bot.core.service import PlnCore
+
+CONSOLE_COMMUNITY = CommunityRef(platform="console", external_id="local", name="Console")
+MEMBER_NAME = re.compile(r"^[\w.-]{1,32}$")
+MAX_ADVANCE = timedelta(days=3660)
+
+CONTROLS_HELP = """Console controls:
+  /pln ...          a command, e.g. /pln help
+  any other text    a message from the current member (an answer or a note)
+  :as NAME          act as another member (console:NAME)
+  :advance 3d       move the simulated clock on, firing what falls due (e.g. 2h30m, 1w)
+  :now              show the clock
+  :1, :2, ...       press a button of the last message that had some
+  :help             this help
+  :quit             leave (Ctrl-D works too)"""
+
+
+class ConsoleSession:
+    """One terminal, any number of members taking turns at it."""
+
+    def __init__(
+        self,
+        core: PlnCore,
+        runner: Runner,
+        messenger: ConsoleMessenger,
+        member: str,
+        out: TextIO,
+    ) -> None:
+        self.core = core
+        self.runner = runner
+        self.messenger = messenger
+        self.member = member
+        self.out = out
+        self._controls: dict[str, Callable[[str], Awaitable[bool]]] = {
+            "as": self._switch_member,
+            "advance": self._advance,
+            "now": self._show_now,
+            "help": self._show_help,
+            "quit": self._quit,
+            "q": self._quit,
+        }
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(community=CONSOLE_COMMUNITY, user_id=self.member, display_name=self.member)
+
+    async def handle_line(self, line: str) -> bool:
+        """Handle one input line; False when the session should end."""
+        line = line.rstrip("\r\n")
+        stripped = line.strip()
+        if stripped.startswith(":"):
+            return await self._control(stripped[1:])
+        if stripped.lower() == "/pln" or stripped.lower().startswith("/pln "):
+            self.messenger.forms.pop(self.member, None)
+            self._say(await self.core.handle_command(self.actor, stripped[4:]))
+            return True
+        form = self.messenger.forms.pop(self.member, None)
+        if form is not None and stripped:
+            replies = await self.core.handle_form(
+                self.actor, form.submit_action_id, form.value, {form.inputs[0].input_id: line}
+            )
+        else:
+            replies = await self.core.handle_message(self.actor, line)
+        self._say(replies)
+        return True
+
+    async def _control(self, text: str) -> bool:
+        name, _, argument = text.partition(" ")
+        name = name.lower()
+        if name.isdigit():
+            await self._choose(int(name))
+            return True
+        control = self._controls.get(name)
+        if control is None:
+            self.note(f"Unknown control ':{name[:20]}'. Type :help for the console controls.")
+            return True
+        return await control(argument.strip())
+
+    async def _choose(self, number: int) -> None:
+        choices = self.messenger.choices.get(self.member, ())
+        if not 1 <= number <= len(choices):
+            self.note(f"There is no choice {number} for {self.member} right now.")
+            return
+        button = choices[number - 1]
+        self._say(await self.core.handle_action(self.actor, button.action_id, button.value))
+
+    async def _switch_member(self, name: str) -> bool:
+        if not MEMBER_NAME.match(name):
+            self.note(
+                "Use :as NAME with letters, digits, '.', '-' or '_' (up to 32), e.g. :as bob"
+            )
+        else:
+            self.member = name
+            self.note(f"You are now {name} (console:{name}).")
+        return True
+
+    async def _advance(self, text: str) -> bool:
+        clock = self.core.clock
+        if not isinstance(clock, SimulatedClock):
+            self.note("The clock can only be moved with `pln-bot run --clock simulated`.")
+            return True
+        seconds = pytimeparse2.parse(text) if text else None
+        if seconds is None or seconds <= 0:
+            self.note("Say how far to move, e.g. :advance 7d, :advance 2h30m or :advance 1w.")
+            return True
+        delta = timedelta(seconds=float(seconds))
+        if delta > MAX_ADVANCE:
+            self.note("That is too far in one step: advance at most 10 years at a time.")
+            return True
+        await self.runner.advance(delta)
+        return await self._show_now("")
+
+    async def _show_now(self, _argument: str) -> bool:
+        now = self.core.clock.now().astimezone(UTC)
+        kind = "simulated" if isinstance(self.core.clock, SimulatedClock) else "system"
+        self.note(f"It is {now:%a %d %b %Y %H:%M} UTC ({kind} clock).", prefix="[clock]")
+        return True
+
+    async def _show_help(self, _argument: str) -> bool:
+        for line in CONTROLS_HELP.splitlines():
+            self.note(line)
+        return True
+
+    async def _quit(self, _argument: str) -> bool:
+        return False
+
+    def _say(self, replies: list[OutgoingMessage]) -> None:
+        for reply in replies:
+            self.messenger.show(self.member, reply)
+
+    def note(self, text: str, prefix: str = "[console]") -> None:
+        print(f"{prefix} {text}", file=self.out, flush=True)
+
+
+async def read_lines(session: ConsoleSession, stdin: TextIO, *, interactive: bool) -> None:
+    """Feed input to the session until EOF or `:quit`; piped input is echoed as a transcript."""
+    if interactive:
+        import readline  # noqa: F401  (line editing and history for input())
+    while True:
+        prompt = f"{session.member}> "
+        try:
+            if interactive:
+                line = await asyncio.to_thread(input, prompt)
+            else:
+                line = await asyncio.to_thread(stdin.readline)
+                if not line:
+                    return
+                print(f"{prompt}{line.rstrip()}", file=session.out, flush=True)
+        except EOFError:
+            print(file=session.out)
+            return
+        if not await session.handle_line(line):
+            return
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()

@@ -1,0 +1,120 @@
+"""The `pln-bot` command line: run an adapter, migrate the database, show the version."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from bot import __version__
+from bot.config import Settings, SettingsError, load_settings
+from bot.core.clock import Clock, SimulatedClock, SystemClock
+from bot.logging_setup import configure_logging
+from bot.store.migrate import upgrade
+
+app = typer.Typer(
+    name="pln-bot",
+    help="A chat bot that keeps a Professional Learning Network reflecting.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+ADAPTERS = ("console", "slack", "discord")
+log = logging.getLogger("bot")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pln-bot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """pln-bot: weekly leadership reflection prompts for a PLN, on Slack, Discord or a console."""
+
+
+def parse_clock(text: str) -> Clock:
+    """`system`, `simulated` (from now) or `simulated=2026-11-23T08:00` (UTC unless an offset)."""
+    kind, _, start = text.partition("=")
+    if kind == "system" and not start:
+        return SystemClock()
+    if kind == "simulated":
+        if not start:
+            return SimulatedClock()
+        try:
+            return SimulatedClock(datetime.fromisoformat(start))
+        except ValueError:
+            pass
+    raise typer.BadParameter(
+        "use 'system', 'simulated' or 'simulated=2026-11-23T08:00' (ISO date and time)"
+    )
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        typer.echo(f"pln-bot: bad setting: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def run(
+    adapter: Annotated[
+        str, typer.Option(help="Where the bot talks: console, slack or discord.")
+    ] = "console",
+    member: Annotated[
+        str | None,
+        typer.Option(help="Console only: who you are at the start (default: your login)."),
+    ] = None,
+    clock: Annotated[
+        str,
+        typer.Option(
+            help="'system', or 'simulated[=ISO-datetime]': a clock that moves only when told."
+        ),
+    ] = "system",
+) -> None:
+    """Migrate the database, then run the bot on an adapter."""
+    if adapter not in ADAPTERS:
+        raise typer.BadParameter(f"choose one of {', '.join(ADAPTERS)}", param_hint="--adapter")
+    chosen_clock = parse_clock(clock)
+    settings = _settings_or_exit()
+    configure_logging(settings.log_level)
+    if adapter != "console":
+        typer.echo(
+            f"pln-bot: the {adapter} adapter is not available yet; use --adapter console.", err=True
+        )
+        raise typer.Exit(2)
+    upgrade(settings.database_url)
+    from bot.adapters.console.main import run_console
+
+    code = asyncio.run(run_console(settings, chosen_clock, member))
+    raise typer.Exit(code)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration to DATABASE_URL."""
+    settings = _settings_or_exit()
+    configure_logging(settings.log_level)
+    upgrade(settings.database_url)
+    typer.echo(f"Database is up to date: {settings.describe_database()}.")
+
+
+def main() -> None:
+    app(prog_name="pln-bot")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,34 @@
+"""Who is talking to the core: the platform-neutral identity an adapter hands in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CommunityRef:
+    """A community as its platform names it: one console, Slack workspace or Discord guild."""
+
+    platform: str
+    external_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person acting on a platform, as the adapter saw them.
+
+    `platform_admin` is the adapter's reading of the platform's own roles (Slack workspace
+    admins, Discord Manage Guild); the core combines it with PLN_MODERATORS.
+    """
+
+    community: CommunityRef
+    user_id: str
+    display_name: str
+    platform_admin: bool = False
+    platform_timezone: str | None = None
+
+    @property
+    def qualified_id(self) -> str:
+        """The id as PLN_MODERATORS writes it, e.g. `slack:U0123`."""
+        return f"{self.community.platform}:{self.user_id}"

@@ -1,0 +1,51 @@
+"""The alarm clock: APScheduler wakes the process when the store says work falls due.
+
+APScheduler holds no state of ours (no job store, nothing pickled): one in-memory job,
+re-armed after every wake for the next due time the database reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+from bot.core.clock import Clock
+
+WAKE_JOB_ID = "pln-bot-wake"
+SAFETY_INTERVAL = timedelta(
+    minutes=5
+)  # wake at least this often, e.g. for changes by another process
+
+
+class Alarm:
+    """Wakes a callback at one chosen time; setting a new time replaces the old one."""
+
+    def __init__(self, clock: Clock, safety_interval: timedelta = SAFETY_INTERVAL) -> None:
+        self._clock = clock
+        self._safety = safety_interval
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+
+    def start(self) -> None:
+        self._scheduler.start()
+
+    def wake_at(self, when: datetime | None, callback: Callable[[], Awaitable[None]]) -> datetime:
+        """Arm the alarm for `when` (or the safety interval, if sooner); returns the time set."""
+        latest = self._clock.now() + self._safety
+        at = latest if when is None else min(when, latest)
+        self._scheduler.add_job(
+            callback,
+            trigger=DateTrigger(run_date=at, timezone=UTC),
+            id=WAKE_JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+        )
+        return at
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)

@@ -1,0 +1,62 @@
+"""What every command handler gets: the session, who is asking, and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.actors import Actor
+from bot.core.schedule import WeeklyRule, next_fire_after
+from bot.store import communities as community_store
+from bot.store.models import Community, Member, ScheduleKind
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """The settings the core acts on (the adapter-independent part of bot.config.Settings)."""
+
+    moderators: frozenset[str] = frozenset()
+    default_timezone: str = "UTC"
+    prompt_weekday: int = 0
+    prompt_time: time = time(9, 0)
+    grace: timedelta = timedelta(hours=12)
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    actor: Actor
+    community: Community
+    member: Member | None
+    now: datetime
+    config: CoreConfig
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.actor.platform_admin or self.actor.qualified_id in self.config.moderators
+
+    @property
+    def is_active_member(self) -> bool:
+        return self.member is not None and self.member.active
+
+    @property
+    def zone(self) -> ZoneInfo:
+        name = self.member.timezone if self.member and self.member.timezone else None
+        return ZoneInfo(name or self.config.default_timezone)
+
+    def require_member(self) -> Member:
+        assert self.member is not None and self.member.active, "checked by the dispatcher"
+        return self.member
+
+    async def next_prompt_time(self) -> datetime | None:
+        """When this member's next weekly prompt falls due, in UTC."""
+        for schedule in await community_store.community_schedules(self.session, self.community.id):
+            if schedule.kind == ScheduleKind.WEEKLY_PROMPT and schedule.weekday is not None:
+                rule = WeeklyRule(
+                    schedule.weekday, time.fromisoformat(schedule.local_time or "09:00")
+                )
+                return next_fire_after(rule, self.zone, self.now).at
+        return None

@@ -1,0 +1,369 @@
+"""Exactly-once delivery of prompts: claim by inserting rows, then send, then record.
+
+The store is the truth. A delivery row is inserted (claimed) in the same transaction
+that decides it is due; the unique key (schedule, member, local date) means a second
+process or a restart can never claim it again. See docs/ARCHITECTURE.md for the states.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.clock import Clock
+from bot.core.ports import Messenger, Recipient, SendResult, SendStatus
+from bot.core.prompting import prompt_message
+from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
+from bot.prompts.builtin import Prompt, prompt_by_id, prompt_for_week
+from bot.store import communities as community_store
+from bot.store import deliveries as delivery_store
+from bot.store.database import Database
+from bot.store.models import Community, DeliveryStatus, Member, Schedule, ScheduleKind
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    grace: timedelta = timedelta(hours=12)
+    default_timezone: str = "UTC"
+    lookback: timedelta = timedelta(days=8)  # how far back start-up looks for missed prompts
+    batch_size: int = 200
+    max_attempts: int = 5
+    retry_delay: timedelta = timedelta(minutes=1)
+    progress_every: int = 1000
+
+
+@dataclass
+class DueReport:
+    """What one pass of due work did, for logs and replies."""
+
+    claimed: int = 0
+    caught_up: int = 0
+    missed: int = 0
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    member: Member
+    fire: FireTime
+
+
+def weekly_rule(schedule: Schedule) -> WeeklyRule:
+    assert schedule.weekday is not None and schedule.local_time is not None
+    return WeeklyRule(schedule.weekday, time.fromisoformat(schedule.local_time))
+
+
+class DeliveryService:
+    """Claims what is due, sends it through the adapter's Messenger, and records the outcome."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        messenger: Messenger,
+        policy: DeliveryPolicy,
+        choose_prompt: Callable[[Schedule, date], Prompt] | None = None,
+    ) -> None:
+        self._db = db
+        self._clock = clock
+        self._messenger = messenger
+        self._policy = policy
+        self._choose_prompt = choose_prompt or default_prompt_choice
+
+    @property
+    def platform(self) -> str:
+        return self._messenger.platform
+
+    def zone_of(self, member: Member) -> ZoneInfo:
+        return ZoneInfo(member.timezone or self._policy.default_timezone)
+
+    async def recover(self) -> int:
+        """Start-up: sends interrupted by a crash become 'uncertain' and are never resent."""
+        count = await self._db.run(
+            lambda s: delivery_store.mark_interrupted_sends_uncertain(s, self.platform)
+        )
+        if count:
+            log.warning(
+                "sends interrupted by a restart marked uncertain (not resent)",
+                extra={"fields": {"count": count}},
+            )
+        return count
+
+    async def run_due_work(self) -> DueReport:
+        """Claim everything due now, then send every claimed delivery."""
+        report = await self._db.run(self._claim_due)
+        await self._send_claimed(report)
+        if report.caught_up or report.missed:
+            log.info(
+                "catch-up after downtime",
+                extra={
+                    "fields": {
+                        "caught_up": report.caught_up,
+                        "missed": report.missed,
+                        "grace": str(self._policy.grace),
+                    }
+                },
+            )
+        return report
+
+    async def next_due_time(self) -> datetime | None:
+        """When the process should next wake up: the earliest future fire or retry."""
+        now = self._clock.now()
+
+        async def find(session: AsyncSession) -> datetime | None:
+            times: list[datetime] = []
+            for schedule, community in await community_store.active_schedules(
+                session, self.platform
+            ):
+                if schedule.kind == ScheduleKind.PROMPT_NOW:
+                    if schedule.fire_at is not None:
+                        times.append(max(schedule.fire_at, now))
+                    continue
+                rule = weekly_rule(schedule)
+                for zone_name in await community_store.member_zones(session, community.id):
+                    zone = ZoneInfo(zone_name or self._policy.default_timezone)
+                    times.append(next_fire_after(rule, zone, now).at)
+            retry = await delivery_store.earliest_retry(session, self.platform, now)
+            if retry is not None:
+                times.append(retry)
+            return min(times, default=None)
+
+        return await self._db.run(find)
+
+    # -- claiming -----------------------------------------------------------------------
+
+    async def _claim_due(self, session: AsyncSession) -> DueReport:
+        now = self._clock.now()
+        report = DueReport()
+        for schedule, community in await community_store.active_schedules(session, self.platform):
+            candidates = await self._due_candidates(session, schedule, community, now)
+            rows = self._delivery_rows(schedule, candidates, now, report)
+            await delivery_store.insert_deliveries(session, rows)
+            if (
+                schedule.kind == ScheduleKind.PROMPT_NOW
+                and schedule.fire_at
+                and schedule.fire_at <= now
+            ):
+                schedule.active = False  # a one-off occurrence is fully claimed in this transaction
+        return report
+
+    async def _due_candidates(
+        self, session: AsyncSession, schedule: Schedule, community: Community, now: datetime
+    ) -> list[_Candidate]:
+        members = [
+            member
+            for member in await community_store.active_members(session, community.id)
+            if member.unreachable_at is None
+        ]
+        by_zone: dict[str, list[Member]] = defaultdict(list)
+        for member in members:
+            by_zone[member.timezone or self._policy.default_timezone].append(member)
+        candidates: list[_Candidate] = []
+        for zone_name, group in by_zone.items():
+            zone = ZoneInfo(zone_name)
+            for fire in self._fires(schedule, zone, now):
+                earliest = max(schedule.created_at, now - self._policy.lookback)
+                candidates.extend(
+                    _Candidate(member, fire)
+                    for member in group
+                    if fire.at >= member.joined_at and fire.at >= earliest
+                )
+        done = await delivery_store.existing_delivery_keys(
+            session, schedule.id, {candidate.fire.local_date for candidate in candidates}
+        )
+        return [c for c in candidates if (c.member.id, c.fire.local_date) not in done]
+
+    def _fires(self, schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[FireTime]:
+        if schedule.kind == ScheduleKind.PROMPT_NOW:
+            if schedule.fire_at is None or schedule.fire_at > now:
+                return []
+            return [FireTime(schedule.fire_at, schedule.fire_at.astimezone(zone).date())]
+        return fire_times_between(weekly_rule(schedule), zone, now - self._policy.lookback, now)
+
+    def _delivery_rows(
+        self, schedule: Schedule, candidates: list[_Candidate], now: datetime, report: DueReport
+    ) -> list[dict[str, Any]]:
+        latest: dict[int, datetime] = {}
+        for candidate in candidates:
+            seen = latest.get(candidate.member.id)
+            if seen is None or candidate.fire.at > seen:
+                latest[candidate.member.id] = candidate.fire.at
+        rows: list[dict[str, Any]] = []
+        prompts: dict[date, Prompt] = {}
+        for candidate in candidates:
+            fire = candidate.fire
+            in_grace = now - fire.at <= self._policy.grace
+            is_latest = latest[candidate.member.id] == fire.at
+            status = DeliveryStatus.CLAIMED if in_grace and is_latest else DeliveryStatus.MISSED
+            if status == DeliveryStatus.CLAIMED:
+                report.claimed += 1
+                if now - fire.at > timedelta(minutes=1):
+                    report.caught_up += 1
+            else:
+                report.missed += 1
+            prompt = prompts.get(fire.local_date)
+            if prompt is None:
+                prompt = prompts[fire.local_date] = self._choose_prompt(schedule, fire.local_date)
+            rows.append(
+                {
+                    "schedule_id": schedule.id,
+                    "member_id": candidate.member.id,
+                    "due_local_date": fire.local_date,
+                    "due_at": fire.at,
+                    "prompt_id": prompt.id,
+                    "prompt_text": prompt.question,
+                    "status": status,
+                    "claimed_at": now,
+                    "attempts": 0,
+                }
+            )
+        return rows
+
+    # -- sending ------------------------------------------------------------------------
+
+    async def _send_claimed(self, report: DueReport) -> None:
+        total = await self._db.run(lambda s: delivery_store.count_claimed(s, self.platform))
+        handled = 0
+        while True:
+            now = self._clock.now()
+            batch = await self._db.run(
+                partial(
+                    delivery_store.claimed_batch,
+                    platform=self.platform,
+                    now=now,
+                    limit=self._policy.batch_size,
+                )
+            )
+            if not batch:
+                break
+            progressed = False
+            for delivery, member, community in batch:
+                took = await self._db.run(
+                    partial(delivery_store.mark_sending, delivery_id=delivery.id)
+                )
+                if not took:
+                    continue  # another worker is sending this one
+                progressed = True
+                recipient = Recipient(
+                    member_id=member.id,
+                    platform=member.platform,
+                    community_external_id=community.external_id,
+                    platform_user_id=member.platform_user_id,
+                    display_name=member.display_name,
+                )
+                prompt = prompt_by_id(delivery.prompt_id)
+                message = prompt_message(
+                    delivery.id,
+                    delivery.prompt_text,
+                    framework=prompt.framework if prompt else None,
+                )
+                result = await self._send(recipient, message)
+                await self._db.run(
+                    partial(
+                        self._record, delivery_id=delivery.id, member_id=member.id, result=result
+                    )
+                )
+                self._count(report, result)
+                handled += 1
+                if handled % self._policy.progress_every == 0:
+                    log.info(
+                        "fan-out progress", extra={"fields": {"done": handled, "total": total}}
+                    )
+            if not progressed:
+                break
+        if handled:
+            log.info(
+                "fan-out finished",
+                extra={
+                    "fields": {
+                        "sent": report.sent,
+                        "failed": report.failed,
+                        "deferred": report.deferred,
+                    }
+                },
+            )
+
+    async def _send(self, recipient: Recipient, message: Any) -> SendResult:
+        try:
+            return await self._messenger.send_direct(recipient, message)
+        except Exception as error:  # the Messenger contract: raising means "not delivered"
+            log.warning(
+                "send failed; will retry",
+                extra={"fields": {"member_id": recipient.member_id, "error": type(error).__name__}},
+            )
+            return SendResult.retry_later(type(error).__name__)
+
+    async def _record(
+        self, session: AsyncSession, delivery_id: int, member_id: int, result: SendResult
+    ) -> None:
+        now = self._clock.now()
+        if result.status == SendStatus.SENT:
+            await delivery_store.set_delivery_state(
+                session,
+                delivery_id,
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                platform_message_ref=result.platform_message_ref,
+                retry_at=None,
+                last_error=None,
+            )
+        elif result.status == SendStatus.UNREACHABLE:
+            await delivery_store.set_delivery_state(
+                session, delivery_id, status=DeliveryStatus.FAILED, last_error=_short(result.reason)
+            )
+            member = await session.get(Member, member_id)
+            if member is not None:
+                member.unreachable_at = now
+                member.unreachable_reason = _short(result.reason)
+        else:
+            attempts = await delivery_store.attempts_of(session, delivery_id)
+            if attempts >= self._policy.max_attempts:
+                await delivery_store.set_delivery_state(
+                    session,
+                    delivery_id,
+                    status=DeliveryStatus.FAILED,
+                    last_error=_short(result.reason),
+                )
+                return
+            delay = result.retry_after or self._policy.retry_delay * attempts
+            await delivery_store.set_delivery_state(
+                session,
+                delivery_id,
+                status=DeliveryStatus.CLAIMED,
+                retry_at=now + delay,
+                last_error=_short(result.reason),
+            )
+
+    @staticmethod
+    def _count(report: DueReport, result: SendResult) -> None:
+        if result.status == SendStatus.SENT:
+            report.sent += 1
+        elif result.status == SendStatus.UNREACHABLE:
+            report.failed += 1
+        else:
+            report.deferred += 1
+
+
+def default_prompt_choice(schedule: Schedule, local_date: date) -> Prompt:
+    """Weekly schedules take the week's prompt; a one-off takes the prompt it was made with."""
+    if schedule.prompt_id is not None:
+        fixed = prompt_by_id(schedule.prompt_id)
+        if fixed is not None:
+            return fixed
+    return prompt_for_week(local_date)
+
+
+def _short(reason: str | None) -> str | None:
+    return reason[:200] if reason else None

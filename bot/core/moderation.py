@@ -1,0 +1,84 @@
+"""Moderator work: sending the prompt now, and seeing the community's schedules."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.context import Context
+from bot.core.formatting import local_datetime
+from bot.core.messages import OutgoingMessage, plain
+from bot.core.schedule import WeeklyRule
+from bot.prompts.builtin import prompt_for_week
+from bot.store import communities as community_store
+from bot.store.models import Delivery, DeliveryStatus, Schedule, ScheduleKind
+
+
+async def create_prompt_now(ctx: Context) -> int:
+    """A one-off occurrence of this week's prompt, due now; returns its schedule id.
+
+    Each `prompt now` is its own occurrence, so each reaches every active member once.
+    """
+    zone = ZoneInfo(ctx.config.default_timezone)
+    schedule = Schedule(
+        community_id=ctx.community.id,
+        kind=ScheduleKind.PROMPT_NOW,
+        fire_at=ctx.now,
+        prompt_id=prompt_for_week(ctx.now.astimezone(zone).date()).id,
+        active=True,
+        created_at=ctx.now,
+        created_by=ctx.member.id if ctx.member else None,
+    )
+    ctx.session.add(schedule)
+    await ctx.session.flush()
+    return schedule.id
+
+
+async def occurrence_outcome(session: AsyncSession, schedule_id: int) -> dict[str, int]:
+    """How many deliveries of one occurrence ended in each state."""
+    result = await session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.schedule_id == schedule_id)
+        .group_by(Delivery.status)
+    )
+    return {status: count for status, count in result.tuples()}
+
+
+def prompt_now_reply(outcome: dict[str, int]) -> OutgoingMessage:
+    sent = outcome.get(DeliveryStatus.SENT, 0)
+    pending = outcome.get(DeliveryStatus.CLAIMED, 0)
+    failed = outcome.get(DeliveryStatus.FAILED, 0)
+    if not sum(outcome.values()):
+        return plain("There are no active members to send the prompt to yet.")
+    parts = [f"Sent this week's prompt to {sent} member{'s' if sent != 1 else ''}."]
+    if pending:
+        parts.append(f"{pending} more will get it shortly (the platform asked me to slow down).")
+    if failed:
+        parts.append(f"{failed} couldn't be reached.")
+    return plain(" ".join(parts))
+
+
+async def schedules(ctx: Context) -> list[OutgoingMessage]:
+    lines = ["Schedules in this community:"]
+    for schedule in await community_store.community_schedules(ctx.session, ctx.community.id):
+        if schedule.kind == ScheduleKind.WEEKLY_PROMPT and schedule.weekday is not None:
+            rule = WeeklyRule(schedule.weekday, time.fromisoformat(schedule.local_time or "09:00"))
+            lines.append(
+                f"- Weekly reflection prompt: {rule.describe()}, in each member's own time zone."
+            )
+        elif schedule.kind == ScheduleKind.PROMPT_NOW and schedule.fire_at is not None:
+            lines.append(f"- One-off prompt, due {local_datetime(schedule.fire_at, ctx.zone)}.")
+    if ctx.is_active_member:
+        next_time = await ctx.next_prompt_time()
+        if next_time is not None:
+            lines.append(
+                f"Your next prompt: {local_datetime(next_time, ctx.zone)} ({ctx.zone.key})."
+            )
+    members = await community_store.count_active_members(ctx.session, ctx.community.id)
+    lines.append(f"Active members: {members}.")
+    grace_hours = ctx.config.grace.total_seconds() / 3600
+    lines.append(f"Prompts missed while the bot was down are still sent within {grace_hours:g} h.")
+    return [plain("\n".join(lines))]

@@ -1,0 +1,134 @@
+"""Answers, skips, free notes and history: what members write, kept private to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.context import Context
+from bot.core.formatting import cut, local_date, local_datetime, word_count
+from bot.core.messages import Form, FormInput, OutgoingMessage, plain
+from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.store import deliveries as delivery_store
+from bot.store import reflections as reflection_store
+from bot.store.models import Delivery, Member
+
+MAX_MESSAGE_CHARS = 40_000
+HISTORY_ENTRY_CHARS = 1_000
+
+
+def check_text(text: str) -> OutgoingMessage | None:
+    """A friendly refusal for an empty or over-long message, or None when it can be stored."""
+    if not text.strip():
+        return plain(
+            "That message was empty, so there was nothing to save. Write your reflection as a "
+            "message, or type `/pln help`."
+        )
+    if len(text) > MAX_MESSAGE_CHARS:
+        return plain(
+            f"That message has {len(text):,} characters; I can keep up to {MAX_MESSAGE_CHARS:,} "
+            "in one message. Nothing was saved: please send it in two or more parts."
+        )
+    return None
+
+
+async def record_message(ctx: Context, text: str, message_ref: str | None) -> list[OutgoingMessage]:
+    """A member's message: the answer to their open prompt, or else a free note."""
+    member = ctx.require_member()
+    refusal = check_text(text)
+    if refusal is not None:
+        return [refusal]
+    delivery = await delivery_store.latest_sent_delivery(ctx.session, member.id)
+    if delivery is not None and delivery.skipped_at is None:
+        return [await _append_answer(ctx, delivery, text, message_ref)]
+    await reflection_store.add_free_note(
+        ctx.session, member_id=member.id, text=text, platform_message_ref=message_ref, now=ctx.now
+    )
+    why = (
+        "You skipped this week's prompt, so"
+        if delivery is not None
+        else "There's no open prompt right now, so"
+    )
+    next_time = await ctx.next_prompt_time()
+    after = f" Your next prompt arrives {local_datetime(next_time, ctx.zone)}." if next_time else ""
+    return [plain(f"{why} I kept this as a private note.{after}")]
+
+
+async def answer_with_form(ctx: Context, delivery_id: int, text: str) -> list[OutgoingMessage]:
+    """An answer submitted through the Answer form of a specific prompt."""
+    member = ctx.require_member()
+    refusal = check_text(text)
+    if refusal is not None:
+        return [refusal]
+    delivery = await delivery_store.member_delivery(ctx.session, member.id, delivery_id)
+    if delivery is None or delivery.sent_at is None:
+        return [plain("I couldn't find that prompt any more. Reply to your latest prompt instead.")]
+    return [await _append_answer(ctx, delivery, text, None)]
+
+
+def answer_form(delivery_id: int) -> OutgoingMessage:
+    return OutgoingMessage(
+        text="Write your answer as a message here, or in the form.",
+        form=Form(
+            title="Your reflection",
+            submit_action_id=ANSWER_FORM_ACTION,
+            value=str(delivery_id),
+            inputs=(
+                FormInput("answer", "Your answer (private to you)", max_length=MAX_MESSAGE_CHARS),
+            ),
+        ),
+    )
+
+
+async def _append_answer(
+    ctx: Context, delivery: Delivery, text: str, message_ref: str | None
+) -> OutgoingMessage:
+    if delivery.skipped_at is not None:
+        delivery.skipped_at = None  # answering after all un-skips the week
+    answer, created = await reflection_store.append_to_answer(
+        ctx.session, delivery=delivery, text=text, platform_message_ref=message_ref, now=ctx.now
+    )
+    words = word_count(answer.text)
+    if created:
+        return plain(
+            f"Saved as your answer to this week's reflection ({words:,} words, private to you). "
+            "Send another message to add to it; `/pln history` shows your answers."
+        )
+    return plain(f"Added to your answer (now {words:,} words).")
+
+
+async def skip(ctx: Context, delivery_id: int | None = None) -> list[OutgoingMessage]:
+    member = ctx.require_member()
+    if delivery_id is None:
+        delivery = await delivery_store.latest_sent_delivery(ctx.session, member.id)
+    else:
+        delivery = await delivery_store.member_delivery(ctx.session, member.id, delivery_id)
+    if delivery is None:
+        return [plain("There's no prompt to skip yet. Your first one is on its way.")]
+    if await reflection_store.answer_for_delivery(ctx.session, delivery.id) is not None:
+        return [plain("You've already answered this prompt, so there's nothing to skip.")]
+    if delivery.skipped_at is not None:
+        return [plain("This week's prompt is already skipped. See you next week!")]
+    delivery.skipped_at = ctx.now
+    return [plain("Skipped this week's prompt. No worries: see you next week!")]
+
+
+async def history(ctx: Context, limit: int) -> list[OutgoingMessage]:
+    member = ctx.require_member()
+    rows = await reflection_store.recent_answers(ctx.session, member.id, limit)
+    if not rows:
+        return [
+            plain("You haven't answered a prompt yet. When your next prompt arrives, just reply.")
+        ]
+    lines = [
+        f"Your last {len(rows)} answer{'s' if len(rows) != 1 else ''} (only you can see these):"
+    ]
+    for answer, delivery in rows:
+        lines.append("")
+        lines.append(f"#{answer.id} · {_when(delivery, member, ctx)} · {delivery.prompt_text}")
+        lines.append(cut(answer.text, HISTORY_ENTRY_CHARS))
+    return [plain("\n".join(lines))]
+
+
+def _when(delivery: Delivery, member: Member, ctx: Context) -> str:
+    sent: datetime = delivery.sent_at or delivery.due_at
+    return local_date(sent, ctx.zone)

@@ -1,0 +1,244 @@
+"""The core's front door: adapters hand in commands, messages, button presses and forms here.
+
+Each call is one unit of work (one transaction, retried whole on a transient database
+fault) and answers with platform-neutral messages for the adapter to render.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import commands as cmd
+from bot.core import digest as digest_module
+from bot.core import membership, moderation, reflections
+from bot.core.actors import Actor
+from bot.core.clock import Clock
+from bot.core.context import Context, CoreConfig
+from bot.core.delivery import DeliveryPolicy, DeliveryService, DueReport
+from bot.core.messages import OutgoingMessage, plain
+from bot.core.ports import Messenger
+from bot.core.prompting import ANSWER_ACTION, ANSWER_FORM_ACTION, SKIP_ACTION
+from bot.store import communities as community_store
+from bot.store.database import Database, DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+Handler = Callable[[Context], Awaitable[list[OutgoingMessage]]]
+
+NOT_JOINED = plain(
+    "Hi! I'm pln-bot: once a week I send a short leadership reflection prompt to members of "
+    "this PLN. Type `/pln join` to take part, or `/pln help` to see what I can do."
+)
+DATABASE_DOWN = plain(
+    "I couldn't reach my database just now, so nothing was done or saved. "
+    "Please try again in a minute."
+)
+INTERNAL_ERROR = plain(
+    "Sorry, something went wrong on my side and I couldn't finish that. Please try again; "
+    "if it keeps happening, tell a moderator."
+)
+MODERATORS_ONLY = plain(
+    "Only moderators can do that. Ask one of your PLN's moderators if you'd like a prompt sent now."
+)
+
+
+class PlnCore:
+    """Platform-agnostic behaviour of pln-bot."""
+
+    def __init__(
+        self, db: Database, clock: Clock, messenger: Messenger, config: CoreConfig
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.config = config
+        self.deliveries = DeliveryService(
+            db,
+            clock,
+            messenger,
+            DeliveryPolicy(grace=config.grace, default_timezone=config.default_timezone),
+        )
+        self._schedule_listeners: list[Callable[[], None]] = []
+
+    # -- scheduled work -------------------------------------------------------------------
+
+    def on_schedule_change(self, listener: Callable[[], None]) -> None:
+        """Be told when the next due time may have moved (a join, a time zone change)."""
+        self._schedule_listeners.append(listener)
+
+    async def start(self) -> DueReport:
+        """Recover from a crash and catch up on what fell due while the bot was down."""
+        await self.deliveries.recover()
+        return await self.deliveries.run_due_work()
+
+    async def run_due_work(self) -> DueReport:
+        return await self.deliveries.run_due_work()
+
+    async def next_due_time(self) -> datetime | None:
+        return await self.deliveries.next_due_time()
+
+    # -- what members do ------------------------------------------------------------------
+
+    async def handle_command(self, actor: Actor, text: str) -> list[OutgoingMessage]:
+        """`text` is what followed `/pln`."""
+        try:
+            command = cmd.parse_command(text)
+        except cmd.CommandError as error:
+            return [plain(str(error))]
+        if isinstance(command, cmd.PromptNow):
+            return await self._guarded(self._prompt_now(actor))
+        replies = await self._guarded(self._in_unit_of_work(actor, _command_handler(command)))
+        if isinstance(command, (cmd.Join, cmd.Leave, cmd.SetTimezone)):
+            self._notify_schedule_change()
+        return replies
+
+    async def handle_message(
+        self, actor: Actor, text: str, message_ref: str | None = None
+    ) -> list[OutgoingMessage]:
+        """A plain message from a member to the bot: an answer or a free note."""
+
+        async def handler(ctx: Context) -> list[OutgoingMessage]:
+            return await reflections.record_message(ctx, text, message_ref)
+
+        return await self._guarded(self._in_unit_of_work(actor, handler, members_only=True))
+
+    async def handle_action(
+        self, actor: Actor, action_id: str, value: str
+    ) -> list[OutgoingMessage]:
+        """A button press."""
+        delivery_id = _int_or_none(value)
+        if action_id == SKIP_ACTION and delivery_id is not None:
+
+            async def skip(ctx: Context) -> list[OutgoingMessage]:
+                return await reflections.skip(ctx, delivery_id)
+
+            return await self._guarded(self._in_unit_of_work(actor, skip, members_only=True))
+        if action_id == ANSWER_ACTION and delivery_id is not None:
+            return [reflections.answer_form(delivery_id)]
+        return [
+            plain("That button doesn't work any more. Type `/pln help` to see what you can do.")
+        ]
+
+    async def handle_form(
+        self, actor: Actor, action_id: str, value: str, fields: Mapping[str, str]
+    ) -> list[OutgoingMessage]:
+        """A submitted form (a modal on Slack and Discord)."""
+        delivery_id = _int_or_none(value)
+        if action_id != ANSWER_FORM_ACTION or delivery_id is None:
+            return [plain("That form doesn't work any more. Reply to your latest prompt instead.")]
+        text = fields.get("answer", "")
+
+        async def answer(ctx: Context) -> list[OutgoingMessage]:
+            return await reflections.answer_with_form(ctx, delivery_id, text)
+
+        return await self._guarded(self._in_unit_of_work(actor, answer, members_only=True))
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    async def _prompt_now(self, actor: Actor) -> list[OutgoingMessage]:
+        async def create(ctx: Context) -> int | None:
+            return await moderation.create_prompt_now(ctx) if ctx.is_moderator else None
+
+        schedule_id = await self._with_context(actor, create)
+        if schedule_id is None:
+            return [MODERATORS_ONLY]
+        log.info("prompt now requested", extra={"fields": {"schedule_id": schedule_id}})
+        await self.deliveries.run_due_work()
+        outcome = await self.db.run(lambda s: moderation.occurrence_outcome(s, schedule_id))
+        return [moderation.prompt_now_reply(outcome)]
+
+    async def _in_unit_of_work(
+        self, actor: Actor, handler: Handler, *, members_only: bool = False
+    ) -> list[OutgoingMessage]:
+        async def guarded(ctx: Context) -> list[OutgoingMessage]:
+            if members_only and not ctx.is_active_member:
+                return [NOT_JOINED]
+            return await handler(ctx)
+
+        return await self._with_context(actor, guarded)
+
+    async def _with_context(self, actor: Actor, work: Callable[[Context], Awaitable[T]]) -> T:
+        """Run `work` as one unit of work, with the actor's community and member loaded."""
+
+        async def unit(session: AsyncSession) -> T:
+            return await work(await self._context(session, actor))
+
+        return await self.db.run(unit)
+
+    async def _context(self, session: AsyncSession, actor: Actor) -> Context:
+        now = self.clock.now()
+        community = await community_store.get_or_create_community(
+            session,
+            platform=actor.community.platform,
+            external_id=actor.community.external_id,
+            name=actor.community.name,
+            now=now,
+            weekday=self.config.prompt_weekday,
+            local_time=self.config.prompt_time,
+        )
+        member = await community_store.find_member(session, community.id, actor.user_id)
+        if member is not None:
+            if actor.display_name and member.display_name != actor.display_name:
+                member.display_name = actor.display_name
+            if member.unreachable_at is not None:
+                member.unreachable_at = None  # they are talking to us: reachable again
+                member.unreachable_reason = None
+        return Context(session, actor, community, member, now, self.config)
+
+    async def _guarded(self, work: Awaitable[list[OutgoingMessage]]) -> list[OutgoingMessage]:
+        try:
+            return await work
+        except DatabaseUnavailable:
+            log.warning("database unavailable for a member's request")
+            return [DATABASE_DOWN]
+        except Exception:
+            log.exception("unexpected error while handling a member's request")
+            return [INTERNAL_ERROR]
+
+    def _notify_schedule_change(self) -> None:
+        for listener in self._schedule_listeners:
+            listener()
+
+
+def _command_handler(command: cmd.Command) -> Handler:
+    """The handler of each command; commands other than help, join and schedules need a member."""
+
+    async def handle(ctx: Context) -> list[OutgoingMessage]:
+        match command:
+            case cmd.Help(topic=topic):
+                return [plain(cmd.help_text(moderator=ctx.is_moderator, topic=topic))]
+            case cmd.Join():
+                return await membership.join(ctx)
+            case cmd.Schedules():
+                return await moderation.schedules(ctx)
+        if not ctx.is_active_member:
+            return [NOT_JOINED]
+        match command:
+            case cmd.Leave():
+                return await membership.leave(ctx)
+            case cmd.SetTimezone(zone=zone):
+                return await membership.set_timezone(ctx, zone)
+            case cmd.ShowTimezone():
+                return await membership.show_timezone(ctx)
+            case cmd.Skip():
+                return await reflections.skip(ctx)
+            case cmd.History(limit=limit):
+                return await reflections.history(ctx, limit)
+            case cmd.Digest(period=period):
+                return await digest_module.digest(ctx, period)
+        raise AssertionError(f"no handler for {type(command).__name__}")
+
+    return handle
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None

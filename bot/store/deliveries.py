@@ -1,0 +1,181 @@
+"""Queries for deliveries: claiming, the send state machine, and a member's open prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.dialect import insert_ignoring_duplicates
+from bot.store.models import Community, Delivery, DeliveryStatus, Member, Schedule
+
+DELIVERY_KEY = ("schedule_id", "member_id", "due_local_date")
+
+
+async def existing_delivery_keys(
+    session: AsyncSession, schedule_id: int, local_dates: Iterable[date]
+) -> set[tuple[int, date]]:
+    """(member, local date) pairs that already have a delivery for this schedule."""
+    dates = sorted(set(local_dates))
+    if not dates:
+        return set()
+    result = await session.execute(
+        select(Delivery.member_id, Delivery.due_local_date).where(
+            Delivery.schedule_id == schedule_id, Delivery.due_local_date.in_(dates)
+        )
+    )
+    return {(member_id, due) for member_id, due in result.tuples()}
+
+
+async def insert_deliveries(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Claim deliveries; rows another process claimed first are skipped by the unique key."""
+    for start in range(0, len(rows), 1000):
+        await session.execute(
+            insert_ignoring_duplicates(session, Delivery, DELIVERY_KEY),
+            list(rows[start : start + 1000]),
+        )
+
+
+async def claimed_batch(
+    session: AsyncSession, platform: str, now: datetime, limit: int
+) -> list[tuple[Delivery, Member, Community]]:
+    """Claimed deliveries ready to send now, oldest first."""
+    result = await session.execute(
+        select(Delivery, Member, Community)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(
+            Delivery.status == DeliveryStatus.CLAIMED,
+            Community.platform == platform,
+            (Delivery.retry_at.is_(None)) | (Delivery.retry_at <= now),
+        )
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
+    return [(delivery, member, community) for delivery, member, community in result.tuples()]
+
+
+async def mark_sending(session: AsyncSession, delivery_id: int) -> bool:
+    """Take one claimed delivery for sending; False when another worker took it first."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.CLAIMED)
+        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def set_delivery_state(session: AsyncSession, delivery_id: int, **values: Any) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def attempts_of(session: AsyncSession, delivery_id: int) -> int:
+    return int(
+        await session.scalar(select(Delivery.attempts).where(Delivery.id == delivery_id)) or 0
+    )
+
+
+async def mark_interrupted_sends_uncertain(session: AsyncSession, platform: str) -> int:
+    """After a crash, sends that were under way may or may not have reached the member.
+
+    They are never resent (that could send twice); they are marked so a person can see them.
+    """
+    ids = (
+        select(Delivery.id)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(Delivery.status == DeliveryStatus.SENDING, Community.platform == platform)
+    )
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids))
+        .values(status=DeliveryStatus.UNCERTAIN, last_error="interrupted while sending")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def count_claimed(session: AsyncSession, platform: str) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .join(Member, Member.id == Delivery.member_id)
+            .join(Community, Community.id == Member.community_id)
+            .where(Delivery.status == DeliveryStatus.CLAIMED, Community.platform == platform)
+        )
+        or 0
+    )
+
+
+async def earliest_retry(session: AsyncSession, platform: str, now: datetime) -> datetime | None:
+    result: datetime | None = await session.scalar(
+        select(func.min(Delivery.retry_at))
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(
+            Delivery.status == DeliveryStatus.CLAIMED,
+            Community.platform == platform,
+            Delivery.retry_at > now,
+        )
+    )
+    return result
+
+
+async def latest_sent_delivery(session: AsyncSession, member_id: int) -> Delivery | None:
+    """The member's most recent prompt that reached them: the one an answer belongs to."""
+    result = await session.scalars(
+        select(Delivery)
+        .where(Delivery.member_id == member_id, Delivery.status == DeliveryStatus.SENT)
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(1)
+    )
+    return result.first()
+
+
+async def member_delivery(
+    session: AsyncSession, member_id: int, delivery_id: int
+) -> Delivery | None:
+    """A delivery, only if it belongs to this member (privacy: never another member's)."""
+    result = await session.scalars(
+        select(Delivery).where(Delivery.id == delivery_id, Delivery.member_id == member_id)
+    )
+    return result.one_or_none()
+
+
+async def sent_deliveries_since(
+    session: AsyncSession, member_id: int, since: datetime | None
+) -> list[Delivery]:
+    query = select(Delivery).where(
+        Delivery.member_id == member_id, Delivery.status == DeliveryStatus.SENT
+    )
+    if since is not None:
+        query = query.where(Delivery.sent_at >= since)
+    result = await session.scalars(query.order_by(Delivery.sent_at, Delivery.id))
+    return list(result)
+
+
+async def deliveries_by_keys(
+    session: AsyncSession, keys: Sequence[tuple[int, int, date]]
+) -> list[Delivery]:
+    if not keys:
+        return []
+    result = await session.scalars(
+        select(Delivery).where(
+            tuple_(Delivery.schedule_id, Delivery.member_id, Delivery.due_local_date).in_(keys)
+        )
+    )
+    return list(result)
+
+
+async def schedule_by_id(session: AsyncSession, schedule_id: int) -> Schedule | None:
+    return await session.get(Schedule, schedule_id)

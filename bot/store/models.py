@@ -1,0 +1,181 @@
+"""The tables: communities, members, schedules, deliveries, answers and free notes.
+
+Unique keys carry the exactly-once guarantees: one delivery per (schedule, member, local
+date it was due) and one answer per delivery. Inserting a delivery row *is* the claim.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.store.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ScheduleKind(StrEnum):
+    WEEKLY_PROMPT = "weekly_prompt"
+    PROMPT_NOW = "prompt_now"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery is in its life; see docs/ARCHITECTURE.md for the state machine."""
+
+    CLAIMED = "claimed"  # row inserted: this process owns the send, nothing sent yet
+    SENDING = "sending"  # the platform call is under way (committed before the call)
+    SENT = "sent"  # the platform accepted it
+    UNCERTAIN = "uncertain"  # crashed mid-call: never resent, so never sent twice
+    FAILED = "failed"  # the member cannot be reached; not retried
+    MISSED = "missed"  # fell due while the bot was down, beyond the grace period
+
+
+class Community(Base):
+    __tablename__ = "community"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Member(Base):
+    __tablename__ = "member"
+    __table_args__ = (
+        UniqueConstraint("community_id", "platform_user_id"),
+        Index("ix_member_community_active", "community_id", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    platform_user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unreachable_reason: Mapped[str | None] = mapped_column(String(200))
+
+    community: Mapped[Community] = relationship(lazy="raise")
+
+
+class Schedule(Base):
+    """A rule that makes prompts fall due: weekly, or a one-off `prompt now` occurrence."""
+
+    __tablename__ = "schedule"
+    __table_args__ = (Index("ix_schedule_community_active", "community_id", "active"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday
+    local_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" in each member's zone
+    fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # one-off occurrences
+    prompt_id: Mapped[str | None] = mapped_column(String(64))  # fixed prompt of a one-off
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+
+
+class Delivery(Base):
+    """One prompt to one member. Inserting the row claims the work; see DeliveryStatus."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("schedule_id", "member_id", "due_local_date"),
+        Index("ix_delivery_member_sent", "member_id", "sent_at"),
+        Index("ix_delivery_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    due_local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    prompt_id: Mapped[str] = mapped_column(String(64))
+    prompt_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    skipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a 429 or outage
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class Answer(Base):
+    """A member's answer to one delivery; its text is the parts in order."""
+
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("delivery.id", ondelete="CASCADE"), unique=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    parts: Mapped[list[AnswerPart]] = relationship(
+        order_by="AnswerPart.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(part.text for part in self.parts)
+
+
+class AnswerPart(Base):
+    """One message of an answer: later messages in the open window append, never overwrite."""
+
+    __tablename__ = "answer_part"
+    __table_args__ = (UniqueConstraint("answer_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FreeNote(Base):
+    """A message that arrived with no open prompt: kept, privately, as a note."""
+
+    __tablename__ = "free_note"
+    __table_args__ = (Index("ix_free_note_member_created", "member_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -103,38 +103,31 @@ class CommandError(ValueError):
 
 
 class _Rejected(Exception):
-    """Raised by an argument shape; the parser turns it into a CommandError naming the command."""
-
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    """Raised by an argument shape, with an optional explanation; the parser turns it into a
+    CommandError that names the command."""
 
 
 class Arguments(Protocol):
-    """What the parser and the help renderer need to know about a command's arguments."""
+    """An argument shape: how the words after a command's name become the command.
+
+    `usage` is the arguments part of the usage line ("[week|month|all]"), `takes` completes
+    error messages ("`/pln digest` takes week, month or all"), `produces` lists the command
+    classes parse() can return so each command maps back to its spec, and parse() raises
+    _Rejected when the words don't fit.
+    """
 
     @property
-    def usage(self) -> str:
-        """The arguments part of the usage line, e.g. "[week|month|all]"."""
-        ...
-
+    def usage(self) -> str: ...
     @property
-    def takes(self) -> str:
-        """Completes "`/pln digest` ..." in error messages, e.g. "takes week, month or all"."""
-        ...
-
+    def takes(self) -> str: ...
     @property
-    def produces(self) -> tuple[type, ...]:
-        """The command classes parse() can return, so each command maps back to its spec."""
-        ...
-
-    def parse(self, words: Sequence[str]) -> Command:
-        """Build the command from the words after its name; raise _Rejected if they don't fit."""
-        ...
+    def produces(self) -> tuple[type, ...]: ...
+    def parse(self, words: Sequence[str]) -> Command: ...
 
 
 def _classes(*makers: object) -> tuple[type, ...]:
-    return tuple(maker for maker in makers if isinstance(maker, type))
+    """The distinct classes among an argument shape's constructors (help's are both Help)."""
+    return tuple(dict.fromkeys(maker for maker in makers if isinstance(maker, type)))
 
 
 @dataclass(frozen=True)
@@ -359,7 +352,7 @@ _SPECS: tuple[CommandSpec, ...] = (
         name="prompt now",
         arguments=NoArguments(PromptNow),
         summary="Send the next prompt right away.",
-        description="Sends the next prompt to every member now instead of on schedule.",
+        description="Sends the community's next prompt now instead of waiting for its schedule.",
         example="prompt now",
         moderator_only=True,
     ),
@@ -387,7 +380,8 @@ def parse_command(text: str) -> Command:
     try:
         return spec.arguments.parse(words[len(spec.words) :])
     except _Rejected as rejection:
-        raise CommandError(_argument_message(spec, rejection.detail)) from None
+        detail = str(rejection.args[0]) if rejection.args else None
+        raise CommandError(_argument_message(spec, detail)) from None
 
 
 def is_moderator_only(command: Command) -> bool:
@@ -403,7 +397,8 @@ def command_specs() -> tuple[CommandSpec, ...]:
 def help_text(*, moderator: bool, topic: str | None = None) -> str:
     """Plain text help: one line per command, or usage, description and example for one.
 
-    Moderator-only commands appear only for moderators, in their own part of the list.
+    Moderator-only commands appear only for moderators, in their own part of the list. A topic
+    may be any name `/pln help` accepts; an unknown one raises CommandError.
     """
     if topic is not None:
         spec = _spec_named(_help_topic(topic))
@@ -412,7 +407,7 @@ def help_text(*, moderator: bool, topic: str | None = None) -> str:
         if spec.moderator_only and not moderator:
             lines.append("Only moderators can use this command.")
         return "\n".join(lines)
-    lines = ["Commands (type them in any channel I'm in, or in a direct message):"]
+    lines = ["Commands:"]
     lines += [_help_line(spec) for spec in _SPECS if not spec.moderator_only]
     if moderator:
         lines += ["", "For moderators:"]

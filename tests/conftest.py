@@ -1,0 +1,114 @@
+"""Fixtures every test can take: `clock`, `database_url`, `db`, `messenger`, `make_core`."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.core.clock import SimulatedClock
+from bot.core.context import CoreConfig
+from bot.core.ports import Messenger
+from bot.core.service import PlnCore
+from bot.store.database import Database
+from bot.store.migrate import upgrade
+from tests.support.databases import (
+    POSTGRES_URL_ENV,
+    postgres_required,
+    postgres_url,
+    reset_postgres_schema,
+    truncate_all,
+)
+from tests.support.messenger import RecordingMessenger
+
+SKIPPED_POSTGRES: list[str] = []
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    """Friday 20 November 2026, 10:00 UTC: the next weekly prompt is Monday the 23rd."""
+    return SimulatedClock(datetime(2026, 11, 20, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str | None]:
+    url = postgres_url()
+    if url is not None:
+        reset_postgres_schema(url)
+    yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+) -> str:
+    """A migrated, empty database: a real SQLite file, or the real PostgreSQL server."""
+    if request.param == "sqlite":
+        path = tmp_path / "pln-bot.db"
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    postgres_database: str | None = request.getfixturevalue("postgres_database")
+    if postgres_database is None:
+        message = f"PostgreSQL test needs {POSTGRES_URL_ENV} (run .ci/run, or see README)"
+        if postgres_required():
+            pytest.fail(message)
+        SKIPPED_POSTGRES.append(request.node.nodeid)
+        pytest.skip(message)
+    return postgres_database
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    if database.dialect == "postgresql":
+        await truncate_all(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def messenger() -> RecordingMessenger:
+    return RecordingMessenger()
+
+
+@pytest.fixture
+def config() -> CoreConfig:
+    return CoreConfig(moderators=frozenset({"console:mod"}))
+
+
+@pytest.fixture
+def make_core(db: Database, clock: SimulatedClock, config: CoreConfig) -> Callable[..., PlnCore]:
+    """A core on the test's database; a second call is a second process on the same data."""
+
+    def make(messenger: Messenger, *, database: Database | None = None) -> PlnCore:
+        return PlnCore(database or db, clock, messenger, config)
+
+    return make
+
+
+@pytest.fixture
+def core(make_core: Callable[..., PlnCore], messenger: RecordingMessenger) -> PlnCore:
+    return make_core(messenger)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if SKIPPED_POSTGRES:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(SKIPPED_POSTGRES)} PostgreSQL tests SKIPPED: set {POSTGRES_URL_ENV} "
+            "or run `bash .ci/run` to test against a real server",
+            red=True,
+            bold=True,
+        )

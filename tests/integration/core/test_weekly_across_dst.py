@@ -1,0 +1,52 @@
+"""The weekly prompt through the whole core, across the spring and fall clock changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.clock import SimulatedClock
+from bot.core.runner import Runner
+from bot.core.service import PlnCore
+from bot.store.models import Delivery, Member
+from tests.support.actors import member
+from tests.support.messenger import RecordingMessenger
+
+ZONES = {"berlin": "Europe/Berlin", "newyork": "America/New_York", "sydney": "Australia/Sydney"}
+
+
+async def test_one_prompt_a_week_at_nine_local_through_a_year_of_clock_changes(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    clock.set(datetime(2027, 1, 1, tzinfo=UTC))
+    for name, zone in ZONES.items():
+        await core.handle_command(member(name), "join")
+        await core.handle_command(member(name), f"tz {zone}")
+    runner = Runner(core)
+    for _ in range(53):  # a year, a week at a time
+        await runner.advance(timedelta(days=7))
+
+    async def deliveries(session: AsyncSession) -> list[tuple[str, datetime, str]]:
+        rows = await session.execute(
+            select(Member.platform_user_id, Delivery.due_at, Delivery.status).join(
+                Member, Member.id == Delivery.member_id
+            )
+        )
+        return list(rows.tuples())
+
+    rows = await core.db.run(deliveries)
+    assert messenger.counts() == {name: 53 for name in ZONES}
+    for name, due_at, status in rows:
+        local = due_at.astimezone(ZoneInfo(ZONES[name]))
+        assert (local.weekday(), local.hour, local.minute) == (0, 9, 0)
+        assert status == "sent"
+    for name in ZONES:
+        weeks = [
+            due.astimezone(ZoneInfo(ZONES[name])).isocalendar()[:2]
+            for n, due, _ in rows
+            if n == name
+        ]
+        assert len(weeks) == len(set(weeks)) == 53

@@ -1,0 +1,1 @@
+"""Test stand-ins and builders that any test can take as fixtures."""

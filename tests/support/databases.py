@@ -1,0 +1,47 @@
+"""Real databases for tests: a migrated SQLite file per test, and a real PostgreSQL server.
+
+PostgreSQL comes from PLN_TEST_POSTGRES_URL (`.ci/run` starts one). Without it those tests
+skip, loudly; with PLN_REQUIRE_POSTGRES=1 (set by CI) a missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from sqlalchemy import text
+
+from bot.store.database import Database
+from bot.store.migrate import upgrade
+from bot.store.models import Base
+
+POSTGRES_URL_ENV = "PLN_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "PLN_REQUIRE_POSTGRES"
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(POSTGRES_URL_ENV) or None
+
+
+def postgres_required() -> bool:
+    return os.environ.get(REQUIRE_POSTGRES_ENV, "") not in ("", "0", "false")
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Drop everything, then migrate from nothing: every run proves the migrations work."""
+
+    async def drop() -> None:
+        db = Database(url)
+        async with db.engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await db.dispose()
+
+    asyncio.run(drop())
+    upgrade(url)
+
+
+async def truncate_all(db: Database) -> None:
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    async with db.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -11,13 +11,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TypeVar
 
 from bot.core.timezones import resolve_timezone
 
 _PREFIXES = ("/pln", "pln")
 _ECHO_LENGTH = 40
 _ALL_COMMANDS_HINT = "Type `/pln help` to see all commands."
+_T = TypeVar("_T")
 
 
 # --- Commands: what a member asked for, already validated -------------------------------
@@ -103,150 +104,107 @@ class CommandError(ValueError):
 
 
 class _Rejected(Exception):
-    """Raised by an argument shape, with an optional explanation; the parser turns it into a
-    CommandError that names the command."""
+    """Arguments that don't fit, with an optional explanation; becomes a CommandError."""
 
 
-class Arguments(Protocol):
-    """An argument shape: how the words after a command's name become the command.
+@dataclass(frozen=True)
+class Arguments:
+    """How the words after a command's name become the command; built by the functions below.
 
     `usage` is the arguments part of the usage line ("[week|month|all]"), `takes` completes
     error messages ("`/pln digest` takes week, month or all"), `produces` lists the command
-    classes parse() can return so each command maps back to its spec, and parse() raises
-    _Rejected when the words don't fit.
+    classes `parse` can return, so each command maps back to its spec.
     """
 
-    @property
-    def usage(self) -> str: ...
-    @property
-    def takes(self) -> str: ...
-    @property
-    def produces(self) -> tuple[type, ...]: ...
-    def parse(self, words: Sequence[str]) -> Command: ...
+    usage: str
+    takes: str
+    produces: tuple[type, ...]
+    parse: Callable[[Sequence[str]], Command]
 
 
 def _classes(*makers: object) -> tuple[type, ...]:
-    """The distinct classes among an argument shape's constructors (help's are both Help)."""
+    """The distinct classes among the constructors of a command's arguments."""
     return tuple(dict.fromkeys(maker for maker in makers if isinstance(maker, type)))
 
 
-@dataclass(frozen=True)
-class NoArguments:
+def _or_list(items: Sequence[str]) -> str:
+    """ "a, b or c", for choices and suggestions."""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" or {items[-1]}"
+
+
+def no_arguments(make: Callable[[], Command]) -> Arguments:
     """A command that is just its name, like `/pln join`."""
 
-    make: Callable[[], Command]
-    usage = ""
-    takes = "takes no arguments"
-
-    @property
-    def produces(self) -> tuple[type, ...]:
-        return _classes(self.make)
-
-    def parse(self, words: Sequence[str]) -> Command:
+    def parse(words: Sequence[str]) -> Command:
         if words:
             raise _Rejected()
-        return self.make()
+        return make()
+
+    return Arguments("", "takes no arguments", _classes(make), parse)
 
 
-@dataclass(frozen=True)
-class OptionalNumber:
-    """At most one whole number within a range, with a default when it is left out."""
+def optional_number(
+    make: Callable[[int], Command], *, default: int, low: int, high: int, name: str = "n"
+) -> Arguments:
+    """At most one whole number from `low` to `high`, `default` when left out."""
 
-    make: Callable[[int], Command]
-    default: int
-    low: int
-    high: int
-    name: str = "n"
-
-    @property
-    def usage(self) -> str:
-        return f"[{self.name}]"
-
-    @property
-    def takes(self) -> str:
-        return f"takes a number from {self.low} to {self.high}"
-
-    @property
-    def produces(self) -> tuple[type, ...]:
-        return _classes(self.make)
-
-    def parse(self, words: Sequence[str]) -> Command:
+    def parse(words: Sequence[str]) -> Command:
         if not words:
-            return self.make(self.default)
-        # isdecimal() rather than int(): int() also takes "1_0", " +5" and 5000-digit numbers.
-        if len(words) > 1 or not words[0].isdecimal() or len(words[0]) > len(str(self.high)):
+            return make(default)
+        # isdecimal() rather than int(): int() also takes "1_0", "+5" and 5000-digit numbers.
+        if len(words) > 1 or not words[0].isdecimal() or len(words[0]) > len(str(high)):
             raise _Rejected()
-        number = int(words[0])
-        if not self.low <= number <= self.high:
+        if not low <= int(words[0]) <= high:
             raise _Rejected()
-        return self.make(number)
+        return make(int(words[0]))
+
+    return Arguments(f"[{name}]", f"takes a number from {low} to {high}", _classes(make), parse)
 
 
-@dataclass(frozen=True)
-class OptionalChoice:
-    """At most one word from a fixed list (any case), with a default when it is left out."""
+def optional_choice(
+    make: Callable[[str], Command], *, choices: tuple[str, ...], default: str
+) -> Arguments:
+    """At most one word from `choices` (any case), `default` when left out."""
 
-    make: Callable[[str], Command]
-    choices: tuple[str, ...]
-    default: str
-
-    @property
-    def usage(self) -> str:
-        return "[" + "|".join(self.choices) + "]"
-
-    @property
-    def takes(self) -> str:
-        return f"takes {_or_list(self.choices)}"
-
-    @property
-    def produces(self) -> tuple[type, ...]:
-        return _classes(self.make)
-
-    def parse(self, words: Sequence[str]) -> Command:
-        if not words:
-            return self.make(self.default)
-        choice = words[0].casefold()
-        if len(words) > 1 or choice not in self.choices:
+    def parse(words: Sequence[str]) -> Command:
+        choice = words[0].casefold() if words else default
+        if len(words) > 1 or choice not in choices:
             raise _Rejected()
-        return self.make(choice)
+        return make(choice)
+
+    usage = "[" + "|".join(choices) + "]"
+    return Arguments(usage, f"takes {_or_list(choices)}", _classes(make), parse)
 
 
-@dataclass(frozen=True)
-class RestOfLine:
-    """Free text up to the end of the line (`tz new york`), checked by `convert`.
+def rest_of_line(
+    make: Callable[[_T], Command],
+    *,
+    convert: Callable[[str], _T],
+    name: str,
+    when_empty: Callable[[], Command] | None = None,
+) -> Arguments:
+    """Free text to the end of the line (`tz new york`), required unless `when_empty` is set.
 
     `convert` raises ValueError with a friendly message when the text is unusable; a
-    CommandError it raises is passed on untouched. Without `when_empty` the text is required.
+    CommandError it raises is passed on untouched.
     """
 
-    make: Callable[[str], Command]
-    convert: Callable[[str], str]
-    name: str
-    when_empty: Callable[[], Command] | None = None
-
-    @property
-    def usage(self) -> str:
-        return f"[{self.name}]" if self.when_empty is not None else f"<{self.name}>"
-
-    @property
-    def takes(self) -> str:
-        return f"takes a {self.name}"
-
-    @property
-    def produces(self) -> tuple[type, ...]:
-        return _classes(self.make, self.when_empty)
-
-    def parse(self, words: Sequence[str]) -> Command:
+    def parse(words: Sequence[str]) -> Command:
         if not words:
-            if self.when_empty is None:
+            if when_empty is None:
                 raise _Rejected()
-            return self.when_empty()
+            return when_empty()
         try:
-            return self.make(self.convert(" ".join(words)))
+            return make(convert(" ".join(words)))
         except CommandError:
             raise
         except ValueError as error:
             raise _Rejected(str(error)) from error
+
+    usage = f"[{name}]" if when_empty is not None else f"<{name}>"
+    return Arguments(usage, f"takes a {name}", _classes(make, when_empty), parse)
 
 
 # --- The table -----------------------------------------------------------------------------
@@ -292,72 +250,86 @@ def _help_topic(text: str) -> str:
 _SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="help",
-        arguments=RestOfLine(Help, convert=_help_topic, name="command", when_empty=Help),
+        arguments=rest_of_line(Help, convert=_help_topic, name="command", when_empty=Help),
         summary="List the commands, or explain one.",
         description="On its own it lists every command; add a command name to see how it works.",
         example="help digest",
     ),
     CommandSpec(
         name="join",
-        arguments=NoArguments(Join),
+        arguments=no_arguments(Join),
         summary="Join the network and start getting reflection prompts.",
-        description="You'll get a reflection prompt on the community's schedule, and digests.",
+        description=(
+            "Once a week you'll get a short leadership reflection prompt; your answers "
+            "are private to you."
+        ),
         example="join",
     ),
     CommandSpec(
         name="leave",
-        arguments=NoArguments(Leave),
-        summary="Stop getting prompts and digests.",
-        description="Your past reflections stay; `/pln join` brings you back any time.",
+        arguments=no_arguments(Leave),
+        summary="Stop getting prompts.",
+        description=(
+            "Your past reflections stay, private to you; `/pln join` brings you back any time."
+        ),
         example="leave",
     ),
     CommandSpec(
         name="tz",
-        arguments=RestOfLine(
+        arguments=rest_of_line(
             SetTimezone, convert=resolve_timezone, name="zone or city", when_empty=ShowTimezone
         ),
         summary="Show your time zone, or set it.",
-        description="Prompts arrive at a sensible local hour. Give an IANA zone or a city.",
+        description=(
+            "Prompts arrive at the community's hour in your own zone. Give an IANA zone or a city."
+        ),
         example="tz Europe/Berlin",
     ),
     CommandSpec(
         name="skip",
-        arguments=NoArguments(Skip),
-        summary="Skip the current prompt.",
-        description="Pass on the prompt you were sent; the next one comes as usual.",
+        arguments=no_arguments(Skip),
+        summary="Skip this week's prompt.",
+        description="Marks the prompt you were last sent as skipped; the next one comes as usual.",
         example="skip",
     ),
     CommandSpec(
         name="history",
-        arguments=OptionalNumber(History, default=5, low=1, high=50),
-        summary="Show your latest reflections (5 unless you give a number up to 50).",
-        description="Lists your most recent reflections, newest first.",
+        arguments=optional_number(History, default=5, low=1, high=50),
+        summary="Show your latest answers (5 unless you give a number up to 50).",
+        description=(
+            "Your most recent answers with their dates and prompts, newest first. Only "
+            "you see them."
+        ),
         example="history 10",
     ),
     CommandSpec(
         name="digest",
-        arguments=OptionalChoice(Digest, choices=("week", "month", "all"), default="month"),
-        summary="Show the community digest for the last week, month (default) or all time.",
-        description="Collects what members reflected on, so you can see themes and reply.",
+        arguments=optional_choice(Digest, choices=("week", "month", "all"), default="month"),
+        summary="Your reflection digest for the last week, month (default) or all time.",
+        description=(
+            "Prompts received, answered and skipped, your streak, your answers and their "
+            "key words. Only you see it."
+        ),
         example="digest month",
     ),
     CommandSpec(
         name="schedules",
-        arguments=NoArguments(Schedules),
-        summary="Show when this community gets prompts and digests.",
-        description="Lists the community's prompt and digest schedules.",
+        arguments=no_arguments(Schedules),
+        summary="Show when this community gets prompts.",
+        description="Lists the community's prompt schedules and your next prompt time.",
         example="schedules",
     ),
     CommandSpec(
         name="prompt now",
-        arguments=NoArguments(PromptNow),
-        summary="Send the next prompt right away.",
-        description="Sends the community's next prompt now instead of waiting for its schedule.",
+        arguments=no_arguments(PromptNow),
+        summary="Send this week's prompt to every member now.",
+        description="Each use is a new occurrence: every active member gets it once, right away.",
         example="prompt now",
         moderator_only=True,
     ),
 )
 
+_SPEC_BY_NAME = {spec.name: spec for spec in _SPECS}
 _SPEC_BY_CLASS: dict[type, CommandSpec] = {
     produced: spec for spec in _SPECS for produced in spec.arguments.produces
 }
@@ -401,9 +373,8 @@ def help_text(*, moderator: bool, topic: str | None = None) -> str:
     may be any name `/pln help` accepts; an unknown one raises CommandError.
     """
     if topic is not None:
-        spec = _spec_named(_help_topic(topic))
-        lines = [f"`{spec.usage}` — {spec.summary}", spec.description]
-        lines.append(f"Example: `/pln {spec.example}`")
+        spec = _SPEC_BY_NAME[_help_topic(topic)]
+        lines = [_help_line(spec), spec.description, f"Example: `/pln {spec.example}`"]
         if spec.moderator_only and not moderator:
             lines.append("Only moderators can use this command.")
         return "\n".join(lines)
@@ -420,10 +391,6 @@ def _help_line(spec: CommandSpec) -> str:
     return f"`{spec.usage}` — {spec.summary}"
 
 
-def _spec_named(name: str) -> CommandSpec:
-    return next(spec for spec in _SPECS if spec.name == name)
-
-
 def _without_prefix(words: list[str]) -> list[str]:
     if words and words[0].casefold() in _PREFIXES:
         return words[1:]
@@ -431,8 +398,7 @@ def _without_prefix(words: list[str]) -> list[str]:
 
 
 def _longest_match(words: Sequence[str]) -> CommandSpec | None:
-    """The spec whose name matches the most leading words, so `digest schedule` can coexist
-    with `digest`."""
+    """The spec matching the most leading words, so `digest schedule` can coexist with `digest`."""
     folded = tuple(word.casefold() for word in words)
     matches = [spec for spec in _SPECS if folded[: len(spec.words)] == spec.words]
     return max(matches, key=lambda spec: len(spec.words), default=None)
@@ -480,9 +446,3 @@ def _echo(text: str) -> str:
     if len(printable) > _ECHO_LENGTH:
         printable = printable[: _ECHO_LENGTH - 1] + "…"
     return f"'{printable}'"
-
-
-def _or_list(items: Sequence[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + f" or {items[-1]}"

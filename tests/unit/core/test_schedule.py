@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,7 +42,7 @@ def test_exactly_one_prompt_at_nine_local_in_transition_weeks(
         local = fire.at.astimezone(zone)
         assert (local.weekday(), local.hour, local.minute) == (0, 9, 0)
         assert local.date() == fire.local_date
-    gaps = {later.at - earlier.at for earlier, later in zip(fires, fires[1:], strict=False)}
+    gaps = {later.at - earlier.at for earlier, later in itertools.pairwise(fires)}
     assert gaps <= {timedelta(days=7), timedelta(days=7, hours=1), timedelta(days=7, hours=-1)}
 
 
@@ -116,6 +117,6 @@ def test_one_fire_per_week_on_the_right_local_day(
     dates = [fire.local_date for fire in fires]
     assert len(set(dates)) == len(dates)
     assert all(d.weekday() == weekday for d in dates)
-    for earlier, later in zip(fires, fires[1:], strict=False):
+    for earlier, later in itertools.pairwise(fires):
         assert later.local_date - earlier.local_date == timedelta(days=7)
         assert earlier.at < later.at

@@ -21,7 +21,7 @@ __all__ = ["NOISY_LOGGERS", "KeyValueFormatter", "configure_logging", "render_fi
 
 # Libraries that log routine internals (job runs, every SQL statement, every aiosqlite
 # call) at INFO or DEBUG; an operator only needs their warnings.
-NOISY_LOGGERS: Final = ("apscheduler", "aiosqlite", "sqlalchemy", "asyncio")
+NOISY_LOGGERS: Final = ("apscheduler", "aiosqlite", "sqlalchemy", "asyncio", "alembic")
 
 # Marks the handler we installed so a second configure_logging call replaces it instead
 # of stacking a duplicate (which would print every line twice).

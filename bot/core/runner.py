@@ -10,6 +10,7 @@ from bot.core.alarm import Alarm
 from bot.core.clock import SimulatedClock
 from bot.core.delivery import DueReport
 from bot.core.service import PlnCore
+from bot.store.database import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,13 @@ class Runner:
     async def start(self) -> DueReport:
         """Recover, catch up, and (in real time) arm the alarm."""
         async with self._lock:
-            report = await self.core.start()
+            try:
+                report = await self.core.start()
+            except DatabaseUnavailable:
+                log.error(
+                    "database unavailable at start-up; due work will be retried at the next wake"
+                )
+                report = DueReport()
         if self._alarm is not None:
             self._alarm.start()
             await self._rearm()
@@ -65,7 +72,10 @@ class Runner:
     async def _rearm(self) -> None:
         if self._alarm is None:
             return
-        due = await self.core.next_due_time()
+        try:
+            due = await self.core.next_due_time()
+        except DatabaseUnavailable:
+            due = None  # the safety interval brings us back to try again
         at = self._alarm.wake_at(due, self.wake)
         log.debug("alarm set", extra={"fields": {"at": at.isoformat()}})
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import UTC, timedelta
 from typing import TextIO
@@ -152,24 +153,42 @@ class ConsoleSession:
 
 
 async def read_lines(session: ConsoleSession, stdin: TextIO, *, interactive: bool) -> None:
-    """Feed input to the session until EOF or `:quit`; piped input is echoed as a transcript."""
+    """Feed input to the session until EOF or `:quit`; piped input is echoed as a transcript.
+
+    Lines are read on a daemon thread, so Ctrl-C or Ctrl-D ends the session at once instead
+    of waiting for a blocked `input()`; the next prompt shows only after the line is handled.
+    """
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
-    while True:
-        prompt = f"{session.member}> "
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    handled = threading.Event()
+
+    def reader() -> None:
+        while True:
+            try:
+                line: str | None = (
+                    input(f"{session.member}> ") if interactive else stdin.readline() or None
+                )
+            except (EOFError, KeyboardInterrupt):
+                line = None
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+            if line is None:
+                return
+            handled.wait()
+            handled.clear()
+
+    threading.Thread(target=reader, name="console-input", daemon=True).start()
+    while (line := await lines.get()) is not None:
+        if not interactive:
+            print(f"{session.member}> {line.rstrip()}", file=session.out, flush=True)
         try:
-            if interactive:
-                line = await asyncio.to_thread(input, prompt)
-            else:
-                line = await asyncio.to_thread(stdin.readline)
-                if not line:
-                    return
-                print(f"{prompt}{line.rstrip()}", file=session.out, flush=True)
-        except EOFError:
-            print(file=session.out)
-            return
-        if not await session.handle_line(line):
-            return
+            if not await session.handle_line(line):
+                return
+        finally:
+            handled.set()
+    if interactive:
+        print(file=session.out)
 
 
 def stdin_is_terminal() -> bool:

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -136,10 +136,22 @@ class SqlCounter:
 class Baseline:
     transactions: int
     seconds: float
+    cpu_seconds: float  # this process, every thread (aiosqlite runs SQLite in its own)
 
     @property
     def rate(self) -> float:
         return self.transactions / self.seconds
+
+    @property
+    def cpu_rate(self) -> float:
+        return self.transactions / self.cpu_seconds
+
+    def __add__(self, other: Baseline) -> Baseline:
+        return Baseline(
+            self.transactions + other.transactions,
+            self.seconds + other.seconds,
+            self.cpu_seconds + other.cpu_seconds,
+        )
 
 
 @dataclass
@@ -156,6 +168,7 @@ class Verification:
 class Result:
     members: int
     seconds: float
+    cpu_seconds: float
     report: DueReport
     messenger_calls: int
     commits: int
@@ -249,11 +262,11 @@ async def bare_inserts(url: str, transactions: int, first_id: int) -> Baseline:
         for i in range(WARM_UP):  # connect, compile and cache the statement first
             async with engine.begin() as connection:
                 await connection.execute(statement, {"member_id": -1 - i, "status": "warm-up"})
-        start = perf_counter()
+        start, cpu_start = perf_counter(), process_time()
         for i in range(first_id, first_id + transactions):
             async with engine.begin() as connection:
                 await connection.execute(statement, {"member_id": i, "status": "sent"})
-        return Baseline(transactions, perf_counter() - start)
+        return Baseline(transactions, perf_counter() - start, process_time() - cpu_start)
     finally:
         await engine.dispose()
 
@@ -330,9 +343,9 @@ async def bench(url: str, members: int, *, profile: bool, trace_memory: bool) ->
         if trace_memory:
             tracemalloc.start()
         with profiled(profile):
-            start = perf_counter()
+            start, cpu_start = perf_counter(), process_time()
             report = await core.run_due_work()
-            seconds = perf_counter() - start
+            seconds, cpu_seconds = perf_counter() - start, process_time() - cpu_start
         traced_peak = None
         if trace_memory:
             traced_peak = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
@@ -348,6 +361,7 @@ async def bench(url: str, members: int, *, profile: bool, trace_memory: bool) ->
     return Result(
         members=members,
         seconds=seconds,
+        cpu_seconds=cpu_seconds,
         report=report,
         messenger_calls=messenger.calls,
         commits=commits,
@@ -384,12 +398,10 @@ def describe_database(url: str) -> str:
 def print_result(result: Result, url: str, profile: bool) -> None:
     n = result.members
     per_second = n / result.seconds
-    baseline = Baseline(
-        result.baseline_before.transactions + result.baseline_after.transactions,
-        result.baseline_before.seconds + result.baseline_after.seconds,
-    )
+    baseline = result.baseline_before + result.baseline_after
     ratio = per_second / baseline.rate
     worth = baseline.rate / per_second
+    cpu_ratio = (n / result.cpu_seconds) / baseline.cpu_rate
     check = result.verification
     exact = check.exact(n) and result.messenger_calls == n and result.report.sent == n
     rows: list[tuple[str, str]] = [
@@ -403,6 +415,7 @@ def print_result(result: Result, url: str, profile: bool) -> None:
         ("fan-out time (run_due_work)", f"{result.seconds:.2f} s"),
         ("deliveries per second", f"{per_second:,.0f}"),
         ("core overhead per delivery", f"{1000 * result.seconds / n:.3f} ms"),
+        ("  CPU per delivery (process)", f"{1000 * result.cpu_seconds / n:.3f} ms"),
         ("commits per delivery", f"{result.commits / n:.2f}"),
         ("SQL statements per delivery", f"{result.statements / n:.2f}"),
         ("bare INSERT+COMMIT per second", f"{baseline.rate:,.0f}"),
@@ -412,6 +425,7 @@ def print_result(result: Result, url: str, profile: bool) -> None:
         ),
         ("fan-out vs bare INSERT+COMMIT", f"{ratio:.2f}x"),
         ("bare transactions' worth per delivery", f"{worth:.1f}"),
+        ("  same, by CPU time", f"{1 / cpu_ratio:.1f}"),
         ("peak RSS (whole process)", f"{result.rss_peak_mib:.1f} MiB"),
         (
             "peak RSS growth during fan-out",

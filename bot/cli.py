@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import __version__
 from bot.config import Settings, SettingsError, load_settings
@@ -61,6 +62,19 @@ def parse_clock(text: str) -> Clock:
     )
 
 
+def _migrate_or_exit(settings: Settings) -> None:
+    """Migrate, or say in one line why the database cannot be reached."""
+    try:
+        upgrade(settings.database_url)
+    except (OSError, SQLAlchemyError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+        typer.echo(
+            f"pln-bot: cannot use the database ({settings.describe_database()}): {reason}",
+            err=True,
+        )
+        raise typer.Exit(2) from None
+
+
 def _settings_or_exit() -> Settings:
     try:
         return load_settings()
@@ -96,7 +110,7 @@ def run(
             f"pln-bot: the {adapter} adapter is not available yet; use --adapter console.", err=True
         )
         raise typer.Exit(2)
-    upgrade(settings.database_url)
+    _migrate_or_exit(settings)
     from bot.adapters.console.main import run_console
 
     code = asyncio.run(run_console(settings, chosen_clock, member))
@@ -108,7 +122,7 @@ def db_upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
     settings = _settings_or_exit()
     configure_logging(settings.log_level)
-    upgrade(settings.database_url)
+    _migrate_or_exit(settings)
     typer.echo(f"Database is up to date: {settings.describe_database()}.")
 
 

@@ -266,6 +266,16 @@ class DeliveryService:
                 if not took:
                     continue  # another worker is sending this one
                 progressed = True
+                if not member.active:  # left between the claim and the send
+                    await self._db.run(
+                        partial(
+                            delivery_store.set_delivery_state,
+                            delivery_id=delivery.id,
+                            status=DeliveryStatus.FAILED,
+                            last_error="member left before it was sent",
+                        )
+                    )
+                    continue
                 recipient = Recipient(
                     member_id=member.id,
                     platform=member.platform,

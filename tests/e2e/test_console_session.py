@@ -159,6 +159,7 @@ def test_each_weekly_prompt_reaches_a_member_exactly_once_across_a_restart(
     second_prompts = [line for line in second.to("alice") if line.startswith(PROMPT_LINE)]
     assert len(first_prompts) == 1
     assert len(second_prompts) == 1
+    assert first_prompts != second_prompts, "each week has its own prompt"
     assert first.clock_lines() == ["[clock] It is Mon 23 Nov 2026 10:00 UTC (simulated clock)."]
     assert second.clock_lines() == ["[clock] It is Mon 30 Nov 2026 11:00 UTC (simulated clock)."]
     assert not [note for note in second.console_notes() if "Caught up" in note]

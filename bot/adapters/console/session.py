@@ -106,9 +106,7 @@ class ConsoleSession:
 
     async def _switch_member(self, name: str) -> bool:
         if not MEMBER_NAME.match(name):
-            self.note(
-                "Use :as NAME with letters, digits, '.', '-' or '_' (up to 32), e.g. :as bob"
-            )
+            self.note("Use :as NAME with letters, digits, '.', '-' or '_' (up to 32), e.g. :as bob")
         else:
             self.member = name
             self.note(f"You are now {name} (console:{name}).")

@@ -207,3 +207,15 @@ async def test_members_who_left_get_nothing(
     await core.handle_command(member("bob"), "leave")
     await Runner(core).advance(timedelta(days=7))
     assert messenger.counts() == {"alice": 1}
+
+
+async def test_a_member_who_leaves_between_claim_and_send_is_not_sent_to(
+    core: PlnCore, messenger: RecordingMessenger, clock: SimulatedClock
+) -> None:
+    await join_all(core, ["alice", "bob"])
+    clock.set(MONDAY_9)
+    await core.deliveries.claim_due()
+    await core.handle_command(member("bob"), "leave")
+    await core.deliveries.send_claimed()
+    assert messenger.counts() == {"alice": 1}
+    assert await statuses(core.db) == {DeliveryStatus.SENT: 1, DeliveryStatus.FAILED: 1}

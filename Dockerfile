@@ -1,0 +1,42 @@
+# pln-bot container image: a first version, not yet built or tested on a machine with Docker.
+#
+#   docker build -t pln-bot .
+#   docker run --rm -it -v pln-data:/app/data pln-bot          # console adapter, SQLite
+#   docker run --rm pln-bot pln-bot db upgrade                  # any other pln-bot command
+#
+# Settings come from the environment (see config/pln-bot.example.env); --env-file works.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Build and install from a scratch directory, so the installed package is the only copy.
+# README.md is needed: pyproject.toml names it as the package's long description.
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install . \
+    && rm -rf /src
+
+# A non-root user owns the data directory; the volume below inherits that ownership.
+RUN groupadd --system pln \
+    && useradd --system --gid pln --home-dir /app --no-create-home --shell /usr/sbin/nologin pln \
+    && mkdir -p /app/data /app/config \
+    && chown -R pln:pln /app
+
+WORKDIR /app
+# Examples only; mount a real config/pln-bot.toml here, or (simpler) use environment variables.
+COPY config/pln-bot.example.env config/pln-bot.toml.example ./config/
+
+# Four slashes: an absolute path. Override with postgresql://user:password@host:5432/db.
+ENV DATABASE_URL=sqlite:////app/data/pln-bot.db \
+    PLN_DATA_DIR=/app/data
+
+USER pln
+VOLUME /app/data
+
+# `pln-bot run` applies pending migrations before it starts. The console adapter reads the
+# terminal, so run it with -it (docker run) or stdin_open/tty (compose).
+CMD ["pln-bot", "run", "--adapter", "console"]

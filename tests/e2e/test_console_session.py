@@ -190,9 +190,7 @@ def test_advance_on_the_system_clock_is_refused_in_a_friendly_way(tmp_path: Path
 def test_a_bad_setting_exits_non_zero_with_one_stderr_line_naming_the_variable(
     tmp_path: Path,
 ) -> None:
-    transcript = run_bot(
-        tmp_path, ["/pln join"], env=bot_env(tmp_path, PLN_PROMPT_TIME="25:00")
-    )
+    transcript = run_bot(tmp_path, ["/pln join"], env=bot_env(tmp_path, PLN_PROMPT_TIME="25:00"))
 
     assert transcript.returncode != 0
     error_lines = transcript.stderr.splitlines()

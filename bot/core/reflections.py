@@ -16,9 +16,17 @@ MAX_MESSAGE_CHARS = 40_000
 HISTORY_ENTRY_CHARS = 1_000
 
 
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def storable(text: str) -> str:
+    """The text as stored: NUL (PostgreSQL text cannot hold it) becomes U+FFFD; all else as is."""
+    return text.replace("\x00", "\ufffd")
+
+
 def check_text(text: str) -> OutgoingMessage | None:
     """A friendly refusal for an empty or over-long message, or None when it can be stored."""
-    if not text.strip():
+    if not text.translate(INVISIBLE).strip():
         return plain(
             "That message was empty, so there was nothing to save. Write your reflection as a "
             "message, or type `/pln help`."
@@ -37,6 +45,7 @@ async def record_message(ctx: Context, text: str, message_ref: str | None) -> li
     refusal = check_text(text)
     if refusal is not None:
         return [refusal]
+    text = storable(text)
     delivery = await delivery_store.latest_sent_delivery(ctx.session, member.id)
     if delivery is not None and delivery.skipped_at is None:
         return [await _append_answer(ctx, delivery, text, message_ref)]
@@ -59,6 +68,7 @@ async def answer_with_form(ctx: Context, delivery_id: int, text: str) -> list[Ou
     refusal = check_text(text)
     if refusal is not None:
         return [refusal]
+    text = storable(text)
     delivery = await delivery_store.member_delivery(ctx.session, member.id, delivery_id)
     if delivery is None or delivery.sent_at is None:
         return [plain("I couldn't find that prompt any more. Reply to your latest prompt instead.")]

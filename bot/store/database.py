@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,7 +25,7 @@ from tenacity import (
     before_sleep_log,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential,
+    wait_random_exponential,
 )
 
 log = logging.getLogger(__name__)
@@ -69,20 +69,39 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite_transaction)
         return engine
-    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+    # hide_parameters: a failing statement's error text must never carry a member's words.
+    return create_async_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 driver would only open a transaction at the first write, leaving a unit
+    # of work's reads outside it; we emit BEGIN ourselves (see _begin_sqlite_transaction).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_sqlite_transaction(connection: Any) -> None:
+    # IMMEDIATE takes the write lock up front, waiting up to the busy timeout; a deferred
+    # BEGIN would let two units of work read, then deadlock when both try to write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    """A unique key another transaction won a race for: re-running the work re-reads it."""
+    return isinstance(error, IntegrityError) and "unique" in str(error.orig).lower()
 
 
 class Database:
@@ -103,9 +122,9 @@ class Database:
         """Run `work` in one transaction, retrying the whole of it on transient failures."""
         try:
             async for attempt in AsyncRetrying(
-                retry=retry_if_exception(is_transient),
+                retry=retry_if_exception(lambda e: is_transient(e) or is_write_conflict(e)),
                 stop=stop_after_attempt(self._attempts),
-                wait=wait_exponential(multiplier=0.05, max=self._max_wait),
+                wait=wait_random_exponential(multiplier=0.05, max=self._max_wait),
                 before_sleep=before_sleep_log(log, logging.WARNING),
                 reraise=True,
             ):

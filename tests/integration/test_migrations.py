@@ -21,7 +21,15 @@ def test_upgrade_builds_every_table_on_a_fresh_sqlite_file_in_wal_mode(tmp_path:
     with sqlite3.connect(path) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
-    assert {"community", "member", "schedule", "delivery", "answer", "answer_part", "free_note"} <= tables
+    assert {
+        "community",
+        "member",
+        "schedule",
+        "delivery",
+        "answer",
+        "answer_part",
+        "free_note",
+    } <= tables
     assert mode == "wal"
 
 

@@ -182,8 +182,11 @@ def failing_once(
             raised.append(1)
             cause: sqlite3.Error = sqlite3.OperationalError("database is locked")
             if error is IntegrityError:
-                cause = sqlite3.IntegrityError("UNIQUE constraint failed")
-            raise error(statement, params, cause)
+                cause = sqlite3.IntegrityError("NOT NULL constraint failed: answer_part.text")
+            # wrapped the way the engine wraps driver errors, with its hide_parameters setting
+            raise error(
+                statement, params, cause, hide_parameters=db.engine.sync_engine.hide_parameters
+            )
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", fail)
     try:
@@ -193,13 +196,6 @@ def failing_once(
     assert raised, "the fault was injected"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Database.run retries with tenacity's before_sleep_log at WARNING, which logs "
-    "str(OperationalError) including '[parameters: (..., <answer text>, ...)]', so a locked "
-    "database while saving an answer writes the member's private text to the server log. "
-    "Fix: create engines with hide_parameters=True and/or log only the error type.",
-)
 async def test_a_locked_database_while_saving_an_answer_keeps_the_text_out_of_the_logs(
     core: PlnCore, db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -216,12 +212,6 @@ async def test_a_locked_database_while_saving_an_answer_keeps_the_text_out_of_th
     assert [line for line in lines if leaks(line)] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: PlnCore._guarded logs unexpected errors with log.exception; the SQLAlchemy "
-    "error's text carries the statement parameters, i.e. the member's answer (seen for real "
-    "with concurrent messages (IntegrityError) and NUL characters on PostgreSQL).",
-)
 async def test_an_unexpected_database_error_while_saving_an_answer_keeps_the_text_out_of_the_logs(
     core: PlnCore, db: Database, caplog: pytest.LogCaptureFixture
 ) -> None:

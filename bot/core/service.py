@@ -210,6 +210,8 @@ def _command_handler(command: cmd.Command) -> Handler:
     """The handler of each command; commands other than help, join and schedules need a member."""
 
     async def handle(ctx: Context) -> list[OutgoingMessage]:
+        if cmd.is_moderator_only(command) and not ctx.is_moderator:
+            return [MODERATORS_ONLY]
         match command:
             case cmd.Help(topic=topic):
                 return [plain(cmd.help_text(moderator=ctx.is_moderator, topic=topic))]

@@ -6,11 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.dialect import insert_ignoring_duplicates
-from bot.store.models import Community, Delivery, DeliveryStatus, Member, Schedule
+from bot.store.models import Community, Delivery, DeliveryStatus, Member
 
 DELIVERY_KEY = ("schedule_id", "member_id", "due_local_date")
 
@@ -162,20 +162,3 @@ async def sent_deliveries_since(
         query = query.where(Delivery.sent_at >= since)
     result = await session.scalars(query.order_by(Delivery.sent_at, Delivery.id))
     return list(result)
-
-
-async def deliveries_by_keys(
-    session: AsyncSession, keys: Sequence[tuple[int, int, date]]
-) -> list[Delivery]:
-    if not keys:
-        return []
-    result = await session.scalars(
-        select(Delivery).where(
-            tuple_(Delivery.schedule_id, Delivery.member_id, Delivery.due_local_date).in_(keys)
-        )
-    )
-    return list(result)
-
-
-async def schedule_by_id(session: AsyncSession, schedule_id: int) -> Schedule | None:
-    return await session.get(Schedule, schedule_id)

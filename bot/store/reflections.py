@@ -108,10 +108,3 @@ async def answers_since(
 async def answered_delivery_ids(session: AsyncSession, member_id: int) -> set[int]:
     result = await session.scalars(select(Answer.delivery_id).where(Answer.member_id == member_id))
     return set(result)
-
-
-async def count_notes(session: AsyncSession, member_id: int, since: datetime | None) -> int:
-    query = select(func.count()).select_from(FreeNote).where(FreeNote.member_id == member_id)
-    if since is not None:
-        query = query.where(FreeNote.created_at >= since)
-    return int(await session.scalar(query) or 0)

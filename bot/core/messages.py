@@ -51,7 +51,7 @@ class FormInput:
     label: str
     multiline: bool = True
     max_length: int | None = None
-    placeholder: str | None = None
+    hint: str | None = None  # greyed-out example text inside the empty input
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ _MIN_ALTERNATE_NAME_POPULATION = 100_000
 # A city name is clear when its biggest namesake outweighs every rival zone this many times.
 _DOMINANCE = 10
 # Names zoneinfo may list that are not places anyone lives: the host's own setting and the
-# "Factory" placeholder.
+# "Factory" pseudo-zone.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _HINT = "Try an IANA name like Europe/Berlin or a city like `/pln tz toronto`."
 

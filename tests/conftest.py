@@ -103,7 +103,6 @@ def core(make_core: Callable[..., PlnCore], messenger: RecordingMessenger) -> Pl
     return make_core(messenger)
 
 
-@pytest.hookimpl(trylast=True)  # after the short summary, right above the final counts
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if SKIPPED_POSTGRES:
         terminalreporter.write_sep(

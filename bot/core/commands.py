@@ -54,6 +54,16 @@ class ShowTimezone:
 
 
 @dataclass(frozen=True)
+class Pause:
+    """Stop prompts for a while (holidays, a busy term) without leaving the PLN."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Start prompts again after a pause."""
+
+
+@dataclass(frozen=True)
 class Skip:
     """Skip the current prompt without answering."""
 
@@ -88,6 +98,8 @@ Command = (
     | Leave
     | SetTimezone
     | ShowTimezone
+    | Pause
+    | Resume
     | Skip
     | History
     | Digest
@@ -284,6 +296,23 @@ _SPECS: tuple[CommandSpec, ...] = (
             "Prompts arrive at the community's hour in your own zone. Give an IANA zone or a city."
         ),
         example="tz Europe/Berlin",
+    ),
+    CommandSpec(
+        name="pause",
+        arguments=no_arguments(Pause),
+        summary="Pause your prompts (holidays, a busy term).",
+        description=(
+            "No prompts arrive while you're paused; you stay in the PLN and keep your "
+            "reflections. `/pln resume` starts them again."
+        ),
+        example="pause",
+    ),
+    CommandSpec(
+        name="resume",
+        arguments=no_arguments(Resume),
+        summary="Start your prompts again after a pause.",
+        description="Your next prompt arrives at the usual time in your time zone.",
+        example="resume",
     ),
     CommandSpec(
         name="skip",

@@ -105,6 +105,7 @@ class DeliveryService:
         """Claim everything due now, then send every claimed delivery."""
         report = await self.claim_due()
         await self.send_claimed(report)
+        await self.send_due_reminders(report)
         if report.caught_up or report.missed:
             log.info(
                 "catch-up after downtime",
@@ -138,6 +139,9 @@ class DeliveryService:
             retry = await delivery_store.earliest_retry(session, self.platform, now)
             if retry is not None:
                 times.append(retry)
+            reminder = await delivery_store.earliest_reminder(session, self.platform)
+            if reminder is not None:
+                times.append(max(reminder, now))
             return min(times, default=None)
 
         return await self._db.run(find)
@@ -169,7 +173,7 @@ class DeliveryService:
         members = [
             member
             for member in await community_store.active_members(session, community.id)
-            if member.unreachable_at is None
+            if member.unreachable_at is None and member.paused_at is None
         ]
         by_zone: dict[str, list[Member]] = defaultdict(list)
         for member in members:
@@ -266,23 +270,17 @@ class DeliveryService:
                 if not took:
                     continue  # another worker is sending this one
                 progressed = True
-                if not member.active:  # left between the claim and the send
+                if not member.active or member.paused_at is not None:
                     await self._db.run(
                         partial(
                             delivery_store.set_delivery_state,
                             delivery_id=delivery.id,
                             status=DeliveryStatus.FAILED,
-                            last_error="member left before it was sent",
+                            last_error="member left or paused before it was sent",
                         )
                     )
                     continue
-                recipient = Recipient(
-                    member_id=member.id,
-                    platform=member.platform,
-                    community_external_id=community.external_id,
-                    platform_user_id=member.platform_user_id,
-                    display_name=member.display_name,
-                )
+                recipient = _recipient(member, community)
                 prompt = prompt_by_id(delivery.prompt_id)
                 message = prompt_message(
                     delivery.id,
@@ -314,6 +312,51 @@ class DeliveryService:
                     }
                 },
             )
+
+    # -- reminders after a snooze -------------------------------------------------------
+
+    async def send_due_reminders(self, report: DueReport | None = None) -> DueReport:
+        """Send the reminders of snoozed prompts that have fallen due.
+
+        Each reminder is taken by a compare-and-set before the call, so it is sent at most
+        once; a refused send puts the reminder back for later.
+        """
+        report = report or DueReport()
+        now = self._clock.now()
+        ids = await self._db.run(
+            partial(
+                delivery_store.due_reminder_ids,
+                platform=self.platform,
+                now=now,
+                limit=self._policy.batch_size,
+            )
+        )
+        for delivery_id in ids:
+            taken = await self._db.run(
+                partial(delivery_store.take_reminder, delivery_id=delivery_id, now=now)
+            )
+            if taken is None:
+                continue
+            delivery, member, community = taken
+            if not member.active or member.paused_at is not None:
+                continue
+            prompt = prompt_by_id(delivery.prompt_id)
+            message = prompt_message(
+                delivery.id,
+                delivery.prompt_text,
+                framework=prompt.framework if prompt else None,
+                reminder=True,
+            )
+            result = await self._send(_recipient(member, community), message)
+            self._count(report, result)
+            if result.status == SendStatus.RETRY_LATER:
+                later = now + (result.retry_after or self._policy.retry_delay)
+                await self._db.run(
+                    partial(
+                        delivery_store.set_delivery_state, delivery_id=delivery.id, remind_at=later
+                    )
+                )
+        return report
 
     async def _send(self, recipient: Recipient, message: Any) -> SendResult:
         try:
@@ -383,6 +426,16 @@ def default_prompt_choice(schedule: Schedule, local_date: date) -> Prompt:
         if fixed is not None:
             return fixed
     return prompt_for_week(local_date)
+
+
+def _recipient(member: Member, community: Community) -> Recipient:
+    return Recipient(
+        member_id=member.id,
+        platform=member.platform,
+        community_external_id=community.external_id,
+        platform_user_id=member.platform_user_id,
+        display_name=member.display_name,
+    )
 
 
 def _short(reason: str | None) -> str | None:

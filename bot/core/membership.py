@@ -91,3 +91,26 @@ def _platform_zone(name: str | None) -> str | None:
         return resolve_timezone(name)
     except ValueError:
         return None
+
+
+async def pause(ctx: Context) -> list[OutgoingMessage]:
+    member = ctx.require_member()
+    if member.paused_at is not None:
+        return [plain("Your prompts are already paused. `/pln resume` starts them again.")]
+    member.paused_at = ctx.now
+    return [
+        plain(
+            "Paused: no prompts until you type `/pln resume`. You're still in the PLN and "
+            "your reflections stay private and kept."
+        )
+    ]
+
+
+async def resume(ctx: Context) -> list[OutgoingMessage]:
+    member = ctx.require_member()
+    if member.paused_at is None:
+        return [plain("Your prompts aren't paused. `/pln pause` pauses them.")]
+    member.paused_at = None
+    next_time = await ctx.next_prompt_time()
+    when = f" Your next prompt arrives {local_datetime(next_time, ctx.zone)}." if next_time else ""
+    return [plain(f"Welcome back: prompts are on again.{when}")]

@@ -6,25 +6,29 @@ from bot.core.messages import Button, ButtonStyle, OutgoingMessage, Section
 
 ANSWER_ACTION = "prompt.answer"
 SKIP_ACTION = "prompt.skip"
+SNOOZE_ACTION = "prompt.snooze"
 ANSWER_FORM_ACTION = "prompt.answer.submit"
 
 
 def prompt_message(
-    delivery_id: int, question: str, *, framework: str | None = None
+    delivery_id: int, question: str, *, framework: str | None = None, reminder: bool = False
 ) -> OutgoingMessage:
-    """One message carrying the whole question (never split) and its buttons."""
+    """One message carrying the whole question (never split) and its buttons.
+
+    A reminder (after Snooze) is the same prompt under another heading, with the same
+    delivery id, so answering it answers the week's prompt.
+    """
     context = f"From: {framework}" if framework else ""
+    heading = "Reminder: this week's reflection" if reminder else "This week's reflection"
     return OutgoingMessage(
-        kind="prompt",
-        heading="This week's reflection",
-        text=(
-            f"This week's reflection: {question}\n"
-            "Reply here to answer. Your answer is private to you."
-        ),
+        kind="reminder" if reminder else "prompt",
+        heading=heading,
+        text=f"{heading}: {question}\nReply here to answer. Your answer is private to you.",
         sections=(Section(body=question, heading=context or None),),
         buttons=(
             Button("Answer", ANSWER_ACTION, str(delivery_id), ButtonStyle.PRIMARY),
             Button("Skip this week", SKIP_ACTION, str(delivery_id)),
+            Button("Snooze 1 day", SNOOZE_ACTION, str(delivery_id)),
         ),
         metadata={"delivery_id": str(delivery_id)},
     )

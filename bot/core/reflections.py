@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
@@ -13,6 +13,7 @@ from bot.store import reflections as reflection_store
 from bot.store.models import Delivery, Member
 
 MAX_MESSAGE_CHARS = 40_000
+SNOOZE_FOR = timedelta(days=1)
 HISTORY_ENTRY_CHARS = 1_000
 
 
@@ -39,13 +40,28 @@ def check_text(text: str) -> OutgoingMessage | None:
     return None
 
 
-async def record_message(ctx: Context, text: str, message_ref: str | None) -> list[OutgoingMessage]:
-    """A member's message: the answer to their open prompt, or else a free note."""
+async def record_message(
+    ctx: Context, text: str, message_ref: str | None, reply_to: str | None = None
+) -> list[OutgoingMessage]:
+    """A member's message: the answer to their open prompt, or else a free note.
+
+    `reply_to` is the platform's reference of the message this one replies to (a thread
+    parent): a reply to a prompt answers that prompt, whichever week it was. A message whose
+    `message_ref` is already stored is a platform's duplicate delivery: stored once, no reply.
+    """
     member = ctx.require_member()
+    if message_ref is not None and await reflection_store.message_ref_is_stored(
+        ctx.session, message_ref
+    ):
+        return []
     refusal = check_text(text)
     if refusal is not None:
         return [refusal]
     text = storable(text)
+    if reply_to is not None:
+        replied = await delivery_store.member_delivery_by_ref(ctx.session, member.id, reply_to)
+        if replied is not None:
+            return [await _append_answer(ctx, replied, text, message_ref)]
     delivery = await delivery_store.latest_sent_delivery(ctx.session, member.id)
     if delivery is not None and delivery.skipped_at is None:
         return [await _append_answer(ctx, delivery, text, message_ref)]
@@ -106,6 +122,71 @@ async def _append_answer(
     return plain(f"Added to your answer (now {words:,} words).")
 
 
+async def edit_message(ctx: Context, message_ref: str, text: str) -> list[OutgoingMessage]:
+    """The member edited a message the bot stored: the stored text follows the edit.
+
+    Silent when it worked (the edit is visible to them already); edits of messages the bot
+    never stored (commands, chat) are ignored.
+    """
+    member = ctx.require_member()
+    part = await reflection_store.part_by_ref(ctx.session, member.id, message_ref)
+    note = (
+        None
+        if part is not None
+        else await reflection_store.note_by_ref(ctx.session, member.id, message_ref)
+    )
+    if part is None and note is None:
+        return []
+    if not text.translate(INVISIBLE).strip():
+        return await delete_message(ctx, message_ref)
+    if len(text) > MAX_MESSAGE_CHARS:
+        return [
+            plain(
+                f"That edit has {len(text):,} characters, more than the {MAX_MESSAGE_CHARS:,} I "
+                "can keep, so I kept the text from before the edit."
+            )
+        ]
+    if part is not None:
+        part.text = storable(text)
+        part.edited_at = ctx.now
+        answer = await reflection_store.answer_by_id(ctx.session, part.answer_id)
+        if answer is not None:
+            answer.updated_at = ctx.now
+    elif note is not None:
+        note.text = storable(text)
+    return []
+
+
+async def delete_message(ctx: Context, message_ref: str) -> list[OutgoingMessage]:
+    """The member deleted a message the bot stored: the stored copy goes too."""
+    member = ctx.require_member()
+    part = await reflection_store.part_by_ref(ctx.session, member.id, message_ref)
+    if part is not None:
+        answer_gone = await reflection_store.remove_part(ctx.session, part)
+        if answer_gone:
+            return [plain("You deleted your answer, so I deleted my copy too.")]
+        return [plain("You deleted a message of your answer, so I removed it from the answer.")]
+    note = await reflection_store.note_by_ref(ctx.session, member.id, message_ref)
+    if note is not None:
+        await ctx.session.delete(note)
+        return [plain("You deleted a note, so I deleted my copy too.")]
+    return []
+
+
+async def snooze(ctx: Context, delivery_id: int) -> list[OutgoingMessage]:
+    """Remind the member of this prompt a day from now (sent by the delivery loop)."""
+    member = ctx.require_member()
+    delivery = await delivery_store.member_delivery(ctx.session, member.id, delivery_id)
+    if delivery is None or delivery.sent_at is None:
+        return [plain("I couldn't find that prompt any more.")]
+    if await reflection_store.answer_for_delivery(ctx.session, delivery.id) is not None:
+        return [plain("You've already answered this prompt, so there's nothing to snooze.")]
+    delivery.skipped_at = None
+    delivery.remind_at = ctx.now + SNOOZE_FOR
+    when = local_datetime(delivery.remind_at, ctx.zone)
+    return [plain(f"Snoozed: I'll send this prompt again {when}.")]
+
+
 async def skip(ctx: Context, delivery_id: int | None = None) -> list[OutgoingMessage]:
     member = ctx.require_member()
     if delivery_id is None:
@@ -119,6 +200,7 @@ async def skip(ctx: Context, delivery_id: int | None = None) -> list[OutgoingMes
     if delivery.skipped_at is not None:
         return [plain("This week's prompt is already skipped. See you next week!")]
     delivery.skipped_at = ctx.now
+    delivery.remind_at = None
     return [plain("Skipped this week's prompt. No worries: see you next week!")]
 
 

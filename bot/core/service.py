@@ -15,14 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import commands as cmd
 from bot.core import digest as digest_module
-from bot.core import membership, moderation, reflections
+from bot.core import home, membership, moderation, reflections
 from bot.core.actors import Actor
 from bot.core.clock import Clock
 from bot.core.context import Context, CoreConfig
 from bot.core.delivery import DeliveryPolicy, DeliveryService, DueReport
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.ports import Messenger
-from bot.core.prompting import ANSWER_ACTION, ANSWER_FORM_ACTION, SKIP_ACTION
+from bot.core.prompting import ANSWER_ACTION, ANSWER_FORM_ACTION, SKIP_ACTION, SNOOZE_ACTION
 from bot.store import communities as community_store
 from bot.store.database import Database, DatabaseUnavailable
 
@@ -47,6 +47,13 @@ INTERNAL_ERROR = plain(
 MODERATORS_ONLY = plain(
     "Only moderators can do that. Ask one of your PLN's moderators if you'd like a prompt sent now."
 )
+
+BUTTON_COMMANDS: dict[str, cmd.Command] = {
+    home.JOIN_ACTION: cmd.Join(),
+    home.DIGEST_ACTION: cmd.Digest("month"),
+    home.PAUSE_ACTION: cmd.Pause(),
+    home.RESUME_ACTION: cmd.Resume(),
+}
 
 
 class PlnCore:
@@ -91,28 +98,82 @@ class PlnCore:
             command = cmd.parse_command(text)
         except cmd.CommandError as error:
             return [plain(str(error))]
+        return await self.run_command(actor, command)
+
+    async def run_command(self, actor: Actor, command: cmd.Command) -> list[OutgoingMessage]:
+        """An already parsed command, e.g. from a platform's typed options or a button."""
         if isinstance(command, cmd.PromptNow):
             return await self._guarded(self._prompt_now(actor))
         replies = await self._guarded(self._in_unit_of_work(actor, _command_handler(command)))
-        if isinstance(command, (cmd.Join, cmd.Leave, cmd.SetTimezone)):
+        if isinstance(command, (cmd.Join, cmd.Leave, cmd.SetTimezone, cmd.Pause, cmd.Resume)):
             self._notify_schedule_change()
         return replies
 
     async def handle_message(
-        self, actor: Actor, text: str, message_ref: str | None = None
+        self,
+        actor: Actor,
+        text: str,
+        message_ref: str | None = None,
+        reply_to: str | None = None,
     ) -> list[OutgoingMessage]:
-        """A plain message from a member to the bot: an answer or a free note."""
+        """A plain message from a member to the bot: an answer or a free note.
+
+        `message_ref` identifies the platform message (a duplicate delivery of it is stored
+        once); `reply_to` is the message it replies to, e.g. the prompt of a thread.
+        """
 
         async def handler(ctx: Context) -> list[OutgoingMessage]:
-            return await reflections.record_message(ctx, text, message_ref)
+            return await reflections.record_message(ctx, text, message_ref, reply_to)
 
         return await self._guarded(self._in_unit_of_work(actor, handler, members_only=True))
+
+    async def handle_message_edit(
+        self, actor: Actor, message_ref: str, text: str
+    ) -> list[OutgoingMessage]:
+        """The member edited a message: a stored answer or note follows the edit."""
+
+        async def handler(ctx: Context) -> list[OutgoingMessage]:
+            if not ctx.is_active_member:
+                return []
+            return await reflections.edit_message(ctx, message_ref, text)
+
+        return await self._guarded(self._with_context(actor, handler))
+
+    async def handle_message_delete(self, actor: Actor, message_ref: str) -> list[OutgoingMessage]:
+        """The member deleted a message: the stored copy goes too."""
+
+        async def handler(ctx: Context) -> list[OutgoingMessage]:
+            if ctx.member is None:
+                return []
+            return await reflections.delete_message(ctx, message_ref)
+
+        return await self._guarded(self._with_context(actor, handler))
+
+    async def home(self, actor: Actor) -> OutgoingMessage | None:
+        """The member's home view (Slack's App Home); None when the database is down."""
+        replies = await self._guarded(
+            self._with_context(actor, lambda ctx: _as_list(home.home_view(ctx)))
+        )
+        return replies[0] if replies and replies[0].kind == "home" else None
 
     async def handle_action(
         self, actor: Actor, action_id: str, value: str
     ) -> list[OutgoingMessage]:
         """A button press."""
+        command = BUTTON_COMMANDS.get(action_id)
+        if command is not None:
+            return await self.run_command(actor, command)
+        if action_id == home.TIMEZONE_ACTION:
+            return [home.timezone_form(None)]
         delivery_id = _int_or_none(value)
+        if action_id == SNOOZE_ACTION and delivery_id is not None:
+
+            async def snooze(ctx: Context) -> list[OutgoingMessage]:
+                return await reflections.snooze(ctx, delivery_id)
+
+            replies = await self._guarded(self._in_unit_of_work(actor, snooze, members_only=True))
+            self._notify_schedule_change()
+            return replies
         if action_id == SKIP_ACTION and delivery_id is not None:
 
             async def skip(ctx: Context) -> list[OutgoingMessage]:
@@ -129,6 +190,8 @@ class PlnCore:
         self, actor: Actor, action_id: str, value: str, fields: Mapping[str, str]
     ) -> list[OutgoingMessage]:
         """A submitted form (a modal on Slack and Discord)."""
+        if action_id == home.TIMEZONE_FORM_ACTION:
+            return await self.handle_command(actor, "tz " + fields.get("zone", "").strip())
         delivery_id = _int_or_none(value)
         if action_id != ANSWER_FORM_ACTION or delivery_id is None:
             return [plain("That form doesn't work any more. Reply to your latest prompt instead.")]
@@ -228,6 +291,10 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await membership.set_timezone(ctx, zone)
             case cmd.ShowTimezone():
                 return await membership.show_timezone(ctx)
+            case cmd.Pause():
+                return await membership.pause(ctx)
+            case cmd.Resume():
+                return await membership.resume(ctx)
             case cmd.Skip():
                 return await reflections.skip(ctx)
             case cmd.History(limit=limit):
@@ -237,6 +304,10 @@ def _command_handler(command: cmd.Command) -> Handler:
         raise AssertionError(f"no handler for {type(command).__name__}")
 
     return handle
+
+
+async def _as_list(message: Awaitable[OutgoingMessage]) -> list[OutgoingMessage]:
+    return [await message]
 
 
 def _int_or_none(value: str) -> int | None:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.dialect import insert_ignoring_duplicates
-from bot.store.models import Community, Delivery, DeliveryStatus, Member
+from bot.store.models import Answer, Community, Delivery, DeliveryStatus, Member
 
 DELIVERY_KEY = ("schedule_id", "member_id", "due_local_date")
 
@@ -162,3 +162,71 @@ async def sent_deliveries_since(
         query = query.where(Delivery.sent_at >= since)
     result = await session.scalars(query.order_by(Delivery.sent_at, Delivery.id))
     return list(result)
+
+
+async def member_delivery_by_ref(
+    session: AsyncSession, member_id: int, platform_message_ref: str
+) -> Delivery | None:
+    """The member's prompt that a platform message (e.g. a thread parent) refers to."""
+    result = await session.scalars(
+        select(Delivery).where(
+            Delivery.member_id == member_id,
+            Delivery.platform_message_ref == platform_message_ref,
+            Delivery.status == DeliveryStatus.SENT,
+        )
+    )
+    return result.first()
+
+
+async def due_reminder_ids(
+    session: AsyncSession, platform: str, now: datetime, limit: int
+) -> list[int]:
+    """Snoozed prompts whose reminder time has come and that are still unanswered."""
+    answered = select(Answer.id).where(Answer.delivery_id == Delivery.id).exists()
+    result = await session.scalars(
+        select(Delivery.id)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(
+            Community.platform == platform,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.remind_at <= now,
+            Delivery.skipped_at.is_(None),
+            ~answered,
+        )
+        .order_by(Delivery.remind_at, Delivery.id)
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def take_reminder(
+    session: AsyncSession, delivery_id: int, now: datetime
+) -> tuple[Delivery, Member, Community] | None:
+    """Compare-and-set the reminder off before sending it, so it is never sent twice."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.remind_at.is_not(None))
+        .values(remind_at=None, reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return None
+    row = await session.execute(
+        select(Delivery, Member, Community)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(Delivery.id == delivery_id)
+    )
+    found = row.tuples().first()
+    return None if found is None else (found[0], found[1], found[2])
+
+
+async def earliest_reminder(session: AsyncSession, platform: str) -> datetime | None:
+    result: datetime | None = await session.scalar(
+        select(func.min(Delivery.remind_at))
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .where(Delivery.status == DeliveryStatus.SENT, Community.platform == platform)
+    )
+    return result

@@ -82,6 +82,7 @@ class Member(Base):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unreachable_reason: Mapped[str | None] = mapped_column(String(200))
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # no prompts while set
 
     community: Mapped[Community] = relationship(lazy="raise")
 
@@ -129,6 +130,8 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a 429 or outage
     last_error: Mapped[str | None] = mapped_column(String(200))
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # snoozed until then
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Answer(Base):
@@ -157,7 +160,11 @@ class AnswerPart(Base):
     """One message of an answer: later messages in the open window append, never overwrite."""
 
     __tablename__ = "answer_part"
-    __table_args__ = (UniqueConstraint("answer_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("answer_id", "position"),
+        # a platform message is stored once, however often the platform delivers it
+        Index("ix_answer_part_message_ref", "platform_message_ref", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"))
@@ -172,10 +179,42 @@ class FreeNote(Base):
     """A message that arrived with no open prompt: kept, privately, as a note."""
 
     __tablename__ = "free_note"
-    __table_args__ = (Index("ix_free_note_member_created", "member_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_free_note_member_created", "member_id", "created_at"),
+        Index("ix_free_note_message_ref", "platform_message_ref", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     platform_message_ref: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SlackInstallation(Base):
+    """One Slack workspace's installation (OAuth mode). `data` is encrypted: it holds tokens."""
+
+    __tablename__ = "slack_installation"
+    __table_args__ = (
+        Index(
+            "ix_slack_installation_lookup", "client_id", "enterprise_id", "team_id", "installed_at"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[str] = mapped_column(Text)  # Fernet token of the installation as JSON
+
+
+class OAuthState(Base):
+    """A one-time OAuth `state` value: issued on /slack/install, consumed on the redirect."""
+
+    __tablename__ = "oauth_state"
+
+    state: Mapped[str] = mapped_column(String(128), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,6 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store.models import Answer, AnswerPart, Delivery, FreeNote
 
 
+async def answer_by_id(session: AsyncSession, answer_id: int) -> Answer | None:
+    return await session.get(Answer, answer_id)
+
+
 async def answer_for_delivery(session: AsyncSession, delivery_id: int) -> Answer | None:
     result = await session.scalars(select(Answer).where(Answer.delivery_id == delivery_id))
     return result.one_or_none()
@@ -108,3 +112,50 @@ async def answers_since(
 async def answered_delivery_ids(session: AsyncSession, member_id: int) -> set[int]:
     result = await session.scalars(select(Answer.delivery_id).where(Answer.member_id == member_id))
     return set(result)
+
+
+async def part_by_ref(
+    session: AsyncSession, member_id: int, platform_message_ref: str
+) -> AnswerPart | None:
+    """The member's answer part stored from this platform message, if any."""
+    result = await session.scalars(
+        select(AnswerPart)
+        .join(Answer, Answer.id == AnswerPart.answer_id)
+        .where(
+            Answer.member_id == member_id, AnswerPart.platform_message_ref == platform_message_ref
+        )
+    )
+    return result.first()
+
+
+async def note_by_ref(
+    session: AsyncSession, member_id: int, platform_message_ref: str
+) -> FreeNote | None:
+    result = await session.scalars(
+        select(FreeNote).where(
+            FreeNote.member_id == member_id, FreeNote.platform_message_ref == platform_message_ref
+        )
+    )
+    return result.first()
+
+
+async def message_ref_is_stored(session: AsyncSession, platform_message_ref: str) -> bool:
+    """Whether a platform message was already stored (platforms deliver some events twice)."""
+    in_parts = select(AnswerPart.id).where(AnswerPart.platform_message_ref == platform_message_ref)
+    in_notes = select(FreeNote.id).where(FreeNote.platform_message_ref == platform_message_ref)
+    return bool(await session.scalar(select(in_parts.exists() | in_notes.exists())))
+
+
+async def remove_part(session: AsyncSession, part: AnswerPart) -> bool:
+    """Delete one part; deletes the whole answer when it was the last. True if the answer went."""
+    answer = await session.get(Answer, part.answer_id)
+    await session.delete(part)
+    await session.flush()
+    if answer is None:
+        return False
+    await session.refresh(answer, ["parts"])
+    if not answer.parts:
+        await session.delete(answer)
+        await session.flush()
+        return True
+    return False

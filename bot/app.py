@@ -37,9 +37,15 @@ class App:
         await self.db.dispose()
 
 
-def build_app(settings: Settings, clock: Clock, messenger: Messenger) -> App:
-    """Wire store, core and runner; a simulated clock is driven by hand, so it gets no alarm."""
-    db = Database(settings.database_url)
+def build_app(
+    settings: Settings, clock: Clock, messenger: Messenger, db: Database | None = None
+) -> App:
+    """Wire store, core and runner; a simulated clock is driven by hand, so it gets no alarm.
+
+    An adapter that needs the database before the core (Slack's installation store) passes
+    its own `db`.
+    """
+    db = db or Database(settings.database_url)
     core = PlnCore(db, clock, messenger, core_config(settings))
     alarm = None if isinstance(clock, SimulatedClock) else Alarm(clock)
     return App(db=db, core=core, runner=Runner(core, alarm))

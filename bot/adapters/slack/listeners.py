@@ -1,0 +1,277 @@
+"""bolt listeners: Slack's slash command, events, buttons and modals, handed to the core.
+
+Slack wants every request answered within 3 seconds. Slash commands are acked at once and
+the work runs after the ack (a lazy listener), so `/pln prompt now` can fan out to a whole
+workspace while other members' requests are still answered promptly. Events are acked by
+bolt before their listener runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from typing import Any, Final
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.messenger import message_ref
+from bot.adapters.slack.render import form_values, home_view, message_payload, modal_view
+from bot.core import commands as cmd
+from bot.core import home
+from bot.core.actors import Actor
+from bot.core.messages import OutgoingMessage
+from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.core.reflections import check_text
+from bot.core.service import PlnCore
+from bot.core.timezones import TimezoneError, resolve_timezone
+
+log = logging.getLogger(__name__)
+
+NEW_MESSAGE_SUBTYPES: Final = frozenset({None, "file_share", "thread_broadcast"})
+HOME_CHANGING_ACTIONS: Final = frozenset({home.JOIN_ACTION, home.PAUSE_ACTION, home.RESUME_ACTION})
+SEEN_EVENTS: Final = 5_000
+PROMPT_NOW_STARTED: Final = (
+    "Sending the prompt to every member now. I'll report here when everyone has it."
+)
+
+
+def unescape(text: str) -> str:
+    """Slack sends &, < and > escaped; members' words are stored as they typed them."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class SlackListeners:
+    """Turns Slack requests into core calls and core replies into Slack messages."""
+
+    def __init__(self, core: PlnCore, directory: SlackDirectory) -> None:
+        self._core = core
+        self._directory = directory
+        self._seen_events: OrderedDict[str, None] = OrderedDict()
+
+    def register(self, app: AsyncApp) -> None:
+        app.command("/pln")(ack=self._ack_command, lazy=[self._run_command])
+        app.event("message")(self._on_message)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.action(re.compile(r"^(prompt|home)\."))(self._on_action)
+        app.view(re.compile(r".+"))(self._on_view)
+        # Anything else Slack sends (an event we did not subscribe to, a new event type) is
+        # acknowledged and ignored: a non-2xx answer would only make Slack retry it.
+        app.event(re.compile(r".*"))(self._ignore)
+        app.error(self._on_error)
+
+    # -- slash command ------------------------------------------------------------------
+
+    async def _ack_command(self, ack: AsyncAck) -> None:
+        await ack()
+
+    async def _run_command(
+        self, body: dict[str, Any], respond: AsyncRespond, context: AsyncBoltContext
+    ) -> None:
+        team_id, user_id = str(context.team_id), str(body.get("user_id", ""))
+        token = context.bot_token
+        actor = await self._directory.actor(team_id, user_id, token)
+        channel_id = str(body.get("channel_id", ""))
+        in_bot_dm = await self._directory.is_bot_dm(team_id, user_id, channel_id, token)
+        response_type = "in_channel" if in_bot_dm else "ephemeral"
+        text = unescape(str(body.get("text") or ""))
+        try:
+            command = cmd.parse_command(text)
+        except cmd.CommandError as error:
+            await respond(text=str(error), response_type=response_type)
+            return
+        if isinstance(command, cmd.PromptNow) and self._is_moderator(actor):
+            await respond(text=PROMPT_NOW_STARTED, response_type=response_type)
+        for reply in await self._core.run_command(actor, command):
+            await respond(response_type=response_type, **message_payload(reply))
+        if isinstance(command, cmd.Join | cmd.Leave | cmd.SetTimezone | cmd.Pause | cmd.Resume):
+            await self._publish_home(context.client, actor)
+
+    def _is_moderator(self, actor: Actor) -> bool:
+        return actor.platform_admin or actor.qualified_id in self._core.config.moderators
+
+    # -- messages in the bot's DM ---------------------------------------------------------
+
+    async def _on_message(
+        self, event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        if event.get("channel_type") != "im" or self._seen(body.get("event_id")):
+            return
+        subtype = event.get("subtype")
+        channel = str(event.get("channel", ""))
+        client = context.client
+        if subtype in NEW_MESSAGE_SUBTYPES:
+            await self._on_new_message(event, channel, context)
+        elif subtype == "message_changed":
+            message = event.get("message") or {}
+            if message.get("bot_id") or not message.get("user") or not message.get("ts"):
+                return
+            actor = await self._actor(context, str(message["user"]))
+            ref = message_ref(channel, str(message["ts"]))
+            text = unescape(str(message.get("text") or ""))
+            await self._post(
+                client, channel, await self._core.handle_message_edit(actor, ref, text)
+            )
+        elif subtype == "message_deleted":
+            previous = event.get("previous_message") or {}
+            deleted_ts = event.get("deleted_ts") or previous.get("ts")
+            if previous.get("bot_id") or not previous.get("user") or not deleted_ts:
+                return
+            actor = await self._actor(context, str(previous["user"]))
+            ref = message_ref(channel, str(deleted_ts))
+            await self._post(client, channel, await self._core.handle_message_delete(actor, ref))
+
+    async def _on_new_message(
+        self, event: dict[str, Any], channel: str, context: AsyncBoltContext
+    ) -> None:
+        if event.get("bot_id") or not event.get("user") or not event.get("ts"):
+            return
+        actor = await self._actor(context, str(event["user"]))
+        ts = str(event["ts"])
+        thread_ts = event.get("thread_ts")
+        reply_to = message_ref(channel, str(thread_ts)) if thread_ts and thread_ts != ts else None
+        replies = await self._core.handle_message(
+            actor, unescape(str(event.get("text") or "")), message_ref(channel, ts), reply_to
+        )
+        await self._post(context.client, channel, replies, thread_ts=thread_ts)
+
+    def _seen(self, event_id: object) -> bool:
+        """A cheap first filter for Slack's retried deliveries; the store is the real guard."""
+        if not isinstance(event_id, str) or not event_id:
+            return False
+        if event_id in self._seen_events:
+            return True
+        self._seen_events[event_id] = None
+        if len(self._seen_events) > SEEN_EVENTS:
+            self._seen_events.popitem(last=False)
+        return False
+
+    # -- App Home ---------------------------------------------------------------------------
+
+    async def _on_home_opened(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if event.get("tab") != "home" or not event.get("user"):
+            return
+        await self._publish_home(context.client, await self._actor(context, str(event["user"])))
+
+    async def _publish_home(self, client: AsyncWebClient, actor: Actor) -> None:
+        view = await self._core.home(actor)
+        if view is None:
+            return
+        try:
+            await client.views_publish(user_id=actor.user_id, view=home_view(view))
+        except SlackApiError as error:
+            log.warning(
+                "could not publish the App Home",
+                extra={"fields": {"error": error.response.get("error")}},
+            )
+
+    # -- buttons and modals -----------------------------------------------------------------
+
+    async def _on_action(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        actor = await self._actor(context, str((body.get("user") or {}).get("id", "")))
+        action_id = str(action.get("action_id", ""))
+        replies = await self._core.handle_action(actor, action_id, str(action.get("value", "")))
+        client = context.client
+        channel = str((body.get("channel") or {}).get("id") or actor.user_id)
+        for reply in replies:
+            if reply.form is not None:
+                await self._open_modal(client, str(body.get("trigger_id", "")), reply)
+            else:
+                await self._post(client, channel, [reply])
+        if action_id in HOME_CHANGING_ACTIONS or (body.get("view") or {}).get("type") == "home":
+            await self._publish_home(client, actor)
+
+    async def _open_modal(
+        self, client: AsyncWebClient, trigger_id: str, reply: OutgoingMessage
+    ) -> None:
+        assert reply.form is not None
+        try:
+            await client.views_open(trigger_id=trigger_id, view=modal_view(reply.form))
+        except SlackApiError as error:
+            # trigger_id lives 3 seconds; if it expired, say how to answer without the modal
+            log.warning(
+                "could not open a modal", extra={"fields": {"error": error.response.get("error")}}
+            )
+
+    async def _on_view(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: AsyncBoltContext,
+    ) -> None:
+        callback_id = str(view.get("callback_id", ""))
+        fields = {
+            name: unescape(value)
+            for name, value in form_values((view.get("state") or {}).get("values") or {}).items()
+        }
+        errors = _form_errors(callback_id, fields)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        actor = await self._actor(context, str((body.get("user") or {}).get("id", "")))
+        replies = await self._core.handle_form(
+            actor, callback_id, str(view.get("private_metadata", "")), fields
+        )
+        await self._post(context.client, actor.user_id, replies)
+        if callback_id == home.TIMEZONE_FORM_ACTION:
+            await self._publish_home(context.client, actor)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    async def _actor(self, context: AsyncBoltContext, user_id: str) -> Actor:
+        return await self._directory.actor(str(context.team_id), user_id, context.bot_token)
+
+    async def _post(
+        self,
+        client: AsyncWebClient,
+        channel: str,
+        replies: list[OutgoingMessage],
+        *,
+        thread_ts: object = None,
+    ) -> None:
+        for reply in replies:
+            try:
+                await client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=str(thread_ts) if thread_ts else None,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    **message_payload(reply),
+                )
+            except SlackApiError as error:
+                log.warning(
+                    "could not post a reply",
+                    extra={"fields": {"error": error.response.get("error")}},
+                )
+
+    async def _ignore(self) -> None:
+        return None
+
+    async def _on_error(self, error: Exception) -> None:
+        # The type only: an exception's text may quote a request, and requests carry answers.
+        log.error("slack listener failed", extra={"fields": {"error": type(error).__name__}})
+
+
+def _form_errors(callback_id: str, fields: dict[str, str]) -> dict[str, str]:
+    """Errors Slack shows inside the still-open modal, so nothing typed is lost."""
+    if callback_id == ANSWER_FORM_ACTION:
+        refusal = check_text(fields.get("answer", ""))
+        return {"answer": refusal.text[:150]} if refusal is not None else {}
+    if callback_id == home.TIMEZONE_FORM_ACTION:
+        try:
+            resolve_timezone(fields.get("zone", ""))
+        except (TimezoneError, ValueError) as error:
+            return {"zone": str(error)[:150]}
+    return {}

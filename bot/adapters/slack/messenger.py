@@ -1,0 +1,85 @@
+"""Sends the core's prompts to Slack members as DMs, paced, mapping Slack's answers to outcomes.
+
+The Messenger contract (bot.core.ports) is what keeps delivery exactly-once: SENT only when
+Slack accepted the message, RETRY_LATER only when it certainly did not (a 429 or an error
+answer), UNREACHABLE when the member can never be messaged.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Final
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.pacing import Pacer
+from bot.adapters.slack.render import message_payload
+from bot.adapters.slack.retries import retry_after_seconds_of
+from bot.adapters.slack.workspaces import BotTokens
+from bot.core.messages import OutgoingMessage
+from bot.core.ports import Recipient, SendResult
+
+log = logging.getLogger(__name__)
+
+# Slack errors that mean this member cannot be sent a DM, now or on a retry.
+UNREACHABLE_ERRORS: Final = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "cannot_dm_bot",
+        "user_disabled",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "messages_tab_disabled",
+        "restricted_action",
+    }
+)
+
+
+def message_ref(channel: str, ts: str) -> str:
+    """How pln-bot names a Slack message: unique, and rebuilt from any event about it."""
+    return f"{channel}:{ts}"
+
+
+class SlackMessenger:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, tokens: BotTokens, pacer: Pacer) -> None:
+        self._client = client
+        self._tokens = tokens
+        self._pacer = pacer
+
+    async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
+        token = await self._tokens.bot_token(recipient.community_external_id)
+        if token is None:
+            return SendResult.unreachable("the app is not installed in this workspace")
+        await self._pacer.wait_turn()
+        try:
+            response = await self._client.chat_postMessage(
+                token=token,
+                channel=recipient.platform_user_id,  # a user id posts to the app's DM with them
+                unfurl_links=False,
+                unfurl_media=False,
+                **message_payload(message),
+            )
+        except SlackApiError as error:
+            return self._refused(recipient, error)
+        channel = str(response.get("channel") or recipient.platform_user_id)
+        return SendResult.sent(message_ref(channel, str(response.get("ts"))))
+
+    def _refused(self, recipient: Recipient, error: SlackApiError) -> SendResult:
+        code = str(error.response.get("error") or f"http_{error.response.status_code}")
+        log.warning(
+            "slack refused a DM",
+            extra={"fields": {"member_id": recipient.member_id, "error": code}},
+        )
+        if error.response.status_code == 429 or code == "ratelimited":
+            wait = retry_after_seconds_of(error.response.headers)
+            self._pacer.slow_down(wait)
+            return SendResult.retry_later(code, after=timedelta(seconds=wait))
+        if code in UNREACHABLE_ERRORS:
+            return SendResult.unreachable(code)
+        return SendResult.retry_later(code)

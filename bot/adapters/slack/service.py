@@ -1,0 +1,191 @@
+"""Wires the Slack adapter: bolt app, Web API client, core, runner, and HTTP or Socket Mode.
+
+`SlackService` is the whole running bot for Slack, so the CLI and the tests start exactly
+the same thing: tests point SLACK_API_URL at a local stand-in and talk to a real port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.pacing import Pacer, Sleep
+from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
+from bot.adapters.slack.listeners import SlackListeners
+from bot.adapters.slack.messenger import SlackMessenger
+from bot.adapters.slack.retries import retry_handlers
+from bot.adapters.slack.secrets import TokenCipher
+from bot.adapters.slack.server import INSTALL_PATH, REDIRECT_PATH, Readiness, build_web_app
+from bot.adapters.slack.settings import BOT_SCOPES, SlackMode, SlackSettings
+from bot.adapters.slack.workspaces import (
+    BotTokens,
+    InstalledWorkspaceTokens,
+    SingleWorkspaceTokens,
+)
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.core.clock import Clock
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+OAUTH_STATE_SECONDS = 600
+
+
+class SlackStartError(Exception):
+    """The bot cannot start on Slack; str() is one line saying what to fix."""
+
+
+@dataclass
+class SlackService:
+    settings: SlackSettings
+    mode: SlackMode
+    app: App
+    bolt: AsyncApp
+    client: AsyncWebClient
+    tokens: BotTokens
+    pacer: Pacer
+    readiness: Readiness = field(default_factory=Readiness)
+    port: int | None = None
+    _web_runner: web.AppRunner | None = None
+    _socket: AsyncSocketModeHandler | None = None
+
+    async def start(self) -> None:
+        """Listen, check the token, catch up on due work, then report ready."""
+        if self.mode is SlackMode.SOCKET:
+            await self._check_token()
+            await self.app.runner.start()
+            self._socket = AsyncSocketModeHandler(
+                self.bolt, self._secret(self.settings.app_token), web_client=self.client
+            )
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        else:
+            await self._listen()
+            if self.mode is SlackMode.HTTP:
+                await self._check_token()
+            await self.app.runner.start()
+        self.readiness.ready = True
+
+    async def stop(self) -> None:
+        self.readiness.ready = False
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self._web_runner is not None:
+            await self._web_runner.cleanup()
+        await self.app.close()
+
+    async def _listen(self) -> None:
+        runner = web.AppRunner(build_web_app(self.bolt, self.readiness), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            raise SlackStartError(
+                f"cannot listen on {self.settings.http_host}:{self.settings.http_port} "
+                f"(PLN_HTTP_HOST, PLN_HTTP_PORT): {error.strerror or error}"
+            ) from None
+        self._web_runner = runner
+        server = site._server  # aiohttp keeps the bound sockets here; port 0 needs them
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else self.settings.http_port
+
+    async def _check_token(self) -> None:
+        """auth.test: fail at start, not at Monday's fan-out, and learn the workspace id."""
+        try:
+            response = await self.client.auth_test()
+        except SlackApiError as error:
+            raise SlackStartError(
+                f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): check the Bot "
+                "User OAuth Token under OAuth & Permissions"
+            ) from None
+        except (TimeoutError, OSError) as error:
+            raise SlackStartError(
+                f"cannot reach Slack at {self.settings.api_url} (SLACK_API_URL): {error}"
+            ) from None
+        if isinstance(self.tokens, SingleWorkspaceTokens):
+            self.tokens.team_id = str(response.get("team_id") or "") or None
+        log.info(
+            "connected to slack",
+            extra={"fields": {"team_id": response.get("team_id"), "mode": str(self.mode)}},
+        )
+
+    @staticmethod
+    def _secret(value: object) -> str:
+        get = getattr(value, "get_secret_value", None)
+        return str(get()) if callable(get) else ""
+
+
+def build_slack_service(
+    settings: Settings,
+    slack: SlackSettings,
+    clock: Clock,
+    *,
+    sleep: Sleep = asyncio.sleep,
+    wall_clock: Callable[[], datetime] | None = None,
+) -> SlackService:
+    """Everything wired, nothing started. `sleep` is injected into pacing and retries."""
+    mode = slack.check()
+    pacer = Pacer(slack.send_rate, sleep=sleep)
+    bot_token = slack.bot_token.get_secret_value() if slack.bot_token else None
+    client = AsyncWebClient(
+        token=bot_token, base_url=slack.api_url, retry_handlers=retry_handlers(pacer, sleep)
+    )
+    db = Database(settings.database_url)
+    now = wall_clock or (lambda: datetime.now(UTC))
+    tokens: BotTokens
+    if mode is SlackMode.OAUTH:
+        assert slack.token_key is not None and slack.client_id and slack.client_secret
+        store = DatabaseInstallationStore(
+            db, TokenCipher.from_keys(slack.token_key.get_secret_value()), slack.client_id, now
+        )
+        tokens = InstalledWorkspaceTokens(store)
+        bolt = AsyncApp(
+            signing_secret=slack.signing_secret.get_secret_value()
+            if slack.signing_secret
+            else None,
+            client=client,
+            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            oauth_settings=AsyncOAuthSettings(
+                client_id=slack.client_id,
+                client_secret=slack.client_secret.get_secret_value(),
+                scopes=list(BOT_SCOPES),
+                installation_store=store,
+                state_store=DatabaseOAuthStateStore(db, OAUTH_STATE_SECONDS, now),
+                install_path=INSTALL_PATH,
+                redirect_uri_path=REDIRECT_PATH,
+                redirect_uri=slack.redirect_uri,
+                authorization_url=slack.authorize_url,
+            ),
+        )
+        bolt.enable_token_revocation_listeners()
+    else:
+        assert bot_token is not None
+        tokens = SingleWorkspaceTokens(bot_token)
+        bolt = AsyncApp(
+            token=bot_token,
+            signing_secret=slack.signing_secret.get_secret_value()
+            if slack.signing_secret
+            else None,
+            client=client,
+            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            request_verification_enabled=mode is not SlackMode.SOCKET,
+        )
+    messenger = SlackMessenger(client, tokens, pacer)
+    app = build_app(settings, clock, messenger, db=db)
+    SlackListeners(app.core, SlackDirectory(client)).register(bolt)
+    return SlackService(
+        settings=slack, mode=mode, app=app, bolt=bolt, client=client, tokens=tokens, pacer=pacer
+    )

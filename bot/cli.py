@@ -11,6 +11,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import __version__
+from bot.adapters.slack.settings import SlackSettings
 from bot.config import Settings, SettingsError, load_settings
 from bot.core.clock import Clock, SimulatedClock, SystemClock
 from bot.logging_setup import configure_logging
@@ -83,6 +84,16 @@ def _settings_or_exit() -> Settings:
         raise typer.Exit(2) from None
 
 
+def _slack_settings_or_exit() -> SlackSettings:
+    from bot.adapters.slack.settings import load_slack_settings
+
+    try:
+        return load_slack_settings()
+    except SettingsError as error:
+        typer.echo(f"pln-bot: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def run(
     adapter: Annotated[
@@ -105,11 +116,17 @@ def run(
     chosen_clock = parse_clock(clock)
     settings = _settings_or_exit()
     configure_logging(settings.log_level)
-    if adapter != "console":
+    if adapter == "discord":
         typer.echo(
             f"pln-bot: the {adapter} adapter is not available yet; use --adapter console.", err=True
         )
         raise typer.Exit(2)
+    if adapter == "slack":
+        slack = _slack_settings_or_exit()
+        _migrate_or_exit(settings)
+        from bot.adapters.slack.main import run_slack
+
+        raise typer.Exit(asyncio.run(run_slack(settings, slack, chosen_clock)))
     _migrate_or_exit(settings)
     from bot.adapters.console.main import run_console
 

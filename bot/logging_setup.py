@@ -21,7 +21,19 @@ __all__ = ["NOISY_LOGGERS", "KeyValueFormatter", "configure_logging", "render_fi
 
 # Libraries that log routine internals (job runs, every SQL statement, every aiosqlite
 # call) at INFO or DEBUG; an operator only needs their warnings.
-NOISY_LOGGERS: Final = ("apscheduler", "aiosqlite", "sqlalchemy", "asyncio", "alembic")
+# slack_sdk and slack_bolt log whole request bodies at DEBUG, and a body can carry a member's
+# answer (a history reply, a modal submission): kept at WARNING even when we run at DEBUG.
+NOISY_LOGGERS: Final = (
+    "apscheduler",
+    "aiosqlite",
+    "sqlalchemy",
+    "asyncio",
+    "alembic",
+    "slack_sdk",
+    "slack_bolt",
+    "bot.adapters.slack.bolt",
+    "aiohttp.access",
+)
 
 # Marks the handler we installed so a second configure_logging call replaces it instead
 # of stacking a duplicate (which would print every line twice).

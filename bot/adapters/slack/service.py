@@ -174,8 +174,7 @@ def build_slack_service(
     else:
         assert bot_token is not None
         tokens = SingleWorkspaceTokens(bot_token)
-        bolt = AsyncApp(
-            token=bot_token,
+        bolt = AsyncApp(  # the bot token comes with `client`, so it has SLACK_API_URL too
             signing_secret=slack.signing_secret.get_secret_value()
             if slack.signing_secret
             else None,

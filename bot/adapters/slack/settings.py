@@ -85,12 +85,8 @@ class SlackSettings(BaseSettings):
                     "token too (OAuth & Permissions → Bot User OAuth Token, xoxb-...)"
                 )
             return mode
-        if self.signing_secret is None:
-            raise SettingsError(
-                "SLACK_SIGNING_SECRET is not set: find it under Basic Information → App "
-                "Credentials, or set SLACK_APP_TOKEN to run in Socket Mode (see docs/SLACK.md)"
-            )
         if mode is SlackMode.OAUTH:
+            self._require_signing_secret()
             for name, value in (
                 ("SLACK_CLIENT_ID", self.client_id),
                 ("SLACK_CLIENT_SECRET", self.client_secret),
@@ -108,7 +104,15 @@ class SlackSettings(BaseSettings):
                 "OAuth Token (xoxb-...), or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to "
                 "install in many workspaces"
             )
+        self._require_signing_secret()
         return mode
+
+    def _require_signing_secret(self) -> None:
+        if self.signing_secret is None:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is not set: find it under Basic Information → App "
+                "Credentials, or set SLACK_APP_TOKEN to run in Socket Mode (see docs/SLACK.md)"
+            )
 
 
 def load_slack_settings() -> SlackSettings:

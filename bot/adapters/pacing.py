@@ -32,6 +32,15 @@ class Pacer:
         self._cool_until = 0.0
         self.cool_downs = 0
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Pacer:
+        """One pacer per platform connection, shared, never copied.
+
+        bolt deep-copies a request's context (and the Web API client in it, with our retry
+        handlers and their pacer) for lazy listeners; a copy would pace nothing, and the
+        limiter's loop reference cannot be copied at all.
+        """
+        return self
+
     async def wait_turn(self) -> None:
         """Wait until one more send is allowed."""
         pause = self._cool_until - self._monotonic()

@@ -1,0 +1,1 @@
+"""Slack adapter: slack-bolt over HTTP or Socket Mode."""

@@ -186,7 +186,7 @@ class DeliveryService:
                 candidates.extend(
                     _Candidate(member, fire)
                     for member in group
-                    if fire.at >= member.joined_at and fire.at >= earliest
+                    if fire.at >= _receiving_since(member) and fire.at >= earliest
                 )
         done = await delivery_store.existing_delivery_keys(
             session, schedule.id, {candidate.fire.local_date for candidate in candidates}
@@ -349,7 +349,15 @@ class DeliveryService:
             )
             result = await self._send(_recipient(member, community), message)
             self._count(report, result)
-            if result.status == SendStatus.RETRY_LATER:
+            if result.status == SendStatus.SENT and result.platform_message_ref:
+                await self._db.run(
+                    partial(
+                        delivery_store.set_delivery_state,
+                        delivery_id=delivery.id,
+                        reminder_message_ref=result.platform_message_ref,
+                    )
+                )
+            elif result.status == SendStatus.RETRY_LATER:
                 later = now + (result.retry_after or self._policy.retry_delay)
                 await self._db.run(
                     partial(
@@ -426,6 +434,13 @@ def default_prompt_choice(schedule: Schedule, local_date: date) -> Prompt:
         if fixed is not None:
             return fixed
     return prompt_for_week(local_date)
+
+
+def _receiving_since(member: Member) -> datetime:
+    """Prompts that fell due before a member joined, or while they were paused, are not theirs."""
+    if member.resumed_at is not None and member.resumed_at > member.joined_at:
+        return member.resumed_at
+    return member.joined_at
 
 
 def _recipient(member: Member, community: Community) -> Recipient:

@@ -80,15 +80,18 @@ async def digest(ctx: Context, period: str) -> list[OutgoingMessage]:
         OutgoingMessage(
             text="\n".join(lines),
             heading="Your reflection digest",
+            # the blocks a platform shows carry everything `text` says, not only the figures
             sections=(
                 Section(
+                    heading=lines[0],
                     fields=(
                         Field("Received", str(figures.received)),
                         Field("Answered", str(figures.answered)),
                         Field("Skipped", str(figures.skipped)),
                         Field("Streak", str(figures.streak)),
-                    )
+                    ),
                 ),
+                Section(body="\n".join(lines[3:]).strip()),
             ),
         )
     ]

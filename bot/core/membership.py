@@ -111,6 +111,7 @@ async def resume(ctx: Context) -> list[OutgoingMessage]:
     if member.paused_at is None:
         return [plain("Your prompts aren't paused. `/pln pause` pauses them.")]
     member.paused_at = None
+    member.resumed_at = ctx.now
     next_time = await ctx.next_prompt_time()
     when = f" Your next prompt arrives {local_datetime(next_time, ctx.zone)}." if next_time else ""
     return [plain(f"Welcome back: prompts are on again.{when}")]

@@ -24,7 +24,10 @@ def prompt_message(
         kind="reminder" if reminder else "prompt",
         heading=heading,
         text=f"{heading}: {question}\nReply here to answer. Your answer is private to you.",
-        sections=(Section(body=question, heading=context or None),),
+        sections=(
+            Section(body=question, heading=context or None),
+            Section(body="Reply here to answer, or press Answer. Your answer is private to you."),
+        ),
         buttons=(
             Button("Answer", ANSWER_ACTION, str(delivery_id), ButtonStyle.PRIMARY),
             Button("Skip this week", SKIP_ACTION, str(delivery_id)),

@@ -110,6 +110,7 @@ async def _append_answer(
 ) -> OutgoingMessage:
     if delivery.skipped_at is not None:
         delivery.skipped_at = None  # answering after all un-skips the week
+    delivery.remind_at = None  # answered: no reminder
     answer, created = await reflection_store.append_to_answer(
         ctx.session, delivery=delivery, text=text, platform_message_ref=message_ref, now=ctx.now
     )
@@ -128,7 +129,9 @@ async def edit_message(ctx: Context, message_ref: str, text: str) -> list[Outgoi
     Silent when it worked (the edit is visible to them already); edits of messages the bot
     never stored (commands, chat) are ignored.
     """
-    member = ctx.require_member()
+    member = ctx.member
+    if member is None:
+        return []
     part = await reflection_store.part_by_ref(ctx.session, member.id, message_ref)
     note = (
         None
@@ -158,8 +161,11 @@ async def edit_message(ctx: Context, message_ref: str, text: str) -> list[Outgoi
 
 
 async def delete_message(ctx: Context, message_ref: str) -> list[OutgoingMessage]:
-    """The member deleted a message the bot stored: the stored copy goes too."""
-    member = ctx.require_member()
+    """The member deleted a message the bot stored: the stored copy goes too (even after
+    they left the PLN: their words are theirs to remove)."""
+    member = ctx.member
+    if member is None:
+        return []
     part = await reflection_store.part_by_ref(ctx.session, member.id, message_ref)
     if part is not None:
         answer_gone = await reflection_store.remove_part(ctx.session, part)

@@ -133,8 +133,6 @@ class PlnCore:
         """The member edited a message: a stored answer or note follows the edit."""
 
         async def handler(ctx: Context) -> list[OutgoingMessage]:
-            if not ctx.is_active_member:
-                return []
             return await reflections.edit_message(ctx, message_ref, text)
 
         return await self._guarded(self._with_context(actor, handler))
@@ -143,8 +141,6 @@ class PlnCore:
         """The member deleted a message: the stored copy goes too."""
 
         async def handler(ctx: Context) -> list[OutgoingMessage]:
-            if ctx.member is None:
-                return []
             return await reflections.delete_message(ctx, message_ref)
 
         return await self._guarded(self._with_context(actor, handler))

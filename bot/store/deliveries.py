@@ -171,7 +171,8 @@ async def member_delivery_by_ref(
     result = await session.scalars(
         select(Delivery).where(
             Delivery.member_id == member_id,
-            Delivery.platform_message_ref == platform_message_ref,
+            (Delivery.platform_message_ref == platform_message_ref)
+            | (Delivery.reminder_message_ref == platform_message_ref),
             Delivery.status == DeliveryStatus.SENT,
         )
     )
@@ -223,10 +224,17 @@ async def take_reminder(
 
 
 async def earliest_reminder(session: AsyncSession, platform: str) -> datetime | None:
+    """The next reminder to send: of prompts still open (unanswered, not skipped)."""
+    answered = select(Answer.id).where(Answer.delivery_id == Delivery.id).exists()
     result: datetime | None = await session.scalar(
         select(func.min(Delivery.remind_at))
         .join(Member, Member.id == Delivery.member_id)
         .join(Community, Community.id == Member.community_id)
-        .where(Delivery.status == DeliveryStatus.SENT, Community.platform == platform)
+        .where(
+            Delivery.status == DeliveryStatus.SENT,
+            Community.platform == platform,
+            Delivery.skipped_at.is_(None),
+            ~answered,
+        )
     )
     return result

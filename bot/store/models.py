@@ -83,6 +83,8 @@ class Member(Base):
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unreachable_reason: Mapped[str | None] = mapped_column(String(200))
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # no prompts while set
+    # prompts that fell due before this (while paused) are never sent after a resume
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     community: Mapped[Community] = relationship(lazy="raise")
 
@@ -132,6 +134,7 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # snoozed until then
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminder_message_ref: Mapped[str | None] = mapped_column(String(128))  # a reply to it answers
 
 
 class Answer(Base):

@@ -65,12 +65,15 @@ class _Team:
 
 @dataclass(frozen=True)
 class _Refusal:
-    """An injected HTTP-level failure: 429 (with Retry-After) or a 5xx."""
+    """An injected failure: 429 (with Retry-After), a 5xx, or HTTP 200 with an error."""
 
     status: int
     retry_after: int | None = None
+    error: str | None = None
 
     def answer(self) -> tuple[int, Answer, dict[str, str]]:
+        if self.error is not None:
+            return self.status, {"ok": False, "error": self.error}, {}
         if self.retry_after is not None:
             body = {"ok": False, "error": "ratelimited"}
             return self.status, body, {"Retry-After": str(self.retry_after)}
@@ -110,6 +113,7 @@ class SlackStandIn:
         self._view_numbers = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_change = asyncio.Event()
+        self._change = asyncio.Event()  # replaced on every notify_change(); see wait_for
         self._pending_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -245,6 +249,12 @@ class SlackStandIn:
         queue = self._refusals.setdefault(method, deque())
         queue.extend(_Refusal(status) for _ in range(times))
 
+    def fail_next(self, method: str, error: str, times: int = 1) -> None:
+        """The next `times` calls of `method` answer HTTP 200 `{"ok": false, "error": error}`,
+        e.g. views.open with "expired_trigger_id"."""
+        queue = self._refusals.setdefault(method, deque())
+        queue.extend(_Refusal(200, error=error) for _ in range(times))
+
     def set_oauth_response(self, code: str, response: dict[str, Any]) -> None:
         """oauth.v2.access with `code` answers `response`; its bot token then works too."""
         self._oauth[code] = response
@@ -261,6 +271,72 @@ class SlackStandIn:
             return accepted
         dm = self.dm_channel(user_id)
         return [call for call in accepted if call.response.get("channel") == dm]
+
+    def hook_bodies(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Bodies posted to response_url hooks, in order; only hook `name` when given."""
+        return [body for hook, body in self.hook_posts if name is None or hook == name]
+
+    # -- waiting for asynchronous side effects ---------------------------------------------
+
+    def notify_change(self) -> None:
+        """Wake every `wait_for` to re-check its predicate.
+
+        Called after every recorded Web API call (once its answer is known) and every hook
+        post; test instrumentation may call it too when something else a predicate reads
+        has changed. Waking is event-driven: waiters never poll on a timer.
+        """
+        self._change.set()
+        self._change = asyncio.Event()
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 10.0,  # noqa: ASYNC109 - the agreed API; tests read better with it
+        *,
+        description: str = "the expected Slack traffic",
+    ) -> None:
+        """Return as soon as `predicate()` is true, re-checked on every `notify_change`.
+
+        Raises TimeoutError naming `description` (never a message body: bodies may carry
+        what a member wrote) when it is still false after `timeout` seconds.
+        """
+        try:
+            async with asyncio.timeout(timeout):
+                while not predicate():
+                    # no await between the check and taking the event: no wake-up is lost
+                    await self._change.wait()
+        except TimeoutError:
+            raise TimeoutError(f"{description} did not happen within {timeout}s") from None
+
+    async def wait_for_hook_posts(
+        self,
+        n: int,
+        *,
+        name: str | None = None,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the agreed API; tests read better with it
+    ) -> list[dict[str, Any]]:
+        """Wait for at least `n` response_url posts (to hook `name` only, when given)."""
+        where = f" to hook {name!r}" if name is not None else ""
+        await self.wait_for(
+            lambda: len(self.hook_bodies(name)) >= n,
+            timeout,
+            description=f"{n} response_url post(s){where}",
+        )
+        return self.hook_bodies(name)
+
+    async def wait_for_messages(
+        self,
+        user_id: str,
+        n: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the agreed API; tests read better with it
+    ) -> list[RecordedCall]:
+        """Wait for at least `n` accepted chat.postMessage calls in `user_id`'s DM."""
+        await self.wait_for(
+            lambda: len(self.sent_messages(user_id)) >= n,
+            timeout,
+            description=f"{n} DM(s) to {user_id}",
+        )
+        return self.sent_messages(user_id)
 
     # -- Socket Mode -----------------------------------------------------------------------
 
@@ -328,6 +404,7 @@ class SlackStandIn:
         self.calls.append(call)
         status, body, headers = self._answer(call, read_error)
         call.status, call.response = status, body
+        self.notify_change()
         return web.json_response(body, status=status, headers=headers)
 
     def _answer(
@@ -368,6 +445,7 @@ class SlackStandIn:
         if not isinstance(body, dict):
             return web.Response(status=400, text="invalid_payload")
         self.hook_posts.append((request.match_info["name"], body))
+        self.notify_change()
         return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:

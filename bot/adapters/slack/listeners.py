@@ -23,7 +23,7 @@ from bot.adapters.slack.render import form_values, home_view, message_payload, m
 from bot.core import commands as cmd
 from bot.core import home
 from bot.core.actors import Actor
-from bot.core.messages import OutgoingMessage
+from bot.core.messages import OutgoingMessage, plain
 from bot.core.prompting import ANSWER_FORM_ACTION
 from bot.core.reflections import check_text
 from bot.core.service import PlnCore
@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 NEW_MESSAGE_SUBTYPES: Final = frozenset({None, "file_share", "thread_broadcast"})
 HOME_CHANGING_ACTIONS: Final = frozenset({home.JOIN_ACTION, home.PAUSE_ACTION, home.RESUME_ACTION})
 SEEN_EVENTS: Final = 5_000
+MODAL_FAILED: Final = (
+    "Slack didn't let me open the form just now. Reply to the prompt here instead: your "
+    "message is saved as your answer, privately."
+)
 PROMPT_NOW_STARTED: Final = (
     "Sending the prompt to every member now. I'll report here when everyone has it."
 )
@@ -184,24 +188,26 @@ class SlackListeners:
         client = context.client
         channel = str((body.get("channel") or {}).get("id") or actor.user_id)
         for reply in replies:
-            if reply.form is not None:
-                await self._open_modal(client, str(body.get("trigger_id", "")), reply)
-            else:
+            if reply.form is None:
                 await self._post(client, channel, [reply])
+            elif not await self._open_modal(client, str(body.get("trigger_id", "")), reply):
+                await self._post(client, channel, [plain(MODAL_FAILED)])
         if action_id in HOME_CHANGING_ACTIONS or (body.get("view") or {}).get("type") == "home":
             await self._publish_home(client, actor)
 
     async def _open_modal(
         self, client: AsyncWebClient, trigger_id: str, reply: OutgoingMessage
-    ) -> None:
+    ) -> bool:
+        """Open the form as a modal; False when Slack refused (a trigger_id lives 3 s)."""
         assert reply.form is not None
         try:
             await client.views_open(trigger_id=trigger_id, view=modal_view(reply.form))
         except SlackApiError as error:
-            # trigger_id lives 3 seconds; if it expired, say how to answer without the modal
             log.warning(
                 "could not open a modal", extra={"fields": {"error": error.response.get("error")}}
             )
+            return False
+        return True
 
     async def _on_view(
         self,

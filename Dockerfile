@@ -36,7 +36,11 @@ ENV DATABASE_URL=sqlite:////app/data/pln-bot.db \
 
 USER pln
 VOLUME /app/data
+# The Slack adapter's HTTP server (PLN_HTTP_PORT): POST /slack/events, GET /healthz.
+EXPOSE 3000
 
 # `pln-bot run` applies pending migrations before it starts. The console adapter reads the
-# terminal, so run it with -it (docker run) or stdin_open/tty (compose).
+# terminal, so run it with -it (docker run) or stdin_open/tty (compose). For Slack:
+# docker run -e SLACK_BOT_TOKEN=... -e SLACK_SIGNING_SECRET=... -p 3000:3000 IMAGE \
+#   pln-bot run --adapter slack
 CMD ["pln-bot", "run", "--adapter", "console"]

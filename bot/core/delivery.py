@@ -357,6 +357,10 @@ class DeliveryService:
                         reminder_message_ref=result.platform_message_ref,
                     )
                 )
+            elif result.status == SendStatus.UNREACHABLE:
+                await self._db.run(
+                    partial(self._mark_unreachable, member_id=member.id, reason=result.reason)
+                )
             elif result.status == SendStatus.RETRY_LATER:
                 later = now + (result.retry_after or self._policy.retry_delay)
                 await self._db.run(
@@ -365,6 +369,14 @@ class DeliveryService:
                     )
                 )
         return report
+
+    async def _mark_unreachable(
+        self, session: AsyncSession, member_id: int, reason: str | None
+    ) -> None:
+        member = await session.get(Member, member_id)
+        if member is not None:
+            member.unreachable_at = self._clock.now()
+            member.unreachable_reason = _short(reason)
 
     async def _send(self, recipient: Recipient, message: Any) -> SendResult:
         try:
@@ -394,10 +406,7 @@ class DeliveryService:
             await delivery_store.set_delivery_state(
                 session, delivery_id, status=DeliveryStatus.FAILED, last_error=_short(result.reason)
             )
-            member = await session.get(Member, member_id)
-            if member is not None:
-                member.unreachable_at = now
-                member.unreachable_reason = _short(result.reason)
+            await self._mark_unreachable(session, member_id, result.reason)
         else:
             attempts = await delivery_store.attempts_of(session, delivery_id)
             if attempts >= self._policy.max_attempts:

@@ -32,6 +32,8 @@ async def join(ctx: Context) -> list[OutgoingMessage]:
         member.joined_at = ctx.now
         member.left_at = None
         member.unreachable_at = None
+        member.paused_at = None  # joining again starts the prompts, as the welcome says
+        member.resumed_at = None
         greeting = f"Welcome back, {ctx.actor.display_name}!"
     await ctx.session.flush()
     ctx.member = member

@@ -66,8 +66,9 @@ class SlackService:
         if self.mode is SlackMode.SOCKET:
             await self._check_token()
             await self.app.runner.start()
+            assert self.settings.app_token is not None  # SlackMode.SOCKET means it is set
             self._socket = AsyncSocketModeHandler(
-                self.bolt, self._secret(self.settings.app_token), web_client=self.client
+                self.bolt, self.settings.app_token.get_secret_value(), web_client=self.client
             )
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
         else:
@@ -121,11 +122,6 @@ class SlackService:
             "connected to slack",
             extra={"fields": {"team_id": response.get("team_id"), "mode": str(self.mode)}},
         )
-
-    @staticmethod
-    def _secret(value: object) -> str:
-        get = getattr(value, "get_secret_value", None)
-        return str(get()) if callable(get) else ""
 
 
 def build_slack_service(

@@ -11,6 +11,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import __version__
+from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.slack.settings import SlackSettings
 from bot.config import Settings, SettingsError, load_settings
 from bot.core.clock import Clock, SimulatedClock, SystemClock
@@ -94,6 +95,16 @@ def _slack_settings_or_exit() -> SlackSettings:
         raise typer.Exit(2) from None
 
 
+def _discord_settings_or_exit() -> DiscordSettings:
+    from bot.adapters.discord.settings import load_discord_settings
+
+    try:
+        return load_discord_settings()
+    except SettingsError as error:
+        typer.echo(f"pln-bot: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
 @app.command()
 def run(
     adapter: Annotated[
@@ -117,10 +128,11 @@ def run(
     settings = _settings_or_exit()
     configure_logging(settings.log_level)
     if adapter == "discord":
-        typer.echo(
-            f"pln-bot: the {adapter} adapter is not available yet; use --adapter console.", err=True
-        )
-        raise typer.Exit(2)
+        discord_settings = _discord_settings_or_exit()
+        _migrate_or_exit(settings)
+        from bot.adapters.discord.main import run_discord
+
+        raise typer.Exit(asyncio.run(run_discord(settings, discord_settings, chosen_clock)))
     if adapter == "slack":
         slack = _slack_settings_or_exit()
         _migrate_or_exit(settings)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import commands as cmd
 from bot.core import digest as digest_module
 from bot.core import home, membership, moderation, reflections
-from bot.core.actors import Actor
+from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
 from bot.core.context import Context, CoreConfig
 from bot.core.delivery import DeliveryPolicy, DeliveryService, DueReport
@@ -144,6 +144,16 @@ class PlnCore:
             return await reflections.delete_message(ctx, message_ref)
 
         return await self._guarded(self._with_context(actor, handler))
+
+    async def communities_of(self, platform: str, user_id: str) -> list[CommunityRef]:
+        """Where a user is a member, most recent first: for messages that carry no community
+        (a Discord DM). Raises DatabaseUnavailable when the store is down."""
+
+        async def find(session: AsyncSession) -> list[CommunityRef]:
+            found = await community_store.communities_of_user(session, platform, user_id)
+            return [CommunityRef(c.platform, c.external_id, c.name) for c in found]
+
+        return await self.db.run(find)
 
     async def home(self, actor: Actor) -> OutgoingMessage | None:
         """The member's home view (Slack's App Home); None when the database is down."""

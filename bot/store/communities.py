@@ -122,3 +122,19 @@ async def member_zones(session: AsyncSession, community_id: int) -> list[str | N
         .distinct()
     )
     return list(result)
+
+
+async def communities_of_user(
+    session: AsyncSession, platform: str, platform_user_id: str
+) -> list[Community]:
+    """The communities a platform user belongs to, most recently joined first.
+
+    A DM on Discord carries no guild: this says which community the member is talking to.
+    """
+    result = await session.scalars(
+        select(Community)
+        .join(Member, Member.community_id == Community.id)
+        .where(Community.platform == platform, Member.platform_user_id == platform_user_id)
+        .order_by(Member.active.desc(), Member.joined_at.desc())
+    )
+    return list(result)

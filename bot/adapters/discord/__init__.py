@@ -1,0 +1,1 @@
+"""Discord adapter: discord.py with a `/pln` app command group, DMs, buttons and modals."""

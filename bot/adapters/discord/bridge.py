@@ -1,0 +1,204 @@
+"""Discord events to core calls, and core replies back to Discord.
+
+Interactions are answered exactly once and within 3 seconds: a button that opens a form
+answers with the modal at once; everything else is deferred first (ephemeral in a guild)
+and finished with a follow-up, so a slow database or a `prompt now` fan-out can never miss
+Discord's deadline. DMs carry no guild, so the member's community is looked up.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+
+import discord
+
+from bot.adapters.discord.messenger import send_kwargs
+from bot.adapters.discord.render import modal, parse_custom_id, payload
+from bot.core.actors import Actor, CommunityRef
+from bot.core.messages import OutgoingMessage, plain
+from bot.core.service import DATABASE_DOWN, PlnCore
+from bot.store.database import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+PLATFORM: Final = "discord"
+OUR_ACTIONS: Final = ("prompt.", "home.", "settings.")
+NO_COMMUNITY: Final = plain(
+    "Hi! I'm pln-bot. Use `/pln join` in your PLN's server first; then I'll send your weekly "
+    "reflection prompt here, and you can answer by replying."
+)
+DM_WELCOME: Final = plain(
+    "Welcome to the PLN! Your weekly reflection prompt will arrive here. Reply to it (or "
+    "press Answer) to reflect; your answers are private to you."
+)
+DM_CLOSED: Final = (
+    "I couldn't send you a direct message. To get prompts, allow direct messages from this "
+    "server's members (Server menu → Privacy Settings), then type `/pln join` again."
+)
+
+
+class DiscordBridge:
+    def __init__(self, core: PlnCore, client: discord.Client) -> None:
+        self._core = core
+        self._client = client
+
+    # -- slash commands -------------------------------------------------------------------
+
+    async def command(self, interaction: discord.Interaction, text: str) -> None:
+        """Run `/pln <text>`: defer, hand the text to the core grammar, follow up."""
+        private = interaction.guild is not None
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        actor = await self._actor(interaction)
+        if actor is None:
+            await self._follow_up(interaction, [NO_COMMUNITY], private)
+            return
+        replies = await self._core.handle_command(actor, text)
+        await self._follow_up(interaction, replies, private)
+        if text.strip() == "join" and interaction.guild is not None:
+            await self._welcome_in_dm(interaction)
+
+    async def _welcome_in_dm(self, interaction: discord.Interaction) -> None:
+        """Open the DM with a welcome (no question): members opt in before any prompt."""
+        try:
+            await interaction.user.send(**send_kwargs(payload(DM_WELCOME)))
+        except discord.HTTPException:
+            await interaction.followup.send(DM_CLOSED, ephemeral=True)
+
+    # -- buttons and modals -----------------------------------------------------------------
+
+    async def interaction(self, interaction: discord.Interaction) -> None:
+        """Component presses and modal submits with our stable custom_ids (any age)."""
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom = str(data.get("custom_id", ""))
+        if not custom.startswith(OUR_ACTIONS):
+            return
+        action_id, value = parse_custom_id(custom)
+        if interaction.type is discord.InteractionType.component:
+            await self._button(interaction, action_id, value)
+        elif interaction.type is discord.InteractionType.modal_submit:
+            await self._form(interaction, action_id, value, _modal_values(data))
+
+    async def _button(self, interaction: discord.Interaction, action_id: str, value: str) -> None:
+        actor = await self._actor(interaction)
+        if actor is None:
+            await interaction.response.send_message(
+                **send_kwargs(payload(NO_COMMUNITY)), ephemeral=True
+            )
+            return
+        replies = await self._core.handle_action(actor, action_id, value)
+        form = next((reply.form for reply in replies if reply.form is not None), None)
+        if form is not None:
+            await interaction.response.send_modal(modal(form))
+            return
+        private = interaction.guild is not None
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        await self._follow_up(interaction, replies, private)
+
+    async def _form(
+        self, interaction: discord.Interaction, action_id: str, value: str, fields: dict[str, str]
+    ) -> None:
+        private = interaction.guild is not None
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        actor = await self._actor(interaction)
+        if actor is None:
+            await self._follow_up(interaction, [NO_COMMUNITY], private)
+            return
+        replies = await self._core.handle_form(actor, action_id, value, fields)
+        await self._follow_up(interaction, replies, private)
+
+    # -- direct messages --------------------------------------------------------------------
+
+    async def direct_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.guild is not None:
+            return
+        actor = await self._dm_actor(message.author)
+        if actor is None:
+            await self._say(message.channel, [NO_COMMUNITY])
+            return
+        reference = message.reference.message_id if message.reference else None
+        replies = await self._core.handle_message(
+            actor,
+            message.content,
+            str(message.id),
+            str(reference) if reference else None,
+        )
+        await self._say(message.channel, replies)
+
+    async def direct_message_edit(self, event: discord.RawMessageUpdateEvent) -> None:
+        data = event.data
+        author = data.get("author") or {}
+        if event.guild_id is not None or author.get("bot") or "content" not in data:
+            return
+        user = discord.Object(int(author.get("id", 0)))
+        actor = await self._dm_actor(user, str(author.get("global_name") or ""))
+        if actor is None:
+            return
+        replies = await self._core.handle_message_edit(
+            actor, str(event.message_id), str(data.get("content") or "")
+        )
+        channel = await self._channel(event.channel_id)
+        if channel is not None:
+            await self._say(channel, replies)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    async def _actor(self, interaction: discord.Interaction) -> Actor | None:
+        user = interaction.user
+        guild = interaction.guild
+        if guild is None:
+            return await self._dm_actor(user, user.display_name)
+        return Actor(
+            community=CommunityRef(PLATFORM, str(guild.id), guild.name or ""),
+            user_id=str(user.id),
+            display_name=user.display_name[:200],
+            platform_admin=bool(interaction.permissions.manage_guild),
+        )
+
+    async def _dm_actor(self, user: discord.abc.Snowflake, name: str = "") -> Actor | None:
+        try:
+            communities = await self._core.communities_of(PLATFORM, str(user.id))
+        except DatabaseUnavailable:
+            return None
+        if not communities:
+            return None
+        display = name or str(getattr(user, "display_name", "") or user.id)
+        return Actor(community=communities[0], user_id=str(user.id), display_name=display[:200])
+
+    async def _follow_up(
+        self, interaction: discord.Interaction, replies: list[OutgoingMessage], private: bool
+    ) -> None:
+        for reply in replies or [DATABASE_DOWN]:
+            await interaction.followup.send(**send_kwargs(payload(reply)), ephemeral=private)
+
+    async def _say(self, channel: discord.abc.Messageable, replies: list[OutgoingMessage]) -> None:
+        for reply in replies:
+            try:
+                await channel.send(**send_kwargs(payload(reply)))
+            except discord.HTTPException as error:
+                log.warning(
+                    "could not send a reply",
+                    extra={"fields": {"status": error.status, "code": error.code}},
+                )
+
+    async def _channel(self, channel_id: int) -> discord.abc.Messageable | None:
+        channel = self._client.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self._client.fetch_channel(channel_id)
+            except discord.HTTPException:
+                return None
+        return channel if isinstance(channel, discord.abc.Messageable) else None
+
+
+def _modal_values(data: dict[str, Any]) -> dict[str, str]:
+    """A modal submit's inputs as {custom_id: value}; rows hold the text inputs."""
+    values: dict[str, str] = {}
+    for row in data.get("components", []) or []:
+        for component in row.get("components", []) or []:
+            if "custom_id" in component:
+                values[str(component["custom_id"])] = str(component.get("value") or "")
+        if "component" in row and isinstance(row["component"], dict):  # label-wrapped inputs
+            inner = row["component"]
+            values[str(inner.get("custom_id"))] = str(inner.get("value") or "")
+    return values

@@ -1,0 +1,87 @@
+"""Sends the core's prompts to Discord members as DMs, paced, mapping Discord's errors.
+
+Discord quarantines bots that open many DMs quickly, so every new DM waits for a Pacer turn
+and a 40003 ("opening direct messages too fast") slows the pacer and defers the delivery.
+Each prompt carries a nonce with `enforce_nonce`, so if discord.py retries a send after a
+5xx that Discord had in fact accepted, Discord returns the first message instead of
+posting a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any, Final
+
+import discord
+
+from bot.adapters.discord.render import DiscordPayload, payload
+from bot.adapters.pacing import Pacer
+from bot.core.messages import OutgoingMessage
+from bot.core.ports import Recipient, SendResult
+
+log = logging.getLogger(__name__)
+
+CANNOT_DM: Final = 50007  # the member closed DMs, blocked the bot, or left every shared guild
+UNKNOWN_USER: Final = 10013
+DM_TOO_FAST: Final = 40003
+DM_COOL_DOWN: Final = timedelta(minutes=5)
+
+
+def nonce_for(message: OutgoingMessage) -> str | None:
+    """A stable nonce per prompt and kind (Discord allows 25 characters)."""
+    delivery = message.metadata.get("delivery_id")
+    return f"pln-{message.kind[:8]}-{delivery}"[:25] if delivery else None
+
+
+def send_kwargs(rendered: DiscordPayload, *, nonce: str | None = None) -> dict[str, Any]:
+    """Keyword arguments for Messageable.send, leaving out what the message does not have."""
+    kwargs: dict[str, Any] = {"content": rendered.content}
+    if rendered.embed is not None:
+        kwargs["embed"] = rendered.embed
+    if rendered.view is not None:
+        kwargs["view"] = rendered.view
+    if nonce is not None:
+        kwargs["nonce"] = nonce
+    return kwargs
+
+
+class DiscordMessenger:
+    platform = "discord"
+
+    def __init__(self, pacer: Pacer) -> None:
+        self._client: discord.Client | None = None
+        self._pacer = pacer
+
+    def bind(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
+        if self._client is None:
+            raise RuntimeError("DiscordMessenger.bind(client) was not called")
+        await self._pacer.wait_turn()
+        rendered = payload(message)
+        try:
+            channel = await self._client.create_dm(discord.Object(int(recipient.platform_user_id)))
+            sent = await channel.send(**send_kwargs(rendered, nonce=nonce_for(message)))
+        except discord.HTTPException as error:
+            return self._refused(recipient, error)
+        return SendResult.sent(str(sent.id))
+
+    def _refused(self, recipient: Recipient, error: discord.HTTPException) -> SendResult:
+        log.warning(
+            "discord refused a DM",
+            extra={
+                "fields": {
+                    "member_id": recipient.member_id,
+                    "status": error.status,
+                    "code": error.code,
+                }
+            },
+        )
+        if error.code == DM_TOO_FAST:
+            self._pacer.slow_down(DM_COOL_DOWN.total_seconds())
+            return SendResult.retry_later("dm_too_fast (40003)", after=DM_COOL_DOWN)
+        if error.code in (CANNOT_DM, UNKNOWN_USER) or error.status in (403, 404):
+            return SendResult.unreachable(f"cannot DM this member ({error.code or error.status})")
+        return SendResult.retry_later(f"discord {error.status} ({error.code})")

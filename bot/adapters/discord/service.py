@@ -1,0 +1,119 @@
+"""Wires the Discord adapter: REST base and gateway from settings, client, core and runner.
+
+discord.py keeps its REST base (`Route.BASE`) and default gateway as class attributes, so
+they are set here, once per process, before the client logs in: DISCORD_API_URL for REST
+(a proxy such as nirn-proxy, a compatible server, or the tests' stand-in), and the gateway
+that server names in `GET /gateway/bot` (or DISCORD_GATEWAY_URL), which discord.py also
+falls back to after an invalid session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.adapters.discord.client import PlnDiscordClient
+from bot.adapters.discord.messenger import DiscordMessenger
+from bot.adapters.discord.settings import DiscordSettings
+from bot.adapters.pacing import Pacer, Sleep
+from bot.app import App, build_app
+from bot.config import Settings
+from bot.core.clock import Clock
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT = 60.0
+
+
+class DiscordStartError(Exception):
+    """The bot cannot start on Discord; str() is one line saying what to fix."""
+
+
+@dataclass
+class DiscordService:
+    settings: DiscordSettings
+    app: App
+    client: PlnDiscordClient
+    pacer: Pacer
+    _connection: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Log in, point the gateway, connect, wait for READY, then catch up on due work."""
+        assert self.settings.token is not None
+        Route.BASE = self.settings.api_url
+        try:
+            await self.client.login(self.settings.token.get_secret_value())
+        except discord.LoginFailure:
+            raise DiscordStartError(
+                "Discord refused DISCORD_TOKEN: reset the bot token in the Developer Portal "
+                "and set it again"
+            ) from None
+        except (discord.HTTPException, OSError) as error:
+            raise DiscordStartError(
+                f"cannot reach Discord at {self.settings.api_url} (DISCORD_API_URL): {error}"
+            ) from None
+        gateway = self.settings.gateway_url or await self._bot_gateway()
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+        self._connection = asyncio.create_task(self._connect(), name="discord-gateway")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, self._connection}, timeout=READY_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            failure = self._connection.exception() if self._connection in done else None
+            raise DiscordStartError(_connect_failure(failure))
+        await self.app.runner.start()
+
+    async def _bot_gateway(self) -> str:
+        try:
+            _shards, url, _limits = await self.client.http.get_bot_gateway()
+        except discord.GatewayNotFound:
+            raise DiscordStartError(
+                f"{self.settings.api_url}/gateway/bot did not name a gateway (DISCORD_API_URL); "
+                "set DISCORD_GATEWAY_URL to connect anyway"
+            ) from None
+        return url
+
+    async def _connect(self) -> None:
+        await self.client.connect(reconnect=True)
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self._connection is not None:
+            self._connection.cancel()
+        await self.app.close()
+
+
+def _connect_failure(error: BaseException | None) -> str:
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return (
+            "Discord refused a privileged intent this bot asked for; pln-bot needs none. "
+            "Turn it on under Bot → Privileged Gateway Intents, or remove it from settings"
+        )
+    if error is not None:
+        return f"could not connect to the Discord gateway: {type(error).__name__}: {error}"
+    return f"the Discord gateway did not become ready within {READY_TIMEOUT:.0f} s"
+
+
+def build_discord_service(
+    settings: Settings,
+    discord_settings: DiscordSettings,
+    clock: Clock,
+    *,
+    sleep: Sleep = asyncio.sleep,
+) -> DiscordService:
+    discord_settings.check()
+    pacer = Pacer(discord_settings.dm_rate, sleep=sleep)
+    messenger = DiscordMessenger(pacer)
+    app = build_app(settings, clock, messenger, db=Database(settings.database_url))
+    client = PlnDiscordClient(app.core, discord_settings.guild_ids)
+    messenger.bind(client)  # the client needs the core, the core needs the messenger
+    return DiscordService(settings=discord_settings, app=app, client=client, pacer=pacer)

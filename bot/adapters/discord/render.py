@@ -79,13 +79,21 @@ def embed(message: OutgoingMessage) -> discord.Embed:
         elif section.body:
             bodies.append(section.body)
         fields.extend((field.label, field.value) for field in section.fields)
-    fields = fields[:MAX_EMBED_FIELDS]
-    fields = [(fit(name, MAX_FIELD_NAME), fit(value, MAX_FIELD_VALUE)) for name, value in fields]
+    # Fields (figures) first, within half the budget; the description gets what is left.
+    kept: list[tuple[str, str]] = []
+    field_budget = budget // 2
+    for name, value in fields[:MAX_EMBED_FIELDS]:
+        name, value = fit(name, MAX_FIELD_NAME), fit(value or "—", MAX_FIELD_VALUE)
+        if len(name) + len(value) > field_budget:
+            break
+        field_budget -= len(name) + len(value)
+        kept.append((name, value))
+    fields = kept
     budget -= sum(len(name) + len(value) for name, value in fields)
-    description = fit("\n\n".join(bodies), min(MAX_EMBED_DESCRIPTION, max(budget, 200)))
+    description = fit("\n\n".join(bodies), min(MAX_EMBED_DESCRIPTION, max(budget, 0)))
     result = discord.Embed(title=title, description=description or None, colour=EMBED_COLOUR)
     for name, value in fields:
-        result.add_field(name=name, value=value or "—", inline=True)
+        result.add_field(name=name, value=value, inline=True)
     return result
 
 

@@ -33,8 +33,14 @@ def intents() -> discord.Intents:
 
 
 class PlnDiscordClient(discord.Client):
-    def __init__(self, core: PlnCore, guild_ids: Sequence[int] = ()) -> None:
-        super().__init__(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
+    def __init__(
+        self, core: PlnCore, guild_ids: Sequence[int] = (), *, guild_ready_timeout: float = 2.0
+    ) -> None:
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+        )
         self.bridge = DiscordBridge(core, self)
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(pln_group(self.bridge))

@@ -109,11 +109,14 @@ def build_discord_service(
     clock: Clock,
     *,
     sleep: Sleep = asyncio.sleep,
+    guild_ready_timeout: float = 2.0,
 ) -> DiscordService:
     discord_settings.check()
     pacer = Pacer(discord_settings.dm_rate, sleep=sleep)
     messenger = DiscordMessenger(pacer)
     app = build_app(settings, clock, messenger, db=Database(settings.database_url))
-    client = PlnDiscordClient(app.core, discord_settings.guild_ids)
+    client = PlnDiscordClient(
+        app.core, discord_settings.guild_ids, guild_ready_timeout=guild_ready_timeout
+    )
     messenger.bind(client)  # the client needs the core, the core needs the messenger
     return DiscordService(settings=discord_settings, app=app, client=client, pacer=pacer)

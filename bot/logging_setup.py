@@ -33,6 +33,7 @@ NOISY_LOGGERS: Final = (
     "slack_bolt",
     "bot.adapters.slack.bolt",
     "aiohttp.access",
+    "discord",  # at DEBUG it logs gateway events and webhook URLs with interaction tokens
 )
 
 # Marks the handler we installed so a second configure_logging call replaces it instead

@@ -55,7 +55,7 @@ class DiscordBot:
             permissions=str(MANAGE_GUILD if user_id == MODERATOR else 0),
         )
         responses = await self.server.wait_for_responses(interaction, 2, timeout=30.0)
-        return "\n".join(r.content or _embed_text(r.payload) for r in responses[1:])
+        return "\n".join(r.content or _embed_text(r.data) for r in responses[1:])
 
 
 def _embed_text(payload: dict[str, object]) -> str:

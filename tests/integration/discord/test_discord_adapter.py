@@ -36,3 +36,140 @@ async def test_prompt_now_reaches_every_member_once_and_members_are_refused(
         assert len(prompts) == 1, user
         ids = [c["custom_id"] for row in prompts[0]["components"] for c in row["components"]]
         assert [i.split(":")[0] for i in ids] == ["prompt.answer", "prompt.skip", "prompt.snooze"]
+
+
+async def prompted(bot: DiscordBot, *users: str) -> dict[str, dict[str, object]]:
+    """Members join, the moderator sends a prompt now; returns each member's prompt message."""
+    for user in users:
+        await bot.command(user, "join")
+    await bot.command(MODERATOR, "prompt now")
+    return {
+        user: next(m for m in bot.server.dm_messages(user) if m.get("embeds")) for user in users
+    }
+
+
+async def stored_answers(bot: DiscordBot) -> list[tuple[int, str]]:
+    from sqlalchemy import select
+
+    from bot.store.models import Answer, AnswerPart
+
+    async def load(session: object) -> list[tuple[int, str]]:
+        rows = await session.execute(  # type: ignore[attr-defined]
+            select(Answer.member_id, AnswerPart.text).join(
+                AnswerPart, AnswerPart.answer_id == Answer.id
+            )
+        )
+        return [(member_id, text) for member_id, text in rows.tuples()]
+
+    return await bot.service.app.db.run(load)
+
+
+async def test_a_dm_answer_is_stored_once_even_when_discord_dispatches_it_twice(
+    discord_bot: DiscordBot,
+) -> None:
+    await prompted(discord_bot, ALICE)
+    server = discord_bot.server
+    before = len(server.dm_messages(ALICE))
+    message_id = await server.message_create(ALICE, content="We piloted a coaching cycle.")
+    await server.wait_for(lambda: len(server.dm_messages(ALICE)) > before)
+    saved = server.dm_messages(ALICE)[-1]
+    assert "Saved as your answer" in saved["content"]
+    await server.dispatch("MESSAGE_CREATE", server.message(message_id))  # the same event again
+    await discord_bot.command(ALICE, "help")  # a round trip after the duplicate was handled
+    assert len(await stored_answers(discord_bot)) == 1
+
+
+async def test_the_answer_button_opens_a_modal_whose_submission_is_stored(
+    discord_bot: DiscordBot,
+) -> None:
+    prompts = await prompted(discord_bot, ALICE)
+    server = discord_bot.server
+    prompt = prompts[ALICE]
+    answer_id = prompt["components"][0]["components"][0]["custom_id"]  # type: ignore[index]
+    press = await server.component_interaction(ALICE, answer_id, str(prompt["id"]))
+    (callback,) = await server.wait_for_responses(press, 1)
+    assert callback.type == 9, "a modal"
+    modal = server.modal(press)
+    assert modal is not None
+    submit = await server.modal_submit_interaction(
+        ALICE, str(modal["custom_id"]), {"answer": "Modal answer about trust."}
+    )
+    responses = await server.wait_for_responses(submit, 2)
+    assert "Saved as your answer" in (responses[-1].content or "")
+    assert len(await stored_answers(discord_bot)) == 1
+
+
+async def test_a_member_who_cannot_be_dmed_is_skipped_without_stopping_the_others(
+    discord_bot: DiscordBot,
+) -> None:
+    for user in (ALICE, BOB, CAROL):
+        await discord_bot.command(user, "join")
+    server = discord_bot.server
+    server.fail_dm(BOB)
+    report = await discord_bot.command(MODERATOR, "prompt now")
+    assert "Sent this week's prompt to 2 members" in report
+    assert "1 couldn't be reached" in report
+    assert len([m for m in server.dm_messages(ALICE) if m.get("embeds")]) == 1
+    assert len([m for m in server.dm_messages(CAROL) if m.get("embeds")]) == 1
+    failed_posts = len(server.requests("POST", f"/channels/{server.dm_channel_id(BOB)}/messages"))
+    await discord_bot.command(MODERATOR, "prompt now")
+    again = len(server.requests("POST", f"/channels/{server.dm_channel_id(BOB)}/messages"))
+    assert again == failed_posts, "no repeated failing calls to an unreachable member"
+
+
+async def test_rate_limited_twice_then_each_member_gets_exactly_one_dm(
+    discord_bot: DiscordBot,
+) -> None:
+    for user in (ALICE, BOB):
+        await discord_bot.command(user, "join")
+    discord_bot.server.rate_limit_next("POST", "/channels/*/messages", 2, retry_after=0.01)
+    await discord_bot.command(MODERATOR, "prompt now")
+    for user in (ALICE, BOB):
+        assert len([m for m in discord_bot.server.dm_messages(user) if m.get("embeds")]) == 1
+
+
+async def test_everything_the_bot_sends_suppresses_mentions(discord_bot: DiscordBot) -> None:
+    await prompted(discord_bot, ALICE)
+    await discord_bot.server.message_create(ALICE, content="@everyone <@800000000000000003> hi")
+    await discord_bot.command(ALICE, "history")
+    posts = discord_bot.server.requests("POST", "/channels/*/messages")
+    posts += discord_bot.server.requests("POST", "/webhooks/*/*")
+    assert posts
+    for post in posts:
+        body = post.json if isinstance(post.json, dict) else {}
+        assert body.get("allowed_mentions") == {"parse": []}, post.path
+
+
+async def test_after_a_gateway_drop_the_bot_resumes_and_the_next_command_works(
+    discord_bot: DiscordBot,
+) -> None:
+    server = discord_bot.server
+    await server.drop_connection()
+    await server.wait_for(lambda: server.resume_count >= 1 and server.connected)
+    assert "Commands:" in await discord_bot.command(ALICE, "help")
+
+
+async def test_answers_stay_private_and_the_token_stays_out_of_logs(
+    discord_bot: DiscordBot, caplog: object
+) -> None:
+    import logging
+
+    from bot.logging_setup import NOISY_LOGGERS
+
+    caplog.set_level(logging.DEBUG)  # type: ignore[attr-defined]
+    for noisy in NOISY_LOGGERS:  # as configure_logging does at DEBUG in production
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    await prompted(discord_bot, ALICE, BOB)
+    await discord_bot.server.message_create(ALICE, content="Marker-zebra-answer about budgets.")
+    await discord_bot.command(ALICE, "history")
+    seen_by_others = [
+        await discord_bot.command(BOB, "history"),
+        await discord_bot.command(BOB, "digest"),
+        await discord_bot.command(MODERATOR, "schedules"),
+    ]
+    assert all("Marker-zebra" not in text for text in seen_by_others)
+    logged = "\n".join(record.getMessage() for record in caplog.records)  # type: ignore[attr-defined]
+    assert "Marker-zebra" not in logged
+    from tests.integration.discord.conftest import TOKEN
+
+    assert TOKEN not in logged

@@ -173,3 +173,46 @@ async def test_answers_stay_private_and_the_token_stays_out_of_logs(
     from tests.integration.discord.conftest import TOKEN
 
     assert TOKEN not in logged
+
+
+async def test_time_zone_autocomplete_offers_matching_zones(discord_bot: DiscordBot) -> None:
+    server = discord_bot.server
+    interaction = await server.autocomplete_interaction(
+        GUILD, ALICE, "pln", "tz", {"zone": "berl"}, focused="zone"
+    )
+    (callback,) = await server.wait_for_responses(interaction, 1)
+    assert callback.type == 8
+    choices = [choice["value"] for choice in callback.data["choices"]]
+    assert "Europe/Berlin" in choices and len(choices) <= 25
+
+
+async def test_editing_a_dm_answer_updates_the_stored_answer(discord_bot: DiscordBot) -> None:
+    await prompted(discord_bot, ALICE)
+    server = discord_bot.server
+    before = len(server.dm_messages(ALICE))
+    message_id = await server.message_create(ALICE, content="First thought.")
+    await server.wait_for(lambda: len(server.dm_messages(ALICE)) > before)
+    await server.message_update(message_id, "Second, better thought.")
+    await discord_bot.command(ALICE, "help")  # a round trip after the edit was handled
+    assert [text for _, text in await stored_answers(discord_bot)] == ["Second, better thought."]
+
+
+async def test_opening_dms_too_fast_slows_down_and_delivers_later_exactly_once(
+    discord_bot: DiscordBot,
+) -> None:
+    from bot.core.actors import Actor, CommunityRef
+
+    core = discord_bot.service.app.core
+    # joined without the welcome DM, so the fan-out has to open the DM channel itself
+    newcomer = Actor(CommunityRef("discord", GUILD, "School PLN"), CAROL, "carol")
+    await core.handle_command(newcomer, "join")
+    server = discord_bot.server
+    server.dm_too_fast_next(1)
+    report = await discord_bot.command(MODERATOR, "prompt now")
+    assert "1 more will get it shortly" in report
+    assert discord_bot.service.pacer.cool_downs == 1
+    assert [m for m in server.dm_messages(CAROL) if m.get("embeds")] == []
+    await discord_bot.advance(minutes=6)
+    assert len([m for m in server.dm_messages(CAROL) if m.get("embeds")]) == 1
+    await discord_bot.advance(days=1)
+    assert len([m for m in server.dm_messages(CAROL) if m.get("embeds")]) == 1

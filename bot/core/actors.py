@@ -27,6 +27,7 @@ class Actor:
     display_name: str
     platform_admin: bool = False
     platform_timezone: str | None = None
+    channel_id: str | None = None  # where a command was typed, for `/pln channel here`
 
     @property
     def qualified_id(self) -> str:

@@ -9,6 +9,7 @@ branch of string comparisons. Help text is rendered from the same table, so it c
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -88,6 +89,20 @@ class PromptNow:
 
 
 @dataclass(frozen=True)
+class Mode:
+    """How prompts reach members: "dm" (each by DM) or "channel" (one post); None shows it."""
+
+    mode: str | None
+
+
+@dataclass(frozen=True)
+class SetChannel:
+    """Choose the PLN channel: `here`, or a channel id taken from a platform's mention."""
+
+    target: str | None
+
+
+@dataclass(frozen=True)
 class Schedules:
     """Show when this community gets prompts and digests."""
 
@@ -104,6 +119,8 @@ Command = (
     | History
     | Digest
     | PromptNow
+    | Mode
+    | SetChannel
     | Schedules
 )
 
@@ -242,6 +259,23 @@ class CommandSpec:
         return " ".join(part for part in ("/pln", self.name, self.arguments.usage) if part)
 
 
+def channel_target(text: str) -> str:
+    """`here`, or the channel id inside a Slack (`<#C123|name>`) or Discord (`<#123>`) mention."""
+    cleaned = text.strip()
+    if cleaned.casefold() == "here":
+        return "here"
+    match = re.fullmatch(r"<#([A-Za-z0-9]+)(?:\|[^>]*)?>", cleaned)
+    if match is None:
+        raise ValueError(
+            "Type `/pln channel here` in the channel you want, or pick it with #channel-name."
+        )
+    return match.group(1)
+
+
+def _show_channel() -> SetChannel:
+    return SetChannel(None)
+
+
 def _help_topic(text: str) -> str:
     """Accept `help digest`, `help prompt` or `help /pln tz` and name the command they mean."""
     words = _without_prefix(text.split())
@@ -354,6 +388,28 @@ _SPECS: tuple[CommandSpec, ...] = (
         summary="Send this week's prompt to every member now.",
         description="Each use is a new occurrence: every active member gets it once, right away.",
         example="prompt now",
+        moderator_only=True,
+    ),
+    CommandSpec(
+        name="mode",
+        arguments=optional_choice(Mode, choices=("dm", "channel", "show"), default="show"),
+        summary="How prompts reach members: by DM, or one post in the PLN channel.",
+        description=(
+            "`dm` sends each member the prompt privately; `channel` posts it once in the PLN "
+            "channel with an Answer privately button (answers stay private). Without a word "
+            "it shows the current mode."
+        ),
+        example="mode channel",
+        moderator_only=True,
+    ),
+    CommandSpec(
+        name="channel",
+        arguments=rest_of_line(
+            SetChannel, convert=channel_target, name="here or #channel", when_empty=_show_channel
+        ),
+        summary="Choose the PLN channel (type it in that channel: `/pln channel here`).",
+        description="The channel where channel mode posts the weekly prompt.",
+        example="channel here",
         moderator_only=True,
     ),
 )

@@ -19,16 +19,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
-from bot.core.ports import Messenger, Recipient, SendResult, SendStatus
-from bot.core.prompting import prompt_message
+from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendResult, SendStatus
+from bot.core.prompting import channel_post_message, prompt_message
 from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
 from bot.prompts.builtin import Prompt, prompt_by_id, prompt_for_week
+from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store import deliveries as delivery_store
 from bot.store.database import Database
-from bot.store.models import Community, DeliveryStatus, Member, Schedule, ScheduleKind
+from bot.store.models import (
+    ChannelPost,
+    Community,
+    DeliveryStatus,
+    Member,
+    Schedule,
+    ScheduleKind,
+)
 
 log = logging.getLogger(__name__)
+
+CHANNEL_MODE = "channel"
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,9 @@ class DeliveryService:
         count = await self._db.run(
             lambda s: delivery_store.mark_interrupted_sends_uncertain(s, self.platform)
         )
+        count += await self._db.run(
+            lambda s: post_store.mark_interrupted_uncertain(s, self.platform)
+        )
         if count:
             log.warning(
                 "sends interrupted by a restart marked uncertain (not resent)",
@@ -105,6 +118,7 @@ class DeliveryService:
         """Claim everything due now, then send every claimed delivery."""
         report = await self.claim_due()
         await self.send_claimed(report)
+        await self.send_channel_posts(report)
         await self.send_due_reminders(report)
         if report.caught_up or report.missed:
             log.info(
@@ -133,12 +147,19 @@ class DeliveryService:
                         times.append(max(schedule.fire_at, now))
                     continue
                 rule = weekly_rule(schedule)
+                if community.delivery_mode == CHANNEL_MODE and community.channel_id:
+                    zone = ZoneInfo(self._policy.default_timezone)
+                    times.append(next_fire_after(rule, zone, now).at)
+                    continue
                 for zone_name in await community_store.member_zones(session, community.id):
                     zone = ZoneInfo(zone_name or self._policy.default_timezone)
                     times.append(next_fire_after(rule, zone, now).at)
             retry = await delivery_store.earliest_retry(session, self.platform, now)
             if retry is not None:
                 times.append(retry)
+            post_retry = await post_store.earliest_retry(session, self.platform, now)
+            if post_retry is not None:
+                times.append(post_retry)
             reminder = await delivery_store.earliest_reminder(session, self.platform)
             if reminder is not None:
                 times.append(max(reminder, now))
@@ -156,9 +177,14 @@ class DeliveryService:
         now = self._clock.now()
         report = DueReport()
         for schedule, community in await community_store.active_schedules(session, self.platform):
-            candidates = await self._due_candidates(session, schedule, community, now)
-            rows = self._delivery_rows(schedule, candidates, now, report)
-            await delivery_store.insert_deliveries(session, rows)
+            if community.delivery_mode == CHANNEL_MODE and community.channel_id:
+                await post_store.insert_posts(
+                    session, self._post_rows(schedule, community, now, report)
+                )
+            else:
+                candidates = await self._due_candidates(session, schedule, community, now)
+                rows = self._delivery_rows(schedule, candidates, now, report)
+                await delivery_store.insert_deliveries(session, rows)
             if (
                 schedule.kind == ScheduleKind.PROMPT_NOW
                 and schedule.fire_at
@@ -192,6 +218,39 @@ class DeliveryService:
             session, schedule.id, {candidate.fire.local_date for candidate in candidates}
         )
         return [c for c in candidates if (c.member.id, c.fire.local_date) not in done]
+
+    def _post_rows(
+        self, schedule: Schedule, community: Community, now: datetime, report: DueReport
+    ) -> list[dict[str, Any]]:
+        """Channel mode: one post per occurrence, at the community's time in its default zone.
+
+        Only the latest occurrence within the grace period is posted; older ones are missed,
+        as for deliveries. Rows already claimed are skipped by the unique key on insert.
+        """
+        zone = ZoneInfo(self._policy.default_timezone)
+        earliest = max(schedule.created_at, now - self._policy.lookback)
+        fires = [fire for fire in self._fires(schedule, zone, now) if fire.at >= earliest]
+        if not fires:
+            return []
+        latest = max(fire.at for fire in fires)
+        rows = []
+        for fire in fires:
+            claimed = fire.at == latest and now - fire.at <= self._policy.grace
+            prompt = self._choose_prompt(schedule, fire.local_date)
+            rows.append(
+                {
+                    "schedule_id": schedule.id,
+                    "community_id": community.id,
+                    "due_local_date": fire.local_date,
+                    "due_at": fire.at,
+                    "prompt_id": prompt.id,
+                    "prompt_text": prompt.question,
+                    "status": DeliveryStatus.CLAIMED if claimed else DeliveryStatus.MISSED,
+                    "claimed_at": now,
+                    "attempts": 0,
+                }
+            )
+        return rows
 
     def _fires(self, schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[FireTime]:
         if schedule.kind == ScheduleKind.PROMPT_NOW:
@@ -311,6 +370,60 @@ class DeliveryService:
                         "deferred": report.deferred,
                     }
                 },
+            )
+
+    # -- channel mode ---------------------------------------------------------------------
+
+    async def send_channel_posts(self, report: DueReport | None = None) -> DueReport:
+        """Post each claimed channel post once, with the same claim, send, record steps."""
+        report = report or DueReport()
+        now = self._clock.now()
+        posts = await self._db.run(
+            partial(post_store.claimed_posts, platform=self.platform, now=now)
+        )
+        for post, community in posts:
+            if not await self._db.run(partial(post_store.mark_sending, post_id=post.id)):
+                continue
+            result = await self._post(community, post)
+            self._count(report, result)
+            await self._db.run(partial(self._record_post, post_id=post.id, result=result))
+        return report
+
+    async def _post(self, community: Community, post: ChannelPost) -> SendResult:
+        if not isinstance(self._messenger, ChannelMessenger) or not community.channel_id:
+            return SendResult.unreachable("this platform cannot post in a channel")
+        message = channel_post_message(post.id, post.prompt_text)
+        try:
+            return await self._messenger.send_to_channel(
+                community.external_id, community.channel_id, message
+            )
+        except Exception as error:  # the Messenger contract: raising means "not delivered"
+            return SendResult.retry_later(type(error).__name__)
+
+    async def _record_post(self, session: AsyncSession, post_id: int, result: SendResult) -> None:
+        now = self._clock.now()
+        if result.status == SendStatus.SENT:
+            await post_store.set_state(
+                session,
+                post_id,
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                platform_message_ref=result.platform_message_ref,
+                retry_at=None,
+            )
+        elif result.status == SendStatus.UNREACHABLE:
+            log.warning("channel post failed", extra={"fields": {"reason": result.reason}})
+            await post_store.set_state(
+                session, post_id, status=DeliveryStatus.FAILED, last_error=_short(result.reason)
+            )
+        else:
+            delay = result.retry_after or self._policy.retry_delay
+            await post_store.set_state(
+                session,
+                post_id,
+                status=DeliveryStatus.CLAIMED,
+                retry_at=now + delay,
+                last_error=_short(result.reason),
             )
 
     # -- reminders after a snooze -------------------------------------------------------

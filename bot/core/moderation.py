@@ -82,3 +82,50 @@ async def schedules(ctx: Context) -> list[OutgoingMessage]:
     grace_hours = ctx.config.grace.total_seconds() / 3600
     lines.append(f"Prompts missed while the bot was down are still sent within {grace_hours:g} h.")
     return [plain("\n".join(lines))]
+
+
+async def delivery_mode(ctx: Context, mode: str) -> list[OutgoingMessage]:
+    """Show or change how this community's prompts reach members."""
+    community = ctx.community
+    if mode == "show":
+        where = f" (channel id {community.channel_id})" if community.channel_id else ""
+        return [plain(f"Prompts go out by {_mode_words(community.delivery_mode)}{where}.")]
+    if mode == "channel" and not community.channel_id:
+        return [
+            plain(
+                "Choose the PLN channel first: type `/pln channel here` in it. Then "
+                "`/pln mode channel` posts each prompt there once."
+            )
+        ]
+    community.delivery_mode = mode
+    return [plain(f"Done: prompts now go out by {_mode_words(mode)}.")]
+
+
+async def set_channel(ctx: Context, target: str | None) -> list[OutgoingMessage]:
+    community = ctx.community
+    if target is None:
+        if community.channel_id is None:
+            return [plain("No PLN channel yet: type `/pln channel here` in the one you want.")]
+        return [plain(f"The PLN channel has the id {community.channel_id}.")]
+    channel_id = ctx.actor.channel_id if target == "here" else target
+    if not channel_id:
+        return [plain("I can't tell which channel this is: pick it with #channel-name.")]
+    community.channel_id = channel_id
+    return [plain("This is now the PLN channel. `/pln mode channel` posts the prompts here.")]
+
+
+def channel_post_reply(status: str) -> OutgoingMessage:
+    if status == DeliveryStatus.SENT:
+        return plain("Posted this week's prompt in the PLN channel; members answer it privately.")
+    if status == DeliveryStatus.CLAIMED:
+        return plain("The platform asked me to slow down: the prompt will be posted shortly.")
+    return plain(
+        "I couldn't post in the PLN channel. Check that I can see and write in it, then "
+        "choose it again with `/pln channel here`."
+    )
+
+
+def _mode_words(mode: str) -> str:
+    if mode == "channel":
+        return "one post in the PLN channel, answered privately"
+    return "direct message to each member"

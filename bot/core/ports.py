@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.messages import OutgoingMessage
 
@@ -58,3 +58,12 @@ class Messenger(Protocol):
     platform: str
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult: ...
+
+
+@runtime_checkable
+class ChannelMessenger(Protocol):
+    """An adapter that can also post in a community's channel (channel mode)."""
+
+    async def send_to_channel(
+        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+    ) -> SendResult: ...

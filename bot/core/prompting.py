@@ -7,6 +7,7 @@ from bot.core.messages import Button, ButtonStyle, OutgoingMessage, Section
 ANSWER_ACTION = "prompt.answer"
 SKIP_ACTION = "prompt.skip"
 SNOOZE_ACTION = "prompt.snooze"
+POST_ANSWER_ACTION = "prompt.post.answer"  # channel mode: answer the channel's post privately
 ANSWER_FORM_ACTION = "prompt.answer.submit"
 
 
@@ -34,4 +35,20 @@ def prompt_message(
             Button("Snooze 1 day", SNOOZE_ACTION, str(delivery_id)),
         ),
         metadata={"delivery_id": str(delivery_id)},
+    )
+
+
+def channel_post_message(post_id: int, question: str) -> OutgoingMessage:
+    """Channel mode: the week's prompt, posted once; each member answers it privately."""
+    note = "Press Answer privately: only you will see what you write."
+    return OutgoingMessage(
+        kind="channel_post",
+        heading="This week's reflection",
+        text=f"This week's reflection: {question}\n{note}",
+        sections=(Section(body=question), Section(body=note)),
+        buttons=(
+            Button("Answer privately", POST_ANSWER_ACTION, str(post_id), ButtonStyle.PRIMARY),
+        ),
+        private=False,
+        metadata={"channel_post_id": str(post_id)},
     )

@@ -8,6 +8,7 @@ from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
 from bot.core.messages import Form, FormInput, OutgoingMessage, plain
 from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.store import channel_posts as post_store
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
 from bot.store.models import Delivery, Member
@@ -89,6 +90,16 @@ async def answer_with_form(ctx: Context, delivery_id: int, text: str) -> list[Ou
     if delivery is None or delivery.sent_at is None:
         return [plain("I couldn't find that prompt any more. Reply to your latest prompt instead.")]
     return [await _append_answer(ctx, delivery, text, None)]
+
+
+async def answer_channel_post(ctx: Context, post_id: int) -> list[OutgoingMessage]:
+    """Channel mode: the member's own delivery of the channel's post, and its answer form."""
+    member = ctx.require_member()
+    post = await post_store.community_post(ctx.session, ctx.community.id, post_id)
+    if post is None or post.sent_at is None:
+        return [plain("I couldn't find that prompt any more. Wait for the next one.")]
+    delivery = await post_store.member_delivery_for_post(ctx.session, post, member.id, ctx.now)
+    return [answer_form(delivery.id)]
 
 
 def answer_form(delivery_id: int) -> OutgoingMessage:

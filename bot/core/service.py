@@ -22,7 +22,14 @@ from bot.core.context import Context, CoreConfig
 from bot.core.delivery import DeliveryPolicy, DeliveryService, DueReport
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.ports import Messenger
-from bot.core.prompting import ANSWER_ACTION, ANSWER_FORM_ACTION, SKIP_ACTION, SNOOZE_ACTION
+from bot.core.prompting import (
+    ANSWER_ACTION,
+    ANSWER_FORM_ACTION,
+    POST_ANSWER_ACTION,
+    SKIP_ACTION,
+    SNOOZE_ACTION,
+)
+from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store.database import Database, DatabaseUnavailable
 
@@ -180,6 +187,13 @@ class PlnCore:
             replies = await self._guarded(self._in_unit_of_work(actor, snooze, members_only=True))
             self._notify_schedule_change()
             return replies
+        if action_id == POST_ANSWER_ACTION and delivery_id is not None:
+            post_id = delivery_id  # the value of a channel post's button is the post's id
+
+            async def answer_post(ctx: Context) -> list[OutgoingMessage]:
+                return await reflections.answer_channel_post(ctx, post_id)
+
+            return await self._guarded(self._in_unit_of_work(actor, answer_post, members_only=True))
         if action_id == SKIP_ACTION and delivery_id is not None:
 
             async def skip(ctx: Context) -> list[OutgoingMessage]:
@@ -219,6 +233,9 @@ class PlnCore:
             return [MODERATORS_ONLY]
         log.info("prompt now requested", extra={"fields": {"schedule_id": schedule_id}})
         await self.deliveries.run_due_work()
+        post = await self.db.run(lambda s: post_store.post_of_schedule(s, schedule_id))
+        if post is not None:
+            return [moderation.channel_post_reply(post.status)]
         outcome = await self.db.run(lambda s: moderation.occurrence_outcome(s, schedule_id))
         return [moderation.prompt_now_reply(outcome)]
 
@@ -288,6 +305,10 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await membership.join(ctx)
             case cmd.Schedules():
                 return await moderation.schedules(ctx)
+            case cmd.Mode(mode=mode):
+                return await moderation.delivery_mode(ctx, mode or "show")
+            case cmd.SetChannel(target=target):
+                return await moderation.set_channel(ctx, target)
         if not ctx.is_active_member:
             return [NOT_JOINED]
         match command:

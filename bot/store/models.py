@@ -62,6 +62,9 @@ class Community(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # "dm": each member gets the prompt by DM; "channel": one post in `channel_id`
+    delivery_mode: Mapped[str] = mapped_column(String(16), default="dm", server_default="dm")
+    channel_id: Mapped[str | None] = mapped_column(String(64))  # the PLN channel
 
 
 class Member(Base):
@@ -135,6 +138,33 @@ class Delivery(Base):
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # snoozed until then
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminder_message_ref: Mapped[str | None] = mapped_column(String(128))  # a reply to it answers
+
+
+class ChannelPost(Base):
+    """One prompt posted once in a community's PLN channel (channel mode).
+
+    Claimed like a delivery: inserting the row is the claim, the unique key makes it once
+    per occurrence. Members answer privately through its button; each answer gets its own
+    member delivery, created when they press it.
+    """
+
+    __tablename__ = "channel_post"
+    __table_args__ = (UniqueConstraint("schedule_id", "community_id", "due_local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    due_local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    prompt_id: Mapped[str] = mapped_column(String(64))
+    prompt_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # the DeliveryStatus values
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))
 
 
 class Answer(Base):

@@ -153,6 +153,7 @@ class DiscordBridge:
             user_id=str(user.id),
             display_name=user.display_name[:200],
             platform_admin=bool(interaction.permissions.manage_guild),
+            channel_id=str(interaction.channel_id) if interaction.channel_id else None,
         )
 
     async def _dm_actor(self, user: discord.abc.Snowflake, name: str = "") -> Actor | None:

@@ -119,6 +119,16 @@ def pln_group(bridge: DiscordBridge) -> app_commands.Group:
     ) -> None:
         await bridge.command(interaction, f"digest {period or ''}".strip())
 
+    @group.command(name="mode", description="Prompts by DM, or one post in the PLN channel.")
+    async def mode(
+        interaction: discord.Interaction, mode: Literal["dm", "channel"] | None = None
+    ) -> None:
+        await bridge.command(interaction, f"mode {mode or ''}".strip())
+
+    @group.command(name="channel", description="Make this channel the PLN channel.")
+    async def channel(interaction: discord.Interaction) -> None:
+        await bridge.command(interaction, "channel here")
+
     @group.command(name="schedules", description="When this community gets prompts.")
     async def schedules(interaction: discord.Interaction) -> None:
         await bridge.command(interaction, "schedules")

@@ -30,8 +30,8 @@ DM_COOL_DOWN: Final = timedelta(minutes=5)
 
 def nonce_for(message: OutgoingMessage) -> str | None:
     """A stable nonce per prompt and kind (Discord allows 25 characters)."""
-    delivery = message.metadata.get("delivery_id")
-    return f"pln-{message.kind[:8]}-{delivery}"[:25] if delivery else None
+    key = message.metadata.get("delivery_id") or message.metadata.get("channel_post_id")
+    return f"pln-{message.kind[:8]}-{key}"[:25] if key else None
 
 
 def send_kwargs(rendered: DiscordPayload, *, nonce: str | None = None) -> dict[str, Any]:
@@ -66,6 +66,25 @@ class DiscordMessenger:
             sent = await channel.send(**send_kwargs(rendered, nonce=nonce_for(message)))
         except discord.HTTPException as error:
             return self._refused(recipient, error)
+        return SendResult.sent(str(sent.id))
+
+    async def send_to_channel(
+        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+    ) -> SendResult:
+        """Channel mode: the week's prompt, posted once in the PLN channel."""
+        if self._client is None:
+            raise RuntimeError("DiscordMessenger.bind(client) was not called")
+        try:
+            channel = self._client.get_channel(int(channel_id)) or await self._client.fetch_channel(
+                int(channel_id)
+            )
+            if not isinstance(channel, discord.abc.Messageable):
+                return SendResult.unreachable("the PLN channel is not a text channel")
+            sent = await channel.send(**send_kwargs(payload(message), nonce=nonce_for(message)))
+        except discord.HTTPException as error:
+            if error.status in (403, 404):
+                return SendResult.unreachable(f"cannot post in the PLN channel ({error.code})")
+            return SendResult.retry_later(f"discord {error.status} ({error.code})")
         return SendResult.sent(str(sent.id))
 
     def _refused(self, recipient: Recipient, error: discord.HTTPException) -> SendResult:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any, Final
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncRespond
@@ -77,8 +78,10 @@ class SlackListeners:
     ) -> None:
         team_id, user_id = str(context.team_id), str(body.get("user_id", ""))
         token = context.bot_token
-        actor = await self._directory.actor(team_id, user_id, token)
         channel_id = str(body.get("channel_id", ""))
+        actor = replace(
+            await self._directory.actor(team_id, user_id, token), channel_id=channel_id or None
+        )
         in_bot_dm = await self._directory.is_bot_dm(team_id, user_id, channel_id, token)
         response_type = "in_channel" if in_bot_dm else "ephemeral"
         text = unescape(str(body.get("text") or ""))
@@ -186,7 +189,9 @@ class SlackListeners:
         action_id = str(action.get("action_id", ""))
         replies = await self._core.handle_action(actor, action_id, str(action.get("value", "")))
         client = context.client
-        channel = str((body.get("channel") or {}).get("id") or actor.user_id)
+        channel = str((body.get("channel") or {}).get("id") or "")
+        if not channel.startswith("D"):
+            channel = actor.user_id  # a press in a shared channel is answered in private
         for reply in replies:
             if reply.form is None:
                 await self._post(client, channel, [reply])

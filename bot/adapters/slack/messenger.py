@@ -70,6 +70,28 @@ class SlackMessenger:
         channel = str(response.get("channel") or recipient.platform_user_id)
         return SendResult.sent(message_ref(channel, str(response.get("ts"))))
 
+    async def send_to_channel(
+        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+    ) -> SendResult:
+        """Channel mode: the week's prompt, posted once in the PLN channel."""
+        token = await self._tokens.bot_token(community_external_id)
+        if token is None:
+            return SendResult.unreachable("the app is not installed in this workspace")
+        await self._pacer.wait_turn()
+        try:
+            response = await self._client.chat_postMessage(
+                token=token, channel=channel_id, unfurl_links=False, **message_payload(message)
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error") or f"http_{error.response.status_code}")
+            if error.response.status_code == 429 or code == "ratelimited":
+                wait = retry_after_seconds_of(error.response.headers)
+                return SendResult.retry_later(code, after=timedelta(seconds=wait))
+            if code in UNREACHABLE_ERRORS:
+                return SendResult.unreachable(code)
+            return SendResult.retry_later(code)
+        return SendResult.sent(message_ref(str(response.get("channel")), str(response.get("ts"))))
+
     def _refused(self, recipient: Recipient, error: SlackApiError) -> SendResult:
         code = str(error.response.get("error") or f"http_{error.response.status_code}")
         log.warning(

@@ -216,3 +216,69 @@ async def test_opening_dms_too_fast_slows_down_and_delivers_later_exactly_once(
     assert len([m for m in server.dm_messages(CAROL) if m.get("embeds")]) == 1
     await discord_bot.advance(days=1)
     assert len([m for m in server.dm_messages(CAROL) if m.get("embeds")]) == 1
+
+
+async def test_channel_mode_posts_once_in_the_pln_channel_and_answers_stay_private(
+    discord_bot: DiscordBot,
+) -> None:
+    server = discord_bot.server
+    channel = server.default_channel_id(GUILD)
+    assert "Only moderators" in await discord_bot.command(ALICE, "channel")
+    assert "Choose the PLN channel first" in await discord_bot.command(
+        MODERATOR, "mode", {"mode": "channel"}
+    )
+    assert "now the PLN channel" in await discord_bot.command(MODERATOR, "channel")
+    assert "one post in the PLN channel" in await discord_bot.command(
+        MODERATOR, "mode", {"mode": "channel"}
+    )
+    for user in (ALICE, BOB):
+        await discord_bot.command(user, "join")
+
+    assert "Posted this week's prompt" in await discord_bot.command(MODERATOR, "prompt now")
+    posts = [m for m in server.channel_messages(channel) if m.get("embeds")]
+    assert len(posts) == 1
+    (button,) = [c for row in posts[0]["components"] for c in row["components"]]
+    assert button["label"] == "Answer privately"
+    assert all(not m.get("embeds") for user in (ALICE, BOB) for m in server.dm_messages(user))
+
+    press = await server.component_interaction(
+        ALICE, button["custom_id"], str(posts[0]["id"]), channel_id=channel, guild_id=GUILD
+    )
+    (callback,) = await server.wait_for_responses(press, 1)
+    assert callback.type == 9
+    modal = server.modal(press)
+    assert modal is not None
+    submit = await server.modal_submit_interaction(
+        ALICE,
+        str(modal["custom_id"]),
+        {"answer": "Channel-mode marker-okapi answer."},
+        guild_id=GUILD,
+        channel_id=channel,
+    )
+    responses = await server.wait_for_responses(submit, 2)
+    assert all(response.ephemeral for response in responses[1:])
+    assert "Saved as your answer" in (responses[-1].content or "")
+    assert [text for _, text in await stored_answers(discord_bot)] == [
+        "Channel-mode marker-okapi answer."
+    ]
+    visible = [m.get("content") or "" for m in server.channel_messages(channel)]
+    assert all("marker-okapi" not in text for text in visible)
+
+    await discord_bot.command(MODERATOR, "prompt now")
+    assert len([m for m in server.channel_messages(channel) if m.get("embeds")]) == 2
+
+
+async def test_channel_mode_posts_the_weekly_prompt_once_at_the_community_hour(
+    discord_bot: DiscordBot,
+) -> None:
+    server = discord_bot.server
+    channel = server.default_channel_id(GUILD)
+    await discord_bot.command(MODERATOR, "channel")
+    await discord_bot.command(MODERATOR, "mode", {"mode": "channel"})
+    await discord_bot.command(ALICE, "join")
+    await discord_bot.advance(days=2, hours=22)  # Friday 10:00 -> Monday 08:00 UTC
+    assert [m for m in server.channel_messages(channel) if m.get("embeds")] == []
+    await discord_bot.advance(hours=2)  # Monday 10:00 UTC: 09:00 UTC has passed
+    await discord_bot.advance(days=1)
+    assert len([m for m in server.channel_messages(channel) if m.get("embeds")]) == 1
+    assert all(not m.get("embeds") for m in server.dm_messages(ALICE))

@@ -1,0 +1,135 @@
+"""Queries for channel posts (channel mode): claimed like deliveries, once per occurrence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.dialect import insert_ignoring_duplicates
+from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus
+
+POST_KEY = ("schedule_id", "community_id", "due_local_date")
+DELIVERY_KEY = ("schedule_id", "member_id", "due_local_date")
+
+
+async def insert_posts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Claim posts; one another process claimed first is skipped by the unique key."""
+    if rows:
+        await session.execute(
+            insert_ignoring_duplicates(session, ChannelPost, POST_KEY), list(rows)
+        )
+
+
+async def claimed_posts(
+    session: AsyncSession, platform: str, now: datetime
+) -> list[tuple[ChannelPost, Community]]:
+    result = await session.execute(
+        select(ChannelPost, Community)
+        .join(Community, Community.id == ChannelPost.community_id)
+        .where(
+            ChannelPost.status == DeliveryStatus.CLAIMED,
+            Community.platform == platform,
+            (ChannelPost.retry_at.is_(None)) | (ChannelPost.retry_at <= now),
+        )
+        .order_by(ChannelPost.due_at, ChannelPost.id)
+    )
+    return [(post, community) for post, community in result.tuples()]
+
+
+async def mark_sending(session: AsyncSession, post_id: int) -> bool:
+    result = await session.execute(
+        update(ChannelPost)
+        .where(ChannelPost.id == post_id, ChannelPost.status == DeliveryStatus.CLAIMED)
+        .values(status=DeliveryStatus.SENDING, attempts=ChannelPost.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def set_state(session: AsyncSession, post_id: int, **values: Any) -> None:
+    await session.execute(
+        update(ChannelPost)
+        .where(ChannelPost.id == post_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_interrupted_uncertain(session: AsyncSession, platform: str) -> int:
+    """As for deliveries: a post interrupted mid-call is never posted again."""
+    ids = (
+        select(ChannelPost.id)
+        .join(Community, Community.id == ChannelPost.community_id)
+        .where(ChannelPost.status == DeliveryStatus.SENDING, Community.platform == platform)
+    )
+    result = await session.execute(
+        update(ChannelPost)
+        .where(ChannelPost.id.in_(ids))
+        .values(status=DeliveryStatus.UNCERTAIN, last_error="interrupted while sending")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def earliest_retry(session: AsyncSession, platform: str, now: datetime) -> datetime | None:
+    result: datetime | None = await session.scalar(
+        select(func.min(ChannelPost.retry_at))
+        .join(Community, Community.id == ChannelPost.community_id)
+        .where(
+            ChannelPost.status == DeliveryStatus.CLAIMED,
+            Community.platform == platform,
+            ChannelPost.retry_at > now,
+        )
+    )
+    return result
+
+
+async def community_post(
+    session: AsyncSession, community_id: int, post_id: int
+) -> ChannelPost | None:
+    """A post, only if it belongs to this community."""
+    result = await session.scalars(
+        select(ChannelPost).where(
+            ChannelPost.id == post_id, ChannelPost.community_id == community_id
+        )
+    )
+    return result.one_or_none()
+
+
+async def post_of_schedule(session: AsyncSession, schedule_id: int) -> ChannelPost | None:
+    result = await session.scalars(
+        select(ChannelPost).where(ChannelPost.schedule_id == schedule_id).limit(1)
+    )
+    return result.first()
+
+
+async def member_delivery_for_post(
+    session: AsyncSession, post: ChannelPost, member_id: int, now: datetime
+) -> Delivery:
+    """The member's own delivery of a channel post, made when they first answer it."""
+    await session.execute(
+        insert_ignoring_duplicates(session, Delivery, DELIVERY_KEY).values(
+            schedule_id=post.schedule_id,
+            member_id=member_id,
+            due_local_date=post.due_local_date,
+            due_at=post.due_at,
+            prompt_id=post.prompt_id,
+            prompt_text=post.prompt_text,
+            status=DeliveryStatus.SENT,
+            claimed_at=now,
+            sent_at=now,
+            attempts=0,
+        )
+    )
+    found = await session.scalars(
+        select(Delivery).where(
+            Delivery.schedule_id == post.schedule_id,
+            Delivery.member_id == member_id,
+            Delivery.due_local_date == post.due_local_date,
+        )
+    )
+    return found.one()

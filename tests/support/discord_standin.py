@@ -377,6 +377,7 @@ class DiscordStandIn:
         self._interactions: dict[str, _Interaction] = {}
         self._modals: list[tuple[str, JsonDict]] = []
         self._faults: list[_Fault] = []
+        self._accept_then_fail = 0  # messages stored, then answered 5xx (a lost answer)
         self._dm_failures: dict[str, tuple[int, int, str, int | None]] = {}
         self._component_ids = itertools.count(1)
 
@@ -705,6 +706,14 @@ class DiscordStandIn:
         """Refuse the next `times` DM openings (POST /users/@me/channels) with code 40003."""
         body = {"message": "You are opening direct messages too fast.", "code": 40003}
         self._add_fault("POST", "/users/@me/channels", times, lambda _bucket: _Answer(status, body))
+
+    def accept_then_fail_next(self, times: int = 1) -> None:
+        """The next `times` message posts are stored and delivered, then answered 500.
+
+        The case a retry must not turn into a duplicate: Discord accepted the message but
+        the answer was lost, so the client cannot know it was sent.
+        """
+        self._accept_then_fail += times
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -1592,6 +1601,9 @@ class DiscordStandIn:
             self._nonces[(channel_id, str(nonce))] = message["id"]
         self._store_message(message)
         await self._echo("MESSAGE_CREATE", message)
+        if self._accept_then_fail > 0:
+            self._accept_then_fail -= 1
+            return self._error(500, 0, "500: Internal Server Error")
         return _Answer(200, copy.deepcopy(message))
 
     def _channel_message(self, call: _Call) -> JsonDict | _Answer:

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import discord
 
-from bot.adapters.discord.messenger import send_kwargs
+from bot.adapters.discord.messenger import nonce_for, send_kwargs
 from bot.adapters.discord.render import modal, parse_custom_id, payload
 from bot.core.actors import Actor, CommunityRef
 from bot.core.messages import OutgoingMessage, plain
@@ -61,7 +61,9 @@ class DiscordBridge:
     async def _welcome_in_dm(self, interaction: discord.Interaction) -> None:
         """Open the DM with a welcome (no question): members opt in before any prompt."""
         try:
-            await interaction.user.send(**send_kwargs(payload(DM_WELCOME)))
+            await interaction.user.send(
+                **send_kwargs(payload(DM_WELCOME), nonce=nonce_for(DM_WELCOME))
+            )
         except discord.HTTPException:
             await interaction.followup.send(DM_CLOSED, ephemeral=True)
 
@@ -175,7 +177,7 @@ class DiscordBridge:
     async def _say(self, channel: discord.abc.Messageable, replies: list[OutgoingMessage]) -> None:
         for reply in replies:
             try:
-                await channel.send(**send_kwargs(payload(reply)))
+                await channel.send(**send_kwargs(payload(reply), nonce=nonce_for(reply)))
             except discord.HTTPException as error:
                 log.warning(
                     "could not send a reply",

@@ -2,14 +2,16 @@
 
 Discord quarantines bots that open many DMs quickly, so every new DM waits for a Pacer turn
 and a 40003 ("opening direct messages too fast") slows the pacer and defers the delivery.
-Each prompt carries a nonce with `enforce_nonce`, so if discord.py retries a send after a
-5xx that Discord had in fact accepted, Discord returns the first message instead of
-posting a second one.
+Sends carry a nonce with `enforce_nonce`, so when a send is repeated after a 5xx that
+Discord had in fact accepted, Discord returns the first message instead of posting a second.
+discord.py puts a fresh nonce on each request (covering its own retries); ours is stable
+per prompt, so it also covers the delivery loop's later resend of the same prompt.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 from typing import Any, Final
 
@@ -28,10 +30,15 @@ DM_TOO_FAST: Final = 40003
 DM_COOL_DOWN: Final = timedelta(minutes=5)
 
 
-def nonce_for(message: OutgoingMessage) -> str | None:
-    """A stable nonce per prompt and kind (Discord allows 25 characters)."""
+def nonce_for(message: OutgoingMessage) -> str:
+    """A nonce for a send (Discord allows 25 characters).
+
+    Stable per prompt and kind, so even a resend by the delivery loop is deduplicated within
+    Discord's window; any other message gets a fresh one, which still covers discord.py's
+    own retry of the same request after a 5xx.
+    """
     key = message.metadata.get("delivery_id") or message.metadata.get("channel_post_id")
-    return f"pln-{message.kind[:8]}-{key}"[:25] if key else None
+    return f"pln-{message.kind[:8]}-{key}"[:25] if key else secrets.token_hex(12)
 
 
 def send_kwargs(rendered: DiscordPayload, *, nonce: str | None = None) -> dict[str, Any]:

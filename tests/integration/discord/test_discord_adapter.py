@@ -282,3 +282,33 @@ async def test_channel_mode_posts_the_weekly_prompt_once_at_the_community_hour(
     await discord_bot.advance(days=1)
     assert len([m for m in server.channel_messages(channel) if m.get("embeds")]) == 1
     assert all(not m.get("embeds") for m in server.dm_messages(ALICE))
+
+
+async def test_a_5xx_after_discord_accepted_a_prompt_does_not_send_it_twice(
+    discord_bot: DiscordBot,
+) -> None:
+    server = discord_bot.server
+    for user in (ALICE, BOB):
+        await discord_bot.command(user, "join")
+        await server.wait_for(lambda user=user: server.dm_messages(user))  # the welcome
+    server.accept_then_fail_next(1)  # the first prompt is posted, its answer lost
+    await discord_bot.command(MODERATOR, "prompt now")
+    posts = server.requests("POST", f"/channels/{server.dm_channel_id(ALICE)}/messages")
+    assert [post.status for post in posts][-2:] == [500, 200], "discord.py retried the send"
+    for user in (ALICE, BOB):
+        assert len([m for m in discord_bot.server.dm_messages(user) if m.get("embeds")]) == 1
+
+
+async def test_a_5xx_after_discord_accepted_a_welcome_does_not_send_it_twice(
+    discord_bot: DiscordBot,
+) -> None:
+    server = discord_bot.server
+    server.accept_then_fail_next(1)  # the welcome DM is posted, its answer lost
+    await discord_bot.command(ALICE, "join")
+    await server.wait_for(
+        lambda: (
+            len(server.requests("POST", f"/channels/{server.dm_channel_id(ALICE)}/messages")) >= 2
+        )
+    )
+    await discord_bot.command(ALICE, "help")  # a round trip after the retry
+    assert len(server.dm_messages(ALICE)) == 1

@@ -8,6 +8,7 @@ Discord's deadline. DMs carry no guild, so the member's community is looked up.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Final
 
@@ -15,8 +16,10 @@ import discord
 
 from bot.adapters.discord.messenger import nonce_for, send_kwargs
 from bot.adapters.discord.render import modal, parse_custom_id, payload
+from bot.core import home
 from bot.core.actors import Actor, CommunityRef
 from bot.core.messages import OutgoingMessage, plain
+from bot.core.prompting import ANSWER_ACTION, POST_ANSWER_ACTION
 from bot.core.service import DATABASE_DOWN, PlnCore
 from bot.store.database import DatabaseUnavailable
 
@@ -24,6 +27,12 @@ log = logging.getLogger(__name__)
 
 PLATFORM: Final = "discord"
 OUR_ACTIONS: Final = ("prompt.", "home.", "settings.")
+FORM_OPENERS: Final = frozenset({ANSWER_ACTION, POST_ANSWER_ACTION, home.TIMEZONE_ACTION})
+FORM_DEADLINE_SECONDS: Final = 2.5
+SLOW_FORM: Final = (
+    "That took me longer than Discord allows, so I couldn't open the form. Please press the "
+    "button again, or reply to the prompt in our DM."
+)
 NO_COMMUNITY: Final = plain(
     "Hi! I'm pln-bot. Use `/pln join` in your PLN's server first; then I'll send your weekly "
     "reflection prompt here, and you can answer by replying."
@@ -88,12 +97,25 @@ class DiscordBridge:
                 **send_kwargs(payload(NO_COMMUNITY)), ephemeral=True
             )
             return
-        replies = await self._core.handle_action(actor, action_id, value)
+        private = interaction.guild is not None
+        if action_id not in FORM_OPENERS:
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            replies = await self._core.handle_action(actor, action_id, value)
+            await self._follow_up(interaction, replies, private)
+            return
+        # A modal must be the interaction's first answer, so the core runs before it; a
+        # deadline keeps that inside Discord's 3 seconds even when the database is slow.
+        try:
+            replies = await asyncio.wait_for(
+                self._core.handle_action(actor, action_id, value), FORM_DEADLINE_SECONDS
+            )
+        except TimeoutError:
+            await interaction.response.send_message(SLOW_FORM, ephemeral=True)
+            return
         form = next((reply.form for reply in replies if reply.form is not None), None)
         if form is not None:
             await interaction.response.send_modal(modal(form))
             return
-        private = interaction.guild is not None
         await interaction.response.defer(ephemeral=private, thinking=True)
         await self._follow_up(interaction, replies, private)
 

@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+prompts_app = typer.Typer(help="The reflection prompt library.", no_args_is_help=True)
+app.add_typer(prompts_app, name="prompts")
 
 ADAPTERS = ("console", "slack", "discord")
 log = logging.getLogger("bot")
@@ -153,6 +155,59 @@ def db_upgrade() -> None:
     configure_logging(settings.log_level)
     _migrate_or_exit(settings)
     typer.echo(f"Database is up to date: {settings.describe_database()}.")
+
+
+@prompts_app.command("check")
+def prompts_check() -> None:
+    """Validate the library and print how well each element is covered; exit 1 on a problem."""
+    from bot.prompts.library import LibraryError, check_library, coverage, load_library
+
+    try:
+        library = load_library()
+    except LibraryError as error:
+        typer.echo(f"The prompt library has problems:\n{error}", err=True)
+        raise typer.Exit(1) from None
+    rows = coverage(library)
+    width = max(len(f"{row.framework}/{row.element}") for row in rows)
+    typer.echo(f"{'framework/element':<{width}}  prompts  revisits")
+    for row in rows:
+        typer.echo(
+            f"{row.framework + '/' + row.element:<{width}}  {row.prompts:>7}  {row.revisits:>8}"
+        )
+    revisits = sum(row.revisits for row in rows)
+    typer.echo(
+        f"{len(library.frameworks)} frameworks, {len(rows)} elements, "
+        f"{len(library.prompts)} prompts ({revisits} with a revisit)"
+    )
+    problems = check_library(library)
+    if problems:
+        typer.echo("Problems:\n" + "\n".join(f"- {problem}" for problem in problems), err=True)
+        raise typer.Exit(1)
+    typer.echo("The library is sound.")
+
+
+@prompts_app.command("list")
+def prompts_list(
+    framework: Annotated[
+        str | None, typer.Option(help="Only this framework (its id, e.g. olf).")
+    ] = None,
+) -> None:
+    """List the library's prompts: id, element and question."""
+    from bot.prompts.library import LibraryError, load_library
+
+    try:
+        library = load_library()
+    except LibraryError as error:
+        typer.echo(f"The prompt library has problems:\n{error}", err=True)
+        raise typer.Exit(1) from None
+    known = {file.framework.id for file in library.frameworks}
+    if framework is not None and framework not in known:
+        raise typer.BadParameter(
+            f"choose one of {', '.join(sorted(known))}", param_hint="--framework"
+        )
+    for prompt in library.prompts:
+        if framework is None or prompt.framework_id == framework:
+            typer.echo(f"{prompt.id}  [{prompt.element}]  {prompt.question}")
 
 
 def main() -> None:

@@ -1,0 +1,251 @@
+"""The prompt library: one TOML file per framework, validated by a pydantic schema at load.
+
+The files in `bot/prompts/library/` are data a moderator or contributor edits without
+touching code; loading them validates every field, and a mistake is reported with the file,
+the prompt id and the field, so `pln-bot prompts check` can say exactly what to fix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from rapidfuzz import fuzz
+
+LIBRARY_DIR = Path(__file__).parent / "library"
+MIN_PROMPTS_PER_ELEMENT = 3
+NEAR_DUPLICATE_SCORE = 90.0  # rapidfuzz ratio (0-100) above which two texts are one prompt
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FrameworkInfo(_Strict):
+    id: Slug
+    name: Annotated[str, StringConstraints(min_length=3, max_length=80)]
+    description: Text
+
+
+class Element(_Strict):
+    id: Slug
+    name: Annotated[str, StringConstraints(min_length=3, max_length=80)]
+    description: Text
+
+
+class Tags(_Strict):
+    term: tuple[Literal["start", "middle", "end"], ...] = ()
+    audience: tuple[Literal["new", "experienced"], ...] = ()
+
+
+class Revisit(_Strict):
+    """A question asked some weeks after the answer, quoting it back to its author only."""
+
+    after_weeks: int = Field(ge=2, le=26)
+    question: Annotated[str, StringConstraints(min_length=10, max_length=300)]
+
+    @model_validator(mode="after")
+    def _quotes_the_answer(self) -> Revisit:
+        if self.question.count("{answer}") != 1:
+            raise ValueError("a revisit question must contain {answer} exactly once")
+        return self
+
+
+class PromptEntry(_Strict):
+    id: Slug
+    element: Slug
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=15, max_length=220)
+    ]
+    follow_up: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=160)
+    ]
+    tags: Tags = Tags()
+    revisit: Revisit | None = None
+
+
+class FrameworkFile(_Strict):
+    framework: FrameworkInfo
+    elements: tuple[Element, ...] = Field(min_length=1)
+    prompts: tuple[PromptEntry, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class LibraryPrompt:
+    """A prompt as the rest of the bot sees it: with its framework and element resolved."""
+
+    id: str
+    framework: str  # the framework's display name
+    framework_id: str
+    element: str  # the element's display name
+    element_id: str
+    question: str
+    follow_up: str
+    term: tuple[str, ...]
+    audience: tuple[str, ...]
+    revisit: Revisit | None
+
+
+@dataclass(frozen=True)
+class Library:
+    frameworks: tuple[FrameworkFile, ...]
+    prompts: tuple[LibraryPrompt, ...]
+
+    def by_id(self, prompt_id: str) -> LibraryPrompt | None:
+        return next((prompt for prompt in self.prompts if prompt.id == prompt_id), None)
+
+
+class LibraryError(Exception):
+    """The library cannot be loaded; each line of str() names a file, prompt and field."""
+
+
+def load_library(directory: Path = LIBRARY_DIR) -> Library:
+    """Read and validate every framework file; raise LibraryError listing every problem."""
+    problems: list[str] = []
+    files: list[FrameworkFile] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            files.append(_load_file(path))
+        except LibraryError as error:
+            problems.extend(str(error).splitlines())
+    if not files and not problems:
+        problems.append(f"{directory}: no framework files (*.toml)")
+    if problems:
+        raise LibraryError("\n".join(problems))
+    return Library(tuple(files), tuple(_resolved(files)))
+
+
+@cache
+def default_library() -> Library:
+    return load_library()
+
+
+def _load_file(path: Path) -> FrameworkFile:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise LibraryError(f"{path.name}: not valid TOML: {error}") from None
+    try:
+        parsed = FrameworkFile.model_validate(raw)
+    except ValidationError as error:
+        raise LibraryError(
+            "\n".join(f"{path.name}: {_where(raw, e['loc'])}: {e['msg']}" for e in error.errors())
+        ) from None
+    known = {element.id for element in parsed.elements}
+    unknown = [p for p in parsed.prompts if p.element not in known]
+    if unknown:
+        raise LibraryError(
+            "\n".join(
+                f"{path.name}: prompt {p.id}: element: {p.element!r} is not one of this "
+                "file's elements"
+                for p in unknown
+            )
+        )
+    return parsed
+
+
+def _where(raw: object, loc: tuple[int | str, ...]) -> str:
+    """`prompt olf-goals-1, field question` rather than pydantic's `prompts.3.question`."""
+    if len(loc) >= 2 and loc[0] in ("prompts", "elements") and isinstance(loc[1], int):
+        items = raw.get(str(loc[0]), []) if isinstance(raw, dict) else []
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else {}
+        ident = item.get("id", f"#{loc[1] + 1}") if isinstance(item, dict) else f"#{loc[1] + 1}"
+        kind = "prompt" if loc[0] == "prompts" else "element"
+        field = ".".join(str(part) for part in loc[2:]) or "(the entry)"
+        return f"{kind} {ident}, field {field}"
+    return "field " + ".".join(str(part) for part in loc)
+
+
+def _resolved(files: Iterable[FrameworkFile]) -> list[LibraryPrompt]:
+    prompts = []
+    for file in files:
+        names = {element.id: element.name for element in file.elements}
+        for entry in file.prompts:
+            prompts.append(
+                LibraryPrompt(
+                    id=entry.id,
+                    framework=file.framework.name,
+                    framework_id=file.framework.id,
+                    element=names[entry.element],
+                    element_id=entry.element,
+                    question=entry.question,
+                    follow_up=entry.follow_up,
+                    term=entry.tags.term,
+                    audience=entry.tags.audience,
+                    revisit=entry.revisit,
+                )
+            )
+    return prompts
+
+
+# -- the check ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    framework: str
+    element: str
+    prompts: int
+    revisits: int
+
+
+def coverage(library: Library) -> list[CoverageRow]:
+    rows = []
+    for file in library.frameworks:
+        for element in file.elements:
+            own = [p for p in file.prompts if p.element == element.id]
+            rows.append(
+                CoverageRow(
+                    file.framework.id,
+                    element.id,
+                    len(own),
+                    sum(1 for p in own if p.revisit is not None),
+                )
+            )
+    return rows
+
+
+def check_library(library: Library) -> list[str]:
+    """Problems beyond the schema: duplicate ids or texts, thin elements. Empty when sound."""
+    problems: list[str] = []
+    ids = Counter(prompt.id for prompt in library.prompts)
+    problems += [f"prompt id {pid} is used {n} times" for pid, n in ids.items() if n > 1]
+    frameworks = Counter(file.framework.id for file in library.frameworks)
+    problems += [f"framework id {fid} is used {n} times" for fid, n in frameworks.items() if n > 1]
+    for row in coverage(library):
+        if row.prompts < MIN_PROMPTS_PER_ELEMENT:
+            problems.append(
+                f"{row.framework}/{row.element} has {row.prompts} prompt(s); "
+                f"every element needs at least {MIN_PROMPTS_PER_ELEMENT}"
+            )
+    problems += _near_duplicates(library.prompts)
+    return problems
+
+
+def _near_duplicates(prompts: tuple[LibraryPrompt, ...]) -> list[str]:
+    found = []
+    for index, first in enumerate(prompts):
+        for second in prompts[index + 1 :]:
+            score = fuzz.ratio(first.question.casefold(), second.question.casefold())
+            if score >= NEAR_DUPLICATE_SCORE:
+                found.append(
+                    f"prompts {first.id} and {second.id} ask nearly the same question "
+                    f"({score:.0f}% alike)"
+                )
+    return found

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -20,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendResult, SendStatus
+from bot.core.prompt_choice import RotationPicker
 from bot.core.prompting import channel_post_message, prompt_message
 from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
-from bot.prompts.builtin import Prompt, prompt_by_id, prompt_for_week
+from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store import deliveries as delivery_store
@@ -84,13 +84,13 @@ class DeliveryService:
         clock: Clock,
         messenger: Messenger,
         policy: DeliveryPolicy,
-        choose_prompt: Callable[[Schedule, date], Prompt] | None = None,
+        picker: RotationPicker | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._messenger = messenger
         self._policy = policy
-        self._choose_prompt = choose_prompt or default_prompt_choice
+        self._picker = picker or RotationPicker(default_library())
 
     @property
     def platform(self) -> str:
@@ -179,11 +179,14 @@ class DeliveryService:
         for schedule, community in await community_store.active_schedules(session, self.platform):
             if community.delivery_mode == CHANNEL_MODE and community.channel_id:
                 await post_store.insert_posts(
-                    session, self._post_rows(schedule, community, now, report)
+                    session, await self._post_rows(session, schedule, community, now, report)
                 )
             else:
                 candidates = await self._due_candidates(session, schedule, community, now)
-                rows = self._delivery_rows(schedule, candidates, now, report)
+                picks = await self._picker.for_members(
+                    session, community, [(c.member, c.fire.local_date) for c in candidates]
+                )
+                rows = self._delivery_rows(schedule, candidates, now, report, picks)
                 await delivery_store.insert_deliveries(session, rows)
             if (
                 schedule.kind == ScheduleKind.PROMPT_NOW
@@ -219,8 +222,19 @@ class DeliveryService:
         )
         return [c for c in candidates if (c.member.id, c.fire.local_date) not in done]
 
-    def _post_rows(
-        self, schedule: Schedule, community: Community, now: datetime, report: DueReport
+    def _fixed_prompt(self, schedule: Schedule) -> LibraryPrompt | None:
+        """A one-off made with a given prompt sends that one; otherwise rotation chooses."""
+        if schedule.prompt_id is None:
+            return None
+        return self._picker.library.by_id(schedule.prompt_id)
+
+    async def _post_rows(
+        self,
+        session: AsyncSession,
+        schedule: Schedule,
+        community: Community,
+        now: datetime,
+        report: DueReport,
     ) -> list[dict[str, Any]]:
         """Channel mode: one post per occurrence, at the community's time in its default zone.
 
@@ -236,7 +250,9 @@ class DeliveryService:
         rows = []
         for fire in fires:
             claimed = fire.at == latest and now - fire.at <= self._policy.grace
-            prompt = self._choose_prompt(schedule, fire.local_date)
+            prompt = self._fixed_prompt(schedule) or await self._picker.for_channel(
+                session, community, fire.local_date
+            )
             rows.append(
                 {
                     "schedule_id": schedule.id,
@@ -260,7 +276,12 @@ class DeliveryService:
         return fire_times_between(weekly_rule(schedule), zone, now - self._policy.lookback, now)
 
     def _delivery_rows(
-        self, schedule: Schedule, candidates: list[_Candidate], now: datetime, report: DueReport
+        self,
+        schedule: Schedule,
+        candidates: list[_Candidate],
+        now: datetime,
+        report: DueReport,
+        picks: dict[tuple[int, date], LibraryPrompt],
     ) -> list[dict[str, Any]]:
         latest: dict[int, datetime] = {}
         for candidate in candidates:
@@ -268,7 +289,6 @@ class DeliveryService:
             if seen is None or candidate.fire.at > seen:
                 latest[candidate.member.id] = candidate.fire.at
         rows: list[dict[str, Any]] = []
-        prompts: dict[date, Prompt] = {}
         for candidate in candidates:
             fire = candidate.fire
             in_grace = now - fire.at <= self._policy.grace
@@ -280,9 +300,7 @@ class DeliveryService:
                     report.caught_up += 1
             else:
                 report.missed += 1
-            prompt = prompts.get(fire.local_date)
-            if prompt is None:
-                prompt = prompts[fire.local_date] = self._choose_prompt(schedule, fire.local_date)
+            prompt = self._fixed_prompt(schedule) or picks[(candidate.member.id, fire.local_date)]
             rows.append(
                 {
                     "schedule_id": schedule.id,
@@ -340,7 +358,7 @@ class DeliveryService:
                     )
                     continue
                 recipient = _recipient(member, community)
-                prompt = prompt_by_id(delivery.prompt_id)
+                prompt = self._picker.library.by_id(delivery.prompt_id)
                 message = prompt_message(
                     delivery.id,
                     delivery.prompt_text,
@@ -453,7 +471,7 @@ class DeliveryService:
             delivery, member, community = taken
             if not member.active or member.paused_at is not None:
                 continue
-            prompt = prompt_by_id(delivery.prompt_id)
+            prompt = self._picker.library.by_id(delivery.prompt_id)
             message = prompt_message(
                 delivery.id,
                 delivery.prompt_text,
@@ -547,15 +565,6 @@ class DeliveryService:
             report.failed += 1
         else:
             report.deferred += 1
-
-
-def default_prompt_choice(schedule: Schedule, local_date: date) -> Prompt:
-    """Weekly schedules take the week's prompt; a one-off takes the prompt it was made with."""
-    if schedule.prompt_id is not None:
-        fixed = prompt_by_id(schedule.prompt_id)
-        if fixed is not None:
-            return fixed
-    return prompt_for_week(local_date)
 
 
 def _receiving_since(member: Member) -> datetime:

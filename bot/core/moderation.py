@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +11,6 @@ from bot.core.context import Context
 from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.schedule import WeeklyRule
-from bot.prompts.builtin import prompt_for_week
 from bot.store import communities as community_store
 from bot.store.models import Delivery, DeliveryStatus, Schedule, ScheduleKind
 
@@ -22,12 +20,11 @@ async def create_prompt_now(ctx: Context) -> int:
 
     Each `prompt now` is its own occurrence, so each reaches every active member once.
     """
-    zone = ZoneInfo(ctx.config.default_timezone)
     schedule = Schedule(
         community_id=ctx.community.id,
         kind=ScheduleKind.PROMPT_NOW,
         fire_at=ctx.now,
-        prompt_id=prompt_for_week(ctx.now.astimezone(zone).date()).id,
+        prompt_id=None,  # each member's next prompt by rotation
         active=True,
         created_at=ctx.now,
         created_by=ctx.member.id if ctx.member else None,

@@ -8,6 +8,7 @@ from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
 from bot.core.messages import Form, FormInput, OutgoingMessage, plain
 from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.prompts.library import default_library
 from bot.store import channel_posts as post_store
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
@@ -127,9 +128,16 @@ async def _append_answer(
     )
     words = word_count(answer.text)
     if created:
+        prompt = default_library().by_id(delivery.prompt_id)
+        follow_up = (
+            f"\nA follow-up, if you like: {prompt.follow_up} Reply here and I'll add it to "
+            "your answer."
+            if prompt is not None
+            else ""
+        )
         return plain(
             f"Saved as your answer to this week's reflection ({words:,} words, private to you). "
-            "Send another message to add to it; `/pln history` shows your answers."
+            f"Send another message to add to it; `/pln history` shows your answers.{follow_up}"
         )
     return plain(f"Added to your answer (now {words:,} words).")
 

@@ -133,3 +133,17 @@ async def member_delivery_for_post(
         )
     )
     return found.one()
+
+
+async def post_history(
+    session: AsyncSession, community_id: int, since: Any
+) -> list[tuple[str, Any]]:
+    """(prompt id, local date) of the community's channel posts since a date."""
+    result = await session.execute(
+        select(ChannelPost.prompt_id, ChannelPost.due_local_date).where(
+            ChannelPost.community_id == community_id,
+            ChannelPost.due_local_date >= since,
+            ChannelPost.status != DeliveryStatus.MISSED,
+        )
+    )
+    return [(prompt_id, day) for prompt_id, day in result.tuples()]

@@ -238,3 +238,23 @@ async def earliest_reminder(session: AsyncSession, platform: str) -> datetime | 
         )
     )
     return result
+
+
+async def prompt_history(
+    session: AsyncSession, member_ids: Iterable[int], since: date
+) -> list[tuple[int, str, date, bool]]:
+    """(member, prompt id, local date, answered) of every prompt sent to these members since."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return []
+    answered = select(Answer.id).where(Answer.delivery_id == Delivery.id).exists()
+    result = await session.execute(
+        select(Delivery.member_id, Delivery.prompt_id, Delivery.due_local_date, answered).where(
+            Delivery.member_id.in_(ids),
+            Delivery.due_local_date >= since,
+            Delivery.status.in_(
+                [DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN, DeliveryStatus.CLAIMED]
+            ),
+        )
+    )
+    return [(m, p, d, bool(a)) for m, p, d, a in result.tuples()]

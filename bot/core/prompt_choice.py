@@ -1,0 +1,68 @@
+"""Picks each member's prompt from the library by rotation, with their history from the store.
+
+One history query per claim pass (not per member), so a fan-out to thousands of members
+costs one extra round trip; the choice itself is bot.prompts.rotation, pure and tested.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.prompts.library import Library, LibraryPrompt
+from bot.prompts.rotation import NO_REPEAT_WITHIN, PastPrompt, choose_prompt
+from bot.store import channel_posts as post_store
+from bot.store import deliveries as delivery_store
+from bot.store.models import Community, Member
+
+UNKNOWN_ELEMENT = "unknown"  # prompts no longer in the library (renamed or retired)
+
+
+class RotationPicker:
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    def track(self, community: Community) -> Sequence[LibraryPrompt]:
+        """The prompts this community draws from (all of them, until tracks are chosen)."""
+        return self.library.prompts
+
+    async def for_members(
+        self, session: AsyncSession, community: Community, wanted: Sequence[tuple[Member, date]]
+    ) -> dict[tuple[int, date], LibraryPrompt]:
+        """Each member's prompt for each local date, oldest date first per member."""
+        if not wanted:
+            return {}
+        since = min(day for _, day in wanted) - NO_REPEAT_WITHIN
+        history: dict[int, list[PastPrompt]] = defaultdict(list)
+        for member_id, prompt_id, day, answered in await delivery_store.prompt_history(
+            session, {member.id for member, _ in wanted}, since
+        ):
+            history[member_id].append(
+                PastPrompt(prompt_id, self._element(prompt_id), day, answered)
+            )
+        track = self.track(community)
+        chosen: dict[tuple[int, date], LibraryPrompt] = {}
+        for member, day in sorted(wanted, key=lambda item: (item[0].id, item[1])):
+            prompt = choose_prompt(track, history[member.id], f"member-{member.id}", day)
+            chosen[(member.id, day)] = prompt
+            history[member.id].append(PastPrompt(prompt.id, prompt.element_id, day, False))
+        return chosen
+
+    async def for_channel(
+        self, session: AsyncSession, community: Community, day: date
+    ) -> LibraryPrompt:
+        """Channel mode: the community's prompt, rotated over its own past posts."""
+        past = [
+            PastPrompt(prompt_id, self._element(prompt_id), posted_on, True)
+            for prompt_id, posted_on in await post_store.post_history(
+                session, community.id, day - NO_REPEAT_WITHIN
+            )
+        ]
+        return choose_prompt(self.track(community), past, f"community-{community.id}", day)
+
+    def _element(self, prompt_id: str) -> str:
+        prompt = self.library.by_id(prompt_id)
+        return prompt.element_id if prompt is not None else UNKNOWN_ELEMENT

@@ -161,6 +161,7 @@ def db_upgrade() -> None:
 def prompts_check() -> None:
     """Validate the library and print how well each element is covered; exit 1 on a problem."""
     from bot.prompts.library import LibraryError, check_library, coverage, load_library
+    from bot.prompts.tracks import plan_problems
 
     try:
         library = load_library()
@@ -179,7 +180,7 @@ def prompts_check() -> None:
         f"{len(library.frameworks)} frameworks, {len(rows)} elements, "
         f"{len(library.prompts)} prompts ({revisits} with a revisit)"
     )
-    problems = check_library(library)
+    problems = check_library(library) + plan_problems(library)
     if problems:
         typer.echo("Problems:\n" + "\n".join(f"- {problem}" for problem in problems), err=True)
         raise typer.Exit(1)

@@ -103,6 +103,13 @@ class SetChannel:
 
 
 @dataclass(frozen=True)
+class ChooseTrack:
+    """Show the tracks (None), or choose one by id (moderators)."""
+
+    name: str | None
+
+
+@dataclass(frozen=True)
 class Schedules:
     """Show when this community gets prompts and digests."""
 
@@ -121,6 +128,7 @@ Command = (
     | PromptNow
     | Mode
     | SetChannel
+    | ChooseTrack
     | Schedules
 )
 
@@ -272,6 +280,17 @@ def channel_target(text: str) -> str:
     return match.group(1)
 
 
+def _track_name(text: str) -> str:
+    name = text.strip().casefold()
+    if not re.fullmatch(r"[a-z0-9-]{1,64}", name):
+        raise ValueError("Track names are single words like `all`, `olf` or `school-year`.")
+    return name
+
+
+def _show_tracks() -> ChooseTrack:
+    return ChooseTrack(None)
+
+
 def _show_channel() -> SetChannel:
     return SetChannel(None)
 
@@ -401,6 +420,18 @@ _SPECS: tuple[CommandSpec, ...] = (
         ),
         example="mode channel",
         moderator_only=True,
+    ),
+    CommandSpec(
+        name="track",
+        arguments=rest_of_line(
+            ChooseTrack, convert=_track_name, name="track", when_empty=_show_tracks
+        ),
+        summary="Show the prompt tracks, or choose one (moderators).",
+        description=(
+            "A track is where prompts come from: every framework, one framework, or a term "
+            "plan that walks chosen elements week by week."
+        ),
+        example="track school-year",
     ),
     CommandSpec(
         name="channel",

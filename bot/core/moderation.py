@@ -11,6 +11,8 @@ from bot.core.context import Context
 from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.schedule import WeeklyRule
+from bot.prompts.library import default_library
+from bot.prompts.tracks import available_tracks, find_track
 from bot.store import communities as community_store
 from bot.store.models import Delivery, DeliveryStatus, Schedule, ScheduleKind
 
@@ -126,3 +128,24 @@ def _mode_words(mode: str) -> str:
     if mode == "channel":
         return "one post in the PLN channel, answered privately"
     return "direct message to each member"
+
+
+async def choose_track(ctx: Context, name: str | None) -> list[OutgoingMessage]:
+    """List the tracks (anyone), or choose one (moderators)."""
+    library = default_library()
+    if name is None:
+        lines = ["Prompt tracks (the current one is marked):"]
+        for track in available_tracks(library):
+            mark = "➤ " if track.id == ctx.community.track else "• "
+            lines.append(f"{mark}`{track.id}` {track.name}: {track.description}")
+        if ctx.is_moderator:
+            lines.append("Choose one with `/pln track <name>`.")
+        return [plain("\n".join(lines))]
+    if not ctx.is_moderator:
+        return [plain("Only moderators can choose the track. `/pln track` shows them.")]
+    chosen = find_track(library, name)
+    if chosen is None:
+        known = ", ".join(f"`{t.id}`" for t in available_tracks(library))
+        return [plain(f"There is no track called {name}. Choose one of {known}.")]
+    ctx.community.track = chosen.id
+    return [plain(f"This community's prompts now come from: {chosen.name}.")]

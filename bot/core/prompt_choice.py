@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.prompts.library import Library, LibraryPrompt
 from bot.prompts.rotation import NO_REPEAT_WITHIN, PastPrompt, choose_prompt
+from bot.prompts.tracks import ALL, track_prompts
 from bot.store import channel_posts as post_store
 from bot.store import deliveries as delivery_store
 from bot.store.models import Community, Member
@@ -25,9 +26,9 @@ class RotationPicker:
     def __init__(self, library: Library) -> None:
         self.library = library
 
-    def track(self, community: Community) -> Sequence[LibraryPrompt]:
-        """The prompts this community draws from (all of them, until tracks are chosen)."""
-        return self.library.prompts
+    def track(self, community: Community, on: date) -> Sequence[LibraryPrompt]:
+        """The prompts this community draws from in the week of `on` (its chosen track)."""
+        return track_prompts(self.library, community.track or ALL, on)
 
     async def for_members(
         self, session: AsyncSession, community: Community, wanted: Sequence[tuple[Member, date]]
@@ -43,9 +44,9 @@ class RotationPicker:
             history[member_id].append(
                 PastPrompt(prompt_id, self._element(prompt_id), day, answered)
             )
-        track = self.track(community)
         chosen: dict[tuple[int, date], LibraryPrompt] = {}
         for member, day in sorted(wanted, key=lambda item: (item[0].id, item[1])):
+            track = self.track(community, day)
             prompt = choose_prompt(track, history[member.id], f"member-{member.id}", day)
             chosen[(member.id, day)] = prompt
             history[member.id].append(PastPrompt(prompt.id, prompt.element_id, day, False))
@@ -61,7 +62,7 @@ class RotationPicker:
                 session, community.id, day - NO_REPEAT_WITHIN
             )
         ]
-        return choose_prompt(self.track(community), past, f"community-{community.id}", day)
+        return choose_prompt(self.track(community, day), past, f"community-{community.id}", day)
 
     def _element(self, prompt_id: str) -> str:
         prompt = self.library.by_id(prompt_id)

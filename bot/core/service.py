@@ -309,6 +309,8 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await moderation.delivery_mode(ctx, mode or "show")
             case cmd.SetChannel(target=target):
                 return await moderation.set_channel(ctx, target)
+            case cmd.ChooseTrack(name=name):
+                return await moderation.choose_track(ctx, name)
         if not ctx.is_active_member:
             return [NOT_JOINED]
         match command:

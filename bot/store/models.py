@@ -65,6 +65,7 @@ class Community(Base):
     # "dm": each member gets the prompt by DM; "channel": one post in `channel_id`
     delivery_mode: Mapped[str] = mapped_column(String(16), default="dm", server_default="dm")
     channel_id: Mapped[str | None] = mapped_column(String(64))  # the PLN channel
+    track: Mapped[str] = mapped_column(String(64), default="all", server_default="all")
 
 
 class Member(Base):

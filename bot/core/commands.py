@@ -426,10 +426,11 @@ _SPECS: tuple[CommandSpec, ...] = (
         arguments=rest_of_line(
             ChooseTrack, convert=_track_name, name="track", when_empty=_show_tracks
         ),
-        summary="Show the prompt tracks, or choose one (moderators).",
+        summary="Show where prompts come from: the tracks.",
         description=(
             "A track is where prompts come from: every framework, one framework, or a term "
-            "plan that walks chosen elements week by week."
+            "plan that walks chosen elements week by week. Moderators choose one with "
+            "`/pln track <name>`."
         ),
         example="track school-year",
     ),

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendResult, SendStatus
-from bot.core.prompt_choice import RotationPicker
+from bot.core.prompt_choice import RotationPicker, revisit_question
 from bot.core.prompting import channel_post_message, prompt_message
 from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
 from bot.prompts.library import LibraryPrompt, default_library
@@ -28,6 +28,7 @@ from bot.store import communities as community_store
 from bot.store import deliveries as delivery_store
 from bot.store.database import Database
 from bot.store.models import (
+    ONE_OFF_KINDS,
     ChannelPost,
     Community,
     DeliveryStatus,
@@ -142,7 +143,7 @@ class DeliveryService:
             for schedule, community in await community_store.active_schedules(
                 session, self.platform
             ):
-                if schedule.kind == ScheduleKind.PROMPT_NOW:
+                if schedule.kind in ONE_OFF_KINDS:
                     if schedule.fire_at is not None:
                         times.append(max(schedule.fire_at, now))
                     continue
@@ -177,6 +178,12 @@ class DeliveryService:
         now = self._clock.now()
         report = DueReport()
         for schedule, community in await community_store.active_schedules(session, self.platform):
+            if schedule.kind in ONE_OFF_KINDS and (not schedule.fire_at or schedule.fire_at > now):
+                continue  # not due yet: no need to look at anyone
+            if schedule.kind == ScheduleKind.REVISIT:
+                await self._claim_revisit(session, schedule, community, now, report)
+                schedule.active = False
+                continue
             if community.delivery_mode == CHANNEL_MODE and community.channel_id:
                 await post_store.insert_posts(
                     session, await self._post_rows(session, schedule, community, now, report)
@@ -188,11 +195,7 @@ class DeliveryService:
                 )
                 rows = self._delivery_rows(schedule, candidates, now, report, picks)
                 await delivery_store.insert_deliveries(session, rows)
-            if (
-                schedule.kind == ScheduleKind.PROMPT_NOW
-                and schedule.fire_at
-                and schedule.fire_at <= now
-            ):
+            if schedule.kind == ScheduleKind.PROMPT_NOW:
                 schedule.active = False  # a one-off occurrence is fully claimed in this transaction
         return report
 
@@ -268,8 +271,34 @@ class DeliveryService:
             )
         return rows
 
+    async def _claim_revisit(
+        self,
+        session: AsyncSession,
+        schedule: Schedule,
+        community: Community,
+        now: datetime,
+        report: DueReport,
+    ) -> None:
+        """A revisit: one delivery to one member, quoting back their answer as it is now.
+
+        Nothing is sent when the answer was deleted meanwhile, or the member left or paused.
+        """
+        if schedule.member_id is None or schedule.source_delivery_id is None:
+            return
+        member = await session.get(Member, schedule.member_id)
+        text = await revisit_question(session, schedule.source_delivery_id, self._picker.library)
+        if member is None or text is None or not member.active or member.paused_at is not None:
+            return
+        assert schedule.fire_at is not None
+        fire = FireTime(schedule.fire_at, schedule.fire_at.astimezone(self.zone_of(member)).date())
+        prompt_id = await delivery_store.prompt_id_of(session, schedule.source_delivery_id) or ""
+        row = self._delivery_rows(
+            schedule, [_Candidate(member, fire)], now, report, {}, prompt=(prompt_id, text)
+        )
+        await delivery_store.insert_deliveries(session, row)
+
     def _fires(self, schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[FireTime]:
-        if schedule.kind == ScheduleKind.PROMPT_NOW:
+        if schedule.kind in ONE_OFF_KINDS:
             if schedule.fire_at is None or schedule.fire_at > now:
                 return []
             return [FireTime(schedule.fire_at, schedule.fire_at.astimezone(zone).date())]
@@ -282,7 +311,9 @@ class DeliveryService:
         now: datetime,
         report: DueReport,
         picks: dict[tuple[int, date], LibraryPrompt],
+        prompt: tuple[str, str] | None = None,
     ) -> list[dict[str, Any]]:
+        """Delivery rows; `prompt` (id, text) overrides the picks (a revisit's own question)."""
         latest: dict[int, datetime] = {}
         for candidate in candidates:
             seen = latest.get(candidate.member.id)
@@ -300,15 +331,21 @@ class DeliveryService:
                     report.caught_up += 1
             else:
                 report.missed += 1
-            prompt = self._fixed_prompt(schedule) or picks[(candidate.member.id, fire.local_date)]
+            if prompt is not None:
+                prompt_id, prompt_text = prompt
+            else:
+                chosen = (
+                    self._fixed_prompt(schedule) or picks[(candidate.member.id, fire.local_date)]
+                )
+                prompt_id, prompt_text = chosen.id, chosen.question
             rows.append(
                 {
                     "schedule_id": schedule.id,
                     "member_id": candidate.member.id,
                     "due_local_date": fire.local_date,
                     "due_at": fire.at,
-                    "prompt_id": prompt.id,
-                    "prompt_text": prompt.question,
+                    "prompt_id": prompt_id,
+                    "prompt_text": prompt_text,
                     "status": status,
                     "claimed_at": now,
                     "attempts": 0,
@@ -340,7 +377,7 @@ class DeliveryService:
             if not batch:
                 break
             progressed = False
-            for delivery, member, community in batch:
+            for delivery, member, community, kind in batch:
                 took = await self._db.run(
                     partial(delivery_store.mark_sending, delivery_id=delivery.id)
                 )
@@ -363,6 +400,7 @@ class DeliveryService:
                     delivery.id,
                     delivery.prompt_text,
                     framework=prompt.framework if prompt else None,
+                    revisit=kind == ScheduleKind.REVISIT,
                 )
                 result = await self._send(recipient, message)
                 await self._db.run(

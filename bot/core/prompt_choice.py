@@ -12,11 +12,13 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.formatting import cut
 from bot.prompts.library import Library, LibraryPrompt
 from bot.prompts.rotation import NO_REPEAT_WITHIN, PastPrompt, choose_prompt
 from bot.prompts.tracks import ALL, track_prompts
 from bot.store import channel_posts as post_store
 from bot.store import deliveries as delivery_store
+from bot.store import reflections as reflection_store
 from bot.store.models import Community, Member
 
 UNKNOWN_ELEMENT = "unknown"  # prompts no longer in the library (renamed or retired)
@@ -67,3 +69,21 @@ class RotationPicker:
     def _element(self, prompt_id: str) -> str:
         prompt = self.library.by_id(prompt_id)
         return prompt.element_id if prompt is not None else UNKNOWN_ELEMENT
+
+
+QUOTE_CHARS = 280
+
+
+async def revisit_question(session: AsyncSession, delivery_id: int, library: Library) -> str | None:
+    """The revisit question of the prompt answered in `delivery_id`, quoting that answer.
+
+    None when there is nothing to revisit: the answer was deleted, or the prompt has no
+    revisit any more. The quote goes only into the member's own delivery.
+    """
+    prompt_id = await delivery_store.prompt_id_of(session, delivery_id)
+    prompt = library.by_id(prompt_id) if prompt_id else None
+    answer = await reflection_store.answer_for_delivery(session, delivery_id)
+    if prompt is None or prompt.revisit is None or answer is None or not answer.parts:
+        return None
+    quote = cut(" ".join(answer.text.split()), QUOTE_CHARS)
+    return prompt.revisit.question.replace("{answer}", quote)

@@ -12,7 +12,12 @@ ANSWER_FORM_ACTION = "prompt.answer.submit"
 
 
 def prompt_message(
-    delivery_id: int, question: str, *, framework: str | None = None, reminder: bool = False
+    delivery_id: int,
+    question: str,
+    *,
+    framework: str | None = None,
+    reminder: bool = False,
+    revisit: bool = False,
 ) -> OutgoingMessage:
     """One message carrying the whole question (never split) and its buttons.
 
@@ -20,7 +25,12 @@ def prompt_message(
     delivery id, so answering it answers the week's prompt.
     """
     context = f"From: {framework}" if framework else ""
-    heading = "Reminder: this week's reflection" if reminder else "This week's reflection"
+    if revisit:
+        heading = "Looking back"
+    elif reminder:
+        heading = "Reminder: this week's reflection"
+    else:
+        heading = "This week's reflection"
     return OutgoingMessage(
         kind="reminder" if reminder else "prompt",
         heading=heading,

@@ -8,11 +8,11 @@ from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
 from bot.core.messages import Form, FormInput, OutgoingMessage, plain
 from bot.core.prompting import ANSWER_FORM_ACTION
-from bot.prompts.library import default_library
+from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
-from bot.store.models import Delivery, Member
+from bot.store.models import Delivery, Member, Schedule, ScheduleKind
 
 MAX_MESSAGE_CHARS = 40_000
 SNOOZE_FOR = timedelta(days=1)
@@ -129,6 +129,7 @@ async def _append_answer(
     words = word_count(answer.text)
     if created:
         prompt = default_library().by_id(delivery.prompt_id)
+        await _schedule_revisit(ctx, delivery, prompt)
         follow_up = (
             f"\nA follow-up, if you like: {prompt.follow_up} Reply here and I'll add it to "
             "your answer."
@@ -210,6 +211,27 @@ async def snooze(ctx: Context, delivery_id: int) -> list[OutgoingMessage]:
     delivery.remind_at = ctx.now + SNOOZE_FOR
     when = local_datetime(delivery.remind_at, ctx.zone)
     return [plain(f"Snoozed: I'll send this prompt again {when}.")]
+
+
+async def _schedule_revisit(ctx: Context, delivery: Delivery, prompt: LibraryPrompt | None) -> None:
+    """After a first answer to a prompt with a revisit: a one-off for this member only,
+    claimed and sent through the same exactly-once path as every prompt."""
+    if prompt is None or prompt.revisit is None:
+        return
+    source = await ctx.session.get(Schedule, delivery.schedule_id)
+    if source is not None and source.kind == ScheduleKind.REVISIT:
+        return  # a revisit is not revisited again
+    ctx.session.add(
+        Schedule(
+            community_id=ctx.community.id,
+            kind=ScheduleKind.REVISIT,
+            fire_at=ctx.now + timedelta(weeks=prompt.revisit.after_weeks),
+            active=True,
+            created_at=ctx.now,
+            member_id=delivery.member_id,
+            source_delivery_id=delivery.id,
+        )
+    )
 
 
 async def skip(ctx: Context, delivery_id: int | None = None) -> list[OutgoingMessage]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.dialect import insert_ignoring_duplicates
-from bot.store.models import Answer, Community, Delivery, DeliveryStatus, Member
+from bot.store.models import Answer, Community, Delivery, DeliveryStatus, Member, Schedule
 
 DELIVERY_KEY = ("schedule_id", "member_id", "due_local_date")
 
@@ -41,12 +41,13 @@ async def insert_deliveries(session: AsyncSession, rows: Sequence[dict[str, Any]
 
 async def claimed_batch(
     session: AsyncSession, platform: str, now: datetime, limit: int
-) -> list[tuple[Delivery, Member, Community]]:
-    """Claimed deliveries ready to send now, oldest first."""
+) -> list[tuple[Delivery, Member, Community, str]]:
+    """Claimed deliveries ready to send now, oldest first, with their schedule's kind."""
     result = await session.execute(
-        select(Delivery, Member, Community)
+        select(Delivery, Member, Community, Schedule.kind)
         .join(Member, Member.id == Delivery.member_id)
         .join(Community, Community.id == Member.community_id)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
         .where(
             Delivery.status == DeliveryStatus.CLAIMED,
             Community.platform == platform,
@@ -55,7 +56,7 @@ async def claimed_batch(
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
     )
-    return [(delivery, member, community) for delivery, member, community in result.tuples()]
+    return [tuple(row) for row in result.tuples()]  # type: ignore[misc]
 
 
 async def mark_sending(session: AsyncSession, delivery_id: int) -> bool:
@@ -258,3 +259,10 @@ async def prompt_history(
         )
     )
     return [(m, p, d, bool(a)) for m, p, d, a in result.tuples()]
+
+
+async def prompt_id_of(session: AsyncSession, delivery_id: int) -> str | None:
+    result: str | None = await session.scalar(
+        select(Delivery.prompt_id).where(Delivery.id == delivery_id)
+    )
+    return result

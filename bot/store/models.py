@@ -40,6 +40,10 @@ class Base(DeclarativeBase):
 class ScheduleKind(StrEnum):
     WEEKLY_PROMPT = "weekly_prompt"
     PROMPT_NOW = "prompt_now"
+    REVISIT = "revisit"  # one member, some weeks after an answer, quoting it back to them
+
+
+ONE_OFF_KINDS = frozenset({ScheduleKind.PROMPT_NOW, ScheduleKind.REVISIT})
 
 
 class DeliveryStatus(StrEnum):
@@ -109,6 +113,11 @@ class Schedule(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    # a revisit: for this member only, about the answer to this delivery. No foreign key on
+    # the delivery (delivery already points at schedule: a cycle); a revisit whose delivery
+    # or answer is gone finds nothing to quote and is simply not sent.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    source_delivery_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Delivery(Base):

@@ -11,14 +11,19 @@ from bot.core.clock import SimulatedClock
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.prompts.library import default_library
-from bot.store.models import Delivery
+from bot.store.models import Delivery, Schedule, ScheduleKind
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
 
 
 async def sent_prompt_ids(core: PlnCore) -> list[str]:
     async def load(session: AsyncSession) -> list[str]:
-        rows = await session.scalars(select(Delivery.prompt_id).order_by(Delivery.due_at))
+        rows = await session.scalars(
+            select(Delivery.prompt_id)
+            .join(Schedule, Schedule.id == Delivery.schedule_id)
+            .where(Schedule.kind == ScheduleKind.WEEKLY_PROMPT)  # revisits come on top
+            .order_by(Delivery.due_at)
+        )
         return list(rows)
 
     return await core.db.run(load)
@@ -47,4 +52,6 @@ async def test_a_year_of_answered_prompts_never_repeats_and_covers_every_element
     all_elements = {prompt.element_id for prompt in library.prompts}
     assert elements == all_elements, "every element reflected on within the year"
     assert follow_ups == 52, "every first answer is offered the prompt's follow-up"
-    assert len(messenger.sent) == 52
+    revisits = [m for _, m in messenger.sent if m.heading == "Looking back"]
+    assert len(messenger.sent) == 52 + len(revisits)
+    assert revisits, "some answers were quoted back weeks later"

@@ -28,6 +28,16 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("track", sa.String(length=64), server_default="all", nullable=False)
         )
+    with op.batch_alter_table("schedule", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("member_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("source_delivery_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_schedule_member_id_member"),
+            "member",
+            ["member_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
     op.create_table(
         "channel_post",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -111,6 +121,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Downgrade schema."""
     op.drop_table("channel_post")
+    with op.batch_alter_table("schedule", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_schedule_member_id_member", type_="foreignkey")
+        batch_op.drop_column("source_delivery_id")
+        batch_op.drop_column("member_id")
     with op.batch_alter_table("community", schema=None) as batch_op:
         batch_op.drop_column("track")
         batch_op.drop_column("channel_id")

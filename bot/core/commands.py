@@ -110,6 +110,44 @@ class ChooseTrack:
 
 
 @dataclass(frozen=True)
+class AddPrompt:
+    """A moderator's own prompt: `framework/element | question | follow-up`, validated.
+
+    `parts` is (framework id, element id, question, follow-up).
+    """
+
+    parts: tuple[str, str, str, str]
+
+    @property
+    def framework_id(self) -> str:
+        return self.parts[0]
+
+    @property
+    def element_id(self) -> str:
+        return self.parts[1]
+
+    @property
+    def question(self) -> str:
+        return self.parts[2]
+
+    @property
+    def follow_up(self) -> str:
+        return self.parts[3]
+
+
+@dataclass(frozen=True)
+class ListPrompts:
+    """The community's own prompts."""
+
+
+@dataclass(frozen=True)
+class RetirePrompt:
+    """Stop using one of the community's own prompts (it stays in members' history)."""
+
+    prompt_id: str
+
+
+@dataclass(frozen=True)
 class Schedules:
     """Show when this community gets prompts and digests."""
 
@@ -129,6 +167,9 @@ Command = (
     | Mode
     | SetChannel
     | ChooseTrack
+    | AddPrompt
+    | ListPrompts
+    | RetirePrompt
     | Schedules
 )
 
@@ -291,6 +332,19 @@ def _show_tracks() -> ChooseTrack:
     return ChooseTrack(None)
 
 
+def _community_prompt(text: str) -> tuple[str, str, str, str]:
+    from bot.prompts.library import default_library, validate_community_prompt
+
+    return validate_community_prompt(default_library(), text)
+
+
+def _prompt_id(text: str) -> str:
+    cleaned = text.strip().casefold()
+    if not re.fullmatch(r"c\d+-\d+", cleaned):
+        raise ValueError("Community prompt ids look like `c1-2`: see `/pln prompts list`.")
+    return cleaned
+
+
 def _show_channel() -> SetChannel:
     return SetChannel(None)
 
@@ -433,6 +487,38 @@ _SPECS: tuple[CommandSpec, ...] = (
             "`/pln track <name>`."
         ),
         example="track school-year",
+    ),
+    CommandSpec(
+        name="prompts add",
+        arguments=rest_of_line(
+            AddPrompt, convert=_community_prompt, name="framework/element | question | follow-up"
+        ),
+        summary="Add your community's own prompt, with its element and a follow-up.",
+        description=(
+            "Separate the three parts with `|`. It joins the rotation like the library's "
+            "prompts; `pln-bot prompts list` shows the element ids."
+        ),
+        example=(
+            "prompts add olf/using-data | Which number surprised you this term? | "
+            "What will you do about it?"
+        ),
+        moderator_only=True,
+    ),
+    CommandSpec(
+        name="prompts list",
+        arguments=no_arguments(ListPrompts),
+        summary="List your community's own prompts.",
+        description="Each with its id, element and question; retired ones are not shown.",
+        example="prompts list",
+        moderator_only=True,
+    ),
+    CommandSpec(
+        name="prompts retire",
+        arguments=rest_of_line(RetirePrompt, convert=_prompt_id, name="prompt id"),
+        summary="Retire one of your community's own prompts.",
+        description="It is not sent again; answers to it stay with their authors.",
+        example="prompts retire c1-2",
+        moderator_only=True,
     ),
     CommandSpec(
         name="channel",

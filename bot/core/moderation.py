@@ -7,6 +7,7 @@ from datetime import time
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.commands import AddPrompt
 from bot.core.context import Context
 from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
@@ -14,6 +15,7 @@ from bot.core.schedule import WeeklyRule
 from bot.prompts.library import default_library
 from bot.prompts.tracks import available_tracks, find_track
 from bot.store import communities as community_store
+from bot.store import community_prompts as community_prompt_store
 from bot.store.models import Delivery, DeliveryStatus, Schedule, ScheduleKind
 
 
@@ -149,3 +151,42 @@ async def choose_track(ctx: Context, name: str | None) -> list[OutgoingMessage]:
         return [plain(f"There is no track called {name}. Choose one of {known}.")]
     ctx.community.track = chosen.id
     return [plain(f"This community's prompts now come from: {chosen.name}.")]
+
+
+async def add_prompt(ctx: Context, command: AddPrompt) -> list[OutgoingMessage]:
+    prompt = await community_prompt_store.add_prompt(
+        ctx.session,
+        community_id=ctx.community.id,
+        framework_id=command.framework_id,
+        element_id=command.element_id,
+        question=command.question,
+        follow_up=command.follow_up,
+        created_by=ctx.member.id if ctx.member else None,
+        now=ctx.now,
+    )
+    return [
+        plain(
+            f"Added {prompt.prompt_id} ({command.framework_id}/{command.element_id}). It joins "
+            "the rotation from the next prompt; `/pln prompts retire "
+            f"{prompt.prompt_id}` removes it."
+        )
+    ]
+
+
+async def list_prompts(ctx: Context) -> list[OutgoingMessage]:
+    prompts = await community_prompt_store.active_prompts(ctx.session, ctx.community.id)
+    if not prompts:
+        return [plain("No prompts of your own yet. Add one with `/pln prompts add`.")]
+    lines = ["Your community's own prompts:"]
+    lines += [f"• `{p.prompt_id}` [{p.framework_id}/{p.element_id}] {p.question}" for p in prompts]
+    return [plain("\n".join(lines))]
+
+
+async def retire_prompt(ctx: Context, prompt_id: str) -> list[OutgoingMessage]:
+    prompt = await community_prompt_store.find_prompt(ctx.session, ctx.community.id, prompt_id)
+    if prompt is None or not prompt.active:
+        return [
+            plain(f"There is no active prompt {prompt_id} here. `/pln prompts list` shows them.")
+        ]
+    prompt.active = False
+    return [plain(f"Retired {prompt_id}: it won't be sent again.")]

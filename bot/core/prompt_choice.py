@@ -13,10 +13,11 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.formatting import cut
-from bot.prompts.library import Library, LibraryPrompt
+from bot.prompts.library import Library, LibraryPrompt, community_prompt
 from bot.prompts.rotation import NO_REPEAT_WITHIN, PastPrompt, choose_prompt
 from bot.prompts.tracks import ALL, track_prompts
 from bot.store import channel_posts as post_store
+from bot.store import community_prompts as community_prompt_store
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
 from bot.store.models import Community, Member
@@ -28,9 +29,42 @@ class RotationPicker:
     def __init__(self, library: Library) -> None:
         self.library = library
 
-    def track(self, community: Community, on: date) -> Sequence[LibraryPrompt]:
+    def track(
+        self, community: Community, on: date, own: Sequence[LibraryPrompt] = ()
+    ) -> Sequence[LibraryPrompt]:
         """The prompts this community draws from in the week of `on` (its chosen track)."""
-        return track_prompts(self.library, community.track or ALL, on)
+        return track_prompts(self.library, community.track or ALL, on, own)
+
+    async def own_prompts(self, session: AsyncSession, community: Community) -> list[LibraryPrompt]:
+        """The community's own active prompts, shaped like the library's."""
+        return [
+            community_prompt(
+                self.library,
+                prompt_id=row.prompt_id,
+                framework_id=row.framework_id,
+                element_id=row.element_id,
+                question=row.question,
+                follow_up=row.follow_up,
+            )
+            for row in await community_prompt_store.active_prompts(session, community.id)
+        ]
+
+    async def lookup(self, session: AsyncSession, prompt_id: str) -> LibraryPrompt | None:
+        """A prompt by id: the library's, or a community's own (retired ones too)."""
+        found = self.library.by_id(prompt_id)
+        if found is not None:
+            return found
+        row = await community_prompt_store.prompt_by_id(session, prompt_id)
+        if row is None:
+            return None
+        return community_prompt(
+            self.library,
+            prompt_id=row.prompt_id,
+            framework_id=row.framework_id,
+            element_id=row.element_id,
+            question=row.question,
+            follow_up=row.follow_up,
+        )
 
     async def for_members(
         self, session: AsyncSession, community: Community, wanted: Sequence[tuple[Member, date]]
@@ -46,9 +80,17 @@ class RotationPicker:
             history[member_id].append(
                 PastPrompt(prompt_id, self._element(prompt_id), day, answered)
             )
+        own = await self.own_prompts(session, community)
+        elements = {p.id: p.element_id for p in own}
+        for past_list in history.values():
+            for index, past in enumerate(past_list):
+                if past.element_id == UNKNOWN_ELEMENT and past.prompt_id in elements:
+                    past_list[index] = PastPrompt(
+                        past.prompt_id, elements[past.prompt_id], past.sent_on, past.answered
+                    )
         chosen: dict[tuple[int, date], LibraryPrompt] = {}
         for member, day in sorted(wanted, key=lambda item: (item[0].id, item[1])):
-            track = self.track(community, day)
+            track = self.track(community, day, own)
             prompt = choose_prompt(track, history[member.id], f"member-{member.id}", day)
             chosen[(member.id, day)] = prompt
             history[member.id].append(PastPrompt(prompt.id, prompt.element_id, day, False))
@@ -64,7 +106,10 @@ class RotationPicker:
                 session, community.id, day - NO_REPEAT_WITHIN
             )
         ]
-        return choose_prompt(self.track(community, day), past, f"community-{community.id}", day)
+        own = await self.own_prompts(session, community)
+        return choose_prompt(
+            self.track(community, day, own), past, f"community-{community.id}", day
+        )
 
     def _element(self, prompt_id: str) -> str:
         prompt = self.library.by_id(prompt_id)

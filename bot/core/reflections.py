@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
 from bot.core.messages import Form, FormInput, OutgoingMessage, plain
+from bot.core.prompt_choice import RotationPicker
 from bot.core.prompting import ANSWER_FORM_ACTION
 from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
@@ -128,7 +129,7 @@ async def _append_answer(
     )
     words = word_count(answer.text)
     if created:
-        prompt = default_library().by_id(delivery.prompt_id)
+        prompt = await RotationPicker(default_library()).lookup(ctx.session, delivery.prompt_id)
         await _schedule_revisit(ctx, delivery, prompt)
         follow_up = (
             f"\nA follow-up, if you like: {prompt.follow_up} Reply here and I'll add it to "

@@ -311,6 +311,12 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await moderation.set_channel(ctx, target)
             case cmd.ChooseTrack(name=name):
                 return await moderation.choose_track(ctx, name)
+            case cmd.AddPrompt():
+                return await moderation.add_prompt(ctx, command)
+            case cmd.ListPrompts():
+                return await moderation.list_prompts(ctx)
+            case cmd.RetirePrompt(prompt_id=prompt_id):
+                return await moderation.retire_prompt(ctx, prompt_id)
         if not ctx.is_active_member:
             return [NOT_JOINED]
         match command:

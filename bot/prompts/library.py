@@ -249,3 +249,60 @@ def _near_duplicates(prompts: tuple[LibraryPrompt, ...]) -> list[str]:
                     f"({score:.0f}% alike)"
                 )
     return found
+
+
+def community_prompt(
+    library: Library,
+    *,
+    prompt_id: str,
+    framework_id: str,
+    element_id: str,
+    question: str,
+    follow_up: str,
+) -> LibraryPrompt:
+    """A community's own prompt in the library's shape, named after its framework element."""
+    framework = next(f for f in library.frameworks if f.framework.id == framework_id)
+    element = next(e for e in framework.elements if e.id == element_id)
+    return LibraryPrompt(
+        id=prompt_id,
+        framework=framework.framework.name,
+        framework_id=framework_id,
+        element=element.name,
+        element_id=element_id,
+        question=question,
+        follow_up=follow_up,
+        term=(),
+        audience=(),
+        revisit=None,
+    )
+
+
+def validate_community_prompt(library: Library, text: str) -> tuple[str, str, str, str]:
+    """`framework/element | question | follow-up` -> (framework, element, question, follow-up).
+
+    Raises ValueError with a friendly message; the same limits as the library's prompts,
+    and no near-duplicate of a library prompt.
+    """
+    parts = [part.strip() for part in text.split("|")]
+    if len(parts) != 3 or not all(parts):
+        raise ValueError(
+            "Write it as `framework/element | question | follow-up`, for example "
+            "`/pln prompts add olf/using-data | Which number surprised you this term? | "
+            "What will you do about it?`. `/pln track` lists the frameworks."
+        )
+    where, question, follow_up = parts
+    framework_id, _, element_id = where.casefold().partition("/")
+    known = {f"{p.framework_id}/{p.element_id}" for p in library.prompts}
+    if f"{framework_id}/{element_id}" not in known:
+        raise ValueError(
+            f"I don't know the element {where}. Use framework/element ids as in "
+            "`pln-bot prompts list`, for example `olf/using-data` or `multipliers/liberator`."
+        )
+    if not 15 <= len(question) <= 220:
+        raise ValueError("The question must be 15 to 220 characters (it is read on a phone).")
+    if not 10 <= len(follow_up) <= 160:
+        raise ValueError("The follow-up must be 10 to 160 characters.")
+    for prompt in library.prompts:
+        if fuzz.ratio(prompt.question.casefold(), question.casefold()) >= NEAR_DUPLICATE_SCORE:
+            raise ValueError(f"That question is nearly the same as the library's {prompt.id}.")
+    return framework_id, element_id, question, follow_up

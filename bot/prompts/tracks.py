@@ -61,17 +61,23 @@ def find_track(library: Library, track_id: str) -> Track | None:
     return next((t for t in available_tracks(library) if t.id == track_id), None)
 
 
-def track_prompts(library: Library, track_id: str, on: date) -> Sequence[LibraryPrompt]:
-    """The prompts a community on `track_id` draws from in the week containing `on`."""
+def track_prompts(
+    library: Library, track_id: str, on: date, extra: Sequence[LibraryPrompt] = ()
+) -> Sequence[LibraryPrompt]:
+    """The prompts a community on `track_id` draws from in the week containing `on`.
+
+    `extra` are the community's own prompts; the track applies to them as to the library's.
+    """
+    pool = [*library.prompts, *extra]
     track = find_track(library, track_id)
     if track is None or track.id == ALL:
-        return library.prompts
+        return pool
     if track.framework is not None:
-        return [p for p in library.prompts if p.framework_id == track.framework]
+        return [p for p in pool if p.framework_id == track.framework]
     week = (on - PLAN_EPOCH).days // 7
     framework, _, element = track.elements[week % len(track.elements)].partition("/")
-    chosen = [p for p in library.prompts if (p.framework_id, p.element_id) == (framework, element)]
-    return chosen or library.prompts
+    chosen = [p for p in pool if (p.framework_id, p.element_id) == (framework, element)]
+    return chosen or pool
 
 
 def plan_problems(library: Library) -> list[str]:

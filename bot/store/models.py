@@ -150,6 +150,24 @@ class Delivery(Base):
     reminder_message_ref: Mapped[str | None] = mapped_column(String(128))  # a reply to it answers
 
 
+class CommunityPrompt(Base):
+    """A prompt a community's moderators added, validated like the library's."""
+
+    __tablename__ = "community_prompt"
+    __table_args__ = (UniqueConstraint("prompt_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    prompt_id: Mapped[str] = mapped_column(String(64))  # "c<community>-<n>", never reused
+    framework_id: Mapped[str] = mapped_column(String(64))
+    element_id: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    follow_up: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+
+
 class ChannelPost(Base):
     """One prompt posted once in a community's PLN channel (channel mode).
 

@@ -8,7 +8,8 @@ gateway are class attributes, restored after each test.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -56,6 +57,19 @@ class DiscordBot:
         )
         responses = await self.server.wait_for_responses(interaction, 2, timeout=30.0)
         return "\n".join(r.content or _embed_text(r.data) for r in responses[1:])
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
+    """Wait for a side effect the bot makes silently (a stored edit): no traffic to wait on.
+
+    Returns as soon as `check` holds; fails after `within` seconds rather than hanging.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"{check.__name__} still false after {within} s")
+        await asyncio.sleep(0.01)
 
 
 def _embed_text(payload: dict[str, object]) -> str:

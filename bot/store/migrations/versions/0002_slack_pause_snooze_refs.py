@@ -39,6 +39,33 @@ def upgrade() -> None:
             ondelete="CASCADE",
         )
     op.create_table(
+        "community_prompt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("prompt_id", sa.String(length=64), nullable=False),
+        sa.Column("framework_id", sa.String(length=64), nullable=False),
+        sa.Column("element_id", sa.String(length=64), nullable=False),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("follow_up", sa.Text(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+            name=op.f("fk_community_prompt_community_id_community"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["member.id"],
+            name=op.f("fk_community_prompt_created_by_member"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_community_prompt")),
+        sa.UniqueConstraint("prompt_id", name=op.f("uq_community_prompt_prompt_id")),
+    )
+    op.create_table(
         "channel_post",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("schedule_id", sa.Integer(), nullable=False),
@@ -121,6 +148,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Downgrade schema."""
     op.drop_table("channel_post")
+    op.drop_table("community_prompt")
     with op.batch_alter_table("schedule", schema=None) as batch_op:
         batch_op.drop_constraint("fk_schedule_member_id_member", type_="foreignkey")
         batch_op.drop_column("source_delivery_id")

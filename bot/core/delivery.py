@@ -399,7 +399,7 @@ class DeliveryService:
                 message = prompt_message(
                     delivery.id,
                     delivery.prompt_text,
-                    framework=prompt.framework if prompt else None,
+                    framework=f"{prompt.framework} · {prompt.element}" if prompt else None,
                     revisit=kind == ScheduleKind.REVISIT,
                 )
                 result = await self._send(recipient, message)
@@ -513,7 +513,7 @@ class DeliveryService:
             message = prompt_message(
                 delivery.id,
                 delivery.prompt_text,
-                framework=prompt.framework if prompt else None,
+                framework=f"{prompt.framework} · {prompt.element}" if prompt else None,
                 reminder=True,
             )
             result = await self._send(_recipient(member, community), message)

@@ -13,7 +13,7 @@ from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.schedule import WeeklyRule
 from bot.prompts.library import default_library
-from bot.prompts.tracks import available_tracks, find_track
+from bot.prompts.tracks import available_tracks, find_track, track_elements
 from bot.store import communities as community_store
 from bot.store import community_prompts as community_prompt_store
 from bot.store.models import Delivery, DeliveryStatus, Schedule, ScheduleKind
@@ -150,7 +150,12 @@ async def choose_track(ctx: Context, name: str | None) -> list[OutgoingMessage]:
         known = ", ".join(f"`{t.id}`" for t in available_tracks(library))
         return [plain(f"There is no track called {name}. Choose one of {known}.")]
     ctx.community.track = chosen.id
-    return [plain(f"This community's prompts now come from: {chosen.name}.")]
+    lines = [f"This community's prompts now come from: {chosen.name}."]
+    elements = track_elements(library, chosen)
+    if elements:
+        lines.append("What it covers:")
+        lines += [f"• {element.name}: {element.description}" for element in elements]
+    return [plain("\n".join(lines))]
 
 
 async def add_prompt(ctx: Context, command: AddPrompt) -> list[OutgoingMessage]:

@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from bot.prompts.library import Library, LibraryPrompt
+from bot.prompts.library import Element, Library, LibraryPrompt
 
 PLANS_FILE = Path(__file__).parent / "tracks.toml"
 ALL = "all"
@@ -89,3 +89,20 @@ def plan_problems(library: Library) -> list[str]:
         for element in plan.elements
         if element not in known
     ]
+
+
+def track_elements(library: Library, track: Track) -> list[Element]:
+    """The elements a track covers, in order, with their descriptions (all: none listed)."""
+    if track.framework is not None:
+        return [
+            element
+            for file in library.frameworks
+            if file.framework.id == track.framework
+            for element in file.elements
+        ]
+    by_key = {
+        f"{file.framework.id}/{element.id}": element
+        for file in library.frameworks
+        for element in file.elements
+    }
+    return [by_key[key] for key in track.elements if key in by_key]

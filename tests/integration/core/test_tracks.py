@@ -33,6 +33,7 @@ async def test_members_see_the_tracks_and_only_moderators_choose(core: PlnCore) 
     assert "There is no track called nonsense" in unknown.text
     (chosen,) = await core.handle_command(member("mod"), "track olf")
     assert "Ontario Leadership Framework" in chosen.text
+    assert "Using data:" in chosen.text, "the elements are described for the moderator"
 
 
 async def test_a_framework_track_draws_only_from_that_framework(

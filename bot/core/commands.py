@@ -78,9 +78,82 @@ class History:
 
 @dataclass(frozen=True)
 class Digest:
-    """Show the community digest for "week", "month" or "all"."""
+    """The member's reflection digest for a period: "week", "month", "term", "year", "all"
+    or a number of weeks such as "6w" (already validated by `digest_period`)."""
 
     period: str
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """Show (None) or choose how often the digest arrives by DM: monthly, termly or off."""
+
+    cadence: str | None
+
+
+@dataclass(frozen=True)
+class DeleteAnswer:
+    """Delete one of the member's own answers; asks first unless `confirmed`."""
+
+    answer_id: int
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Share:
+    """Post one of the member's answers, with their name, in the community's PLN channel."""
+
+    answer_id: int
+
+
+@dataclass(frozen=True)
+class Unshare:
+    """Delete the PLN channel post of a shared answer; the answer stays, private again."""
+
+    answer_id: int
+
+
+@dataclass(frozen=True)
+class Export:
+    """Everything held about the member, as a Markdown file and a JSON file."""
+
+
+@dataclass(frozen=True)
+class ForgetMe:
+    """Erase the member's answers, notes, deliveries and profile; asks first unless confirmed."""
+
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Show (None) or set how long answers are kept: a number of days, or "off" (moderators)."""
+
+    setting: str | None
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """Show (None) or choose the digest summariser: "local" (default) or "llm" (moderators)."""
+
+    setting: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """No code: get a one-time code. A code: join this identity to the one that made it."""
+
+    code: str | None
+
+
+@dataclass(frozen=True)
+class Unlink:
+    """Separate this platform's identity from the member's linked identities."""
+
+
+@dataclass(frozen=True)
+class Frameworks:
+    """The leadership frameworks and their elements, each with a short description."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +236,17 @@ Command = (
     | Skip
     | History
     | Digest
+    | DigestSchedule
+    | DeleteAnswer
+    | Share
+    | Unshare
+    | Export
+    | ForgetMe
+    | Retention
+    | Summaries
+    | Link
+    | Unlink
+    | Frameworks
     | PromptNow
     | Mode
     | SetChannel
@@ -262,6 +346,7 @@ def rest_of_line(
     convert: Callable[[str], _T],
     name: str,
     when_empty: Callable[[], Command] | None = None,
+    produces: tuple[type, ...] = (),
 ) -> Arguments:
     """Free text to the end of the line (`tz new york`), required unless `when_empty` is set.
 
@@ -282,7 +367,8 @@ def rest_of_line(
             raise _Rejected(str(error)) from error
 
     usage = f"[{name}]" if when_empty is not None else f"<{name}>"
-    return Arguments(usage, f"takes a {name}", _classes(make, when_empty), parse)
+    article = "an" if name[:1] in "aeiou" else "a"
+    return Arguments(usage, f"takes {article} {name}", _classes(make, when_empty, *produces), parse)
 
 
 # --- The table -----------------------------------------------------------------------------
@@ -313,7 +399,9 @@ def channel_target(text: str) -> str:
     cleaned = text.strip()
     if cleaned.casefold() == "here":
         return "here"
-    match = re.fullmatch(r"<#([A-Za-z0-9]+)(?:\|[^>]*)?>", cleaned)
+    match = re.fullmatch(r"<#([A-Za-z0-9]+)(?:\|[^>]*)?>", cleaned) or re.fullmatch(
+        r"#([a-z0-9][a-z0-9_-]{0,79})", cleaned.casefold()
+    )  # a plain `#name` is the console's (and Slack's when it did not escape the name)
     if match is None:
         raise ValueError(
             "Type `/pln channel here` in the channel you want, or pick it with #channel-name."
@@ -343,6 +431,101 @@ def _prompt_id(text: str) -> str:
     if not re.fullmatch(r"c\d+-\d+", cleaned):
         raise ValueError("Community prompt ids look like `c1-2`: see `/pln prompts list`.")
     return cleaned
+
+
+DIGEST_PERIODS = ("week", "month", "term", "year", "all")
+MAX_DIGEST_WEEKS = 520
+
+
+def digest_period(text: str) -> str:
+    """`week`, `month`, `term`, `year`, `all`, or a number of weeks such as `6w` (1 to 520)."""
+    cleaned = text.strip().casefold()
+    if cleaned in DIGEST_PERIODS:
+        return cleaned
+    match = re.fullmatch(r"(\d{1,3})\s*(?:w|wk|wks|weeks?)", cleaned)
+    if match and 1 <= int(match.group(1)) <= MAX_DIGEST_WEEKS:
+        return f"{int(match.group(1))}w"
+    raise ValueError(
+        "`/pln digest` takes week, month, term, year, all or a number of weeks like `6w`."
+    )
+
+
+def _monthly_digest() -> Digest:
+    return Digest("month")
+
+
+def _digest_cadence(text: str) -> str:
+    cleaned = text.strip().casefold()
+    if cleaned not in ("monthly", "termly", "off"):
+        raise ValueError("`/pln digest schedule` takes monthly, termly or off.")
+    return cleaned
+
+
+def _show_digest_schedule() -> DigestSchedule:
+    return DigestSchedule(None)
+
+
+def answer_id(text: str) -> int:
+    """An answer's short id as `/pln history` shows it: `#12` or `12`."""
+    cleaned = text.strip().removeprefix("#")
+    if not cleaned.isdecimal() or len(cleaned) > 12:
+        raise ValueError("Answer ids are the numbers `/pln history` shows, like `#12`.")
+    return int(cleaned)
+
+
+def _as_is(command: Command) -> Command:
+    """For argument shapes whose converter already builds the whole command."""
+    return command
+
+
+def _delete_answer(text: str) -> DeleteAnswer:
+    words = text.split()
+    confirmed = len(words) == 2 and words[1].casefold() == "confirm"
+    if len(words) not in (1, 2) or (len(words) == 2 and not confirmed):
+        raise ValueError("Type `/pln delete #12` (the id from `/pln history`).")
+    return DeleteAnswer(answer_id(words[0]), confirmed)
+
+
+def _forget_me(text: str) -> ForgetMe:
+    if text.strip().casefold() != "confirm":
+        raise ValueError("Type `/pln forget-me` and I'll ask you to confirm.")
+    return ForgetMe(confirmed=True)
+
+
+def _retention(text: str) -> str:
+    cleaned = text.strip().casefold()
+    if cleaned == "off":
+        return cleaned
+    if cleaned.isdecimal() and len(cleaned) <= 5 and 1 <= int(cleaned) <= 36_500:
+        return str(int(cleaned))
+    raise ValueError("`/pln retention` takes a number of days (1 to 36500) or `off`.")
+
+
+def _show_retention() -> Retention:
+    return Retention(None)
+
+
+def _summaries(text: str) -> str:
+    cleaned = text.strip().casefold()
+    if cleaned not in ("local", "llm"):
+        raise ValueError("`/pln summaries` takes local or llm.")
+    return cleaned
+
+
+def _show_summaries() -> Summaries:
+    return Summaries(None)
+
+
+def link_code(text: str) -> str:
+    """A link code as `/pln link` gave it, any case, with or without its dash."""
+    cleaned = re.sub(r"[\s-]", "", text).upper()
+    if not re.fullmatch(r"[A-Z0-9]{8}", cleaned):
+        raise ValueError("Link codes look like `ABCD-2345`: type `/pln link` to get one.")
+    return cleaned
+
+
+def _new_link_code() -> Link:
+    return Link(None)
 
 
 def _show_channel() -> SetChannel:
@@ -440,13 +623,100 @@ _SPECS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="digest",
-        arguments=optional_choice(Digest, choices=("week", "month", "all"), default="month"),
-        summary="Your reflection digest for the last week, month (default) or all time.",
-        description=(
-            "Prompts received, answered and skipped, your streak, your answers and their "
-            "key words. Only you see it."
+        arguments=rest_of_line(
+            Digest,
+            convert=digest_period,
+            name="week|month|term|year|all|Nw",
+            when_empty=_monthly_digest,
         ),
-        example="digest month",
+        summary="Your reflection digest: week, month (default), term, year, all or `6w`.",
+        description=(
+            "Your figures and streak, the framework elements you reflected on, your recurring "
+            "themes, a short summary in your own sentences, the goals you set, and a chart. "
+            "Only you see it."
+        ),
+        example="digest term",
+    ),
+    CommandSpec(
+        name="digest schedule",
+        arguments=rest_of_line(
+            DigestSchedule,
+            convert=_digest_cadence,
+            name="monthly|termly|off",
+            when_empty=_show_digest_schedule,
+        ),
+        summary="How often your digest arrives by DM: monthly (default), termly or off.",
+        description="Termly means every three months. Without a word it shows your choice.",
+        example="digest schedule termly",
+    ),
+    CommandSpec(
+        name="delete",
+        arguments=rest_of_line(
+            _as_is, convert=_delete_answer, name="answer id", produces=(DeleteAnswer,)
+        ),
+        summary="Delete one of your answers (its id is in `/pln history`).",
+        description="I ask you to confirm first; a deleted answer is gone for good.",
+        example="delete #12",
+    ),
+    CommandSpec(
+        name="share",
+        arguments=rest_of_line(Share, convert=answer_id, name="answer id"),
+        summary="Share one of your answers, with your name, in the PLN channel.",
+        description=(
+            "Answers are private until you share them. `/pln unshare` takes the post down."
+        ),
+        example="share #12",
+    ),
+    CommandSpec(
+        name="unshare",
+        arguments=rest_of_line(Unshare, convert=answer_id, name="answer id"),
+        summary="Take a shared answer down from the PLN channel.",
+        description="The post is deleted; your answer stays, private to you again.",
+        example="unshare #12",
+    ),
+    CommandSpec(
+        name="export",
+        arguments=no_arguments(Export),
+        summary="Get everything I hold about you, as Markdown and JSON files.",
+        description=(
+            "Your profile, answers with their prompts and dates, skips, shares, pairings and "
+            "settings. docs/EXPORT.md describes the JSON."
+        ),
+        example="export",
+    ),
+    CommandSpec(
+        name="forget-me",
+        arguments=rest_of_line(_as_is, convert=_forget_me, name="confirm", when_empty=ForgetMe),
+        summary="Erase everything I hold about you (I ask you to confirm).",
+        description=(
+            "Deletes your answers, notes, prompts and profile, and takes down what you shared. "
+            "You can join again later and start fresh."
+        ),
+        example="forget-me",
+    ),
+    CommandSpec(
+        name="link",
+        arguments=rest_of_line(Link, convert=link_code, name="code", when_empty=_new_link_code),
+        summary="Join your Slack and Discord identities: one history, one digest.",
+        description=(
+            "Type `/pln link` on one platform to get a code (valid 10 minutes, once), then "
+            "`/pln link <code>` on the other. `/pln unlink` separates them again."
+        ),
+        example="link ABCD-2345",
+    ),
+    CommandSpec(
+        name="unlink",
+        arguments=no_arguments(Unlink),
+        summary="Separate this identity from your linked ones.",
+        description="Each identity keeps the answers written on its own platform.",
+        example="unlink",
+    ),
+    CommandSpec(
+        name="frameworks",
+        arguments=no_arguments(Frameworks),
+        summary="The leadership frameworks the prompts come from.",
+        description="Each framework and its elements, with a short description.",
+        example="frameworks",
     ),
     CommandSpec(
         name="schedules",
@@ -528,6 +798,32 @@ _SPECS: tuple[CommandSpec, ...] = (
         summary="Choose the PLN channel (type it in that channel: `/pln channel here`).",
         description="The channel where channel mode posts the weekly prompt.",
         example="channel here",
+        moderator_only=True,
+    ),
+    CommandSpec(
+        name="retention",
+        arguments=rest_of_line(
+            Retention, convert=_retention, name="days|off", when_empty=_show_retention
+        ),
+        summary="How long answers are kept: a number of days, or off (keep them).",
+        description=(
+            "Answers and notes older than that are deleted by a daily job. Without a word it "
+            "shows the setting."
+        ),
+        example="retention 365",
+        moderator_only=True,
+    ),
+    CommandSpec(
+        name="summaries",
+        arguments=rest_of_line(
+            Summaries, convert=_summaries, name="local|llm", when_empty=_show_summaries
+        ),
+        summary="Digest summaries: local (default) or an LLM endpoint.",
+        description=(
+            "`llm` sends a member's answers to the endpoint in PLN_LLM_URL when they ask for "
+            "a digest: their words leave this machine. `local` never does."
+        ),
+        example="summaries local",
         moderator_only=True,
     ),
 )

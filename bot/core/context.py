@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +14,8 @@ from bot.core.actors import Actor
 from bot.core.schedule import WeeklyRule, next_fire_after
 from bot.store import communities as community_store
 from bot.store.models import Community, Member, ScheduleKind
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,3 +64,13 @@ class Context:
                 )
                 return next_fire_after(rule, self.zone, self.now).at
         return None
+
+
+class ContextRunner(Protocol):
+    """Runs `work` as one unit of work with the actor's Context (PlnCore._with_context).
+
+    Handed to the parts of the core that must talk to the platform between two units of
+    work (sharing posts in a channel), so no transaction stays open across a network call.
+    """
+
+    async def __call__(self, actor: Actor, work: Callable[[Context], Awaitable[T]]) -> T: ...

@@ -97,6 +97,10 @@ class DeliveryService:
     def platform(self) -> str:
         return self._messenger.platform
 
+    @property
+    def messenger(self) -> Messenger:
+        return self._messenger
+
     def zone_of(self, member: Member) -> ZoneInfo:
         return ZoneInfo(member.timezone or self._policy.default_timezone)
 

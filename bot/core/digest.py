@@ -19,6 +19,8 @@ from bot.store.models import Delivery
 PERIODS: dict[str, tuple[str, timedelta | None]] = {
     "week": ("the last 7 days", timedelta(days=7)),
     "month": ("the last 30 days", timedelta(days=30)),
+    "term": ("the last 13 weeks", timedelta(weeks=13)),
+    "year": ("the last 52 weeks", timedelta(weeks=52)),
     "all": ("all time", None),
 }
 PREVIEW_CHARS = 280
@@ -47,7 +49,11 @@ def current_streak(deliveries: list[Delivery], answered: set[int]) -> int:
 
 async def digest(ctx: Context, period: str) -> list[OutgoingMessage]:
     member = ctx.require_member()
-    label, length = PERIODS[period]
+    length: timedelta | None
+    if period.endswith("w"):
+        label, length = f"the last {period[:-1]} weeks", timedelta(weeks=int(period[:-1]))
+    else:
+        label, length = PERIODS[period]
     since: datetime | None = ctx.now - length if length else None
     all_sent = await delivery_store.sent_deliveries_since(ctx.session, member.id, None)
     answered_ids = await reflection_store.answered_delivery_ids(ctx.session, member.id)
@@ -95,3 +101,10 @@ async def digest(ctx: Context, period: str) -> list[OutgoingMessage]:
             ),
         )
     ]
+
+
+async def summaries_setting(ctx: Context, setting: str | None) -> list[OutgoingMessage]:
+    """(Being built: see issue 7.)"""
+    from bot.core.messages import plain
+
+    return [plain("Summaries settings are not available yet.")]

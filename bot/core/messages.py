@@ -65,6 +65,20 @@ class Form:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: a digest chart (PNG) or an export (Markdown, JSON).
+
+    Slack uploads it into the member's DM with the bot, Discord attaches it, the console
+    saves it to a file and prints the path. Files are always private to the member.
+    """
+
+    filename: str
+    content: bytes
+    mime_type: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class OutgoingMessage:
     """One message from the bot. `text` is always set: it is the fallback every platform shows."""
 
@@ -76,6 +90,7 @@ class OutgoingMessage:
     private: bool = True
     kind: str = "reply"
     metadata: dict[str, str] = field(default_factory=dict)
+    files: tuple[Attachment, ...] = ()
 
 
 def plain(text: str) -> OutgoingMessage:

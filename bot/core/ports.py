@@ -67,3 +67,10 @@ class ChannelMessenger(Protocol):
     async def send_to_channel(
         self, community_external_id: str, channel_id: str, message: OutgoingMessage
     ) -> SendResult: ...
+
+    async def delete_in_channel(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> bool:
+        """Delete a post the bot made (an unshared answer); True when it is gone, including
+        when it was already deleted."""
+        ...

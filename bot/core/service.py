@@ -14,12 +14,24 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import commands as cmd
+from bot.core import (
+    data_rights,
+    digest_schedule,
+    home,
+    linking,
+    membership,
+    moderation,
+    reflections,
+    retention,
+    sharing,
+)
 from bot.core import digest as digest_module
-from bot.core import home, membership, moderation, reflections
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
 from bot.core.context import Context, CoreConfig
 from bot.core.delivery import DeliveryPolicy, DeliveryService, DueReport
+from bot.core.frameworks import frameworks_reply
+from bot.core.jobs import DueJob
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.ports import Messenger
 from bot.core.prompting import (
@@ -29,6 +41,7 @@ from bot.core.prompting import (
     SKIP_ACTION,
     SNOOZE_ACTION,
 )
+from bot.prompts.library import default_library
 from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store.database import Database, DatabaseUnavailable
@@ -60,6 +73,13 @@ BUTTON_COMMANDS: dict[str, cmd.Command] = {
     home.DIGEST_ACTION: cmd.Digest("month"),
     home.PAUSE_ACTION: cmd.Pause(),
     home.RESUME_ACTION: cmd.Resume(),
+    data_rights.FORGET_CONFIRM_ACTION: cmd.ForgetMe(confirmed=True),
+}
+# buttons whose value is an answer id
+ANSWER_BUTTON_COMMANDS: dict[str, Callable[[int], cmd.Command]] = {
+    sharing.SHARE_ACTION: cmd.Share,
+    sharing.UNSHARE_ACTION: cmd.Unshare,
+    data_rights.DELETE_CONFIRM_ACTION: lambda answer_id: cmd.DeleteAnswer(answer_id, True),
 }
 
 
@@ -79,6 +99,11 @@ class PlnCore:
             DeliveryPolicy(grace=config.grace, default_timezone=config.default_timezone),
         )
         self._schedule_listeners: list[Callable[[], None]] = []
+        # periodic work beside the prompts, run after them on every wake
+        self.jobs: list[DueJob] = [
+            digest_schedule.DigestScheduler(db, clock, messenger, config),
+            retention.RetentionJob(db, messenger),
+        ]
 
     # -- scheduled work -------------------------------------------------------------------
 
@@ -89,13 +114,26 @@ class PlnCore:
     async def start(self) -> DueReport:
         """Recover from a crash and catch up on what fell due while the bot was down."""
         await self.deliveries.recover()
-        return await self.deliveries.run_due_work()
+        for job in self.jobs:
+            await job.recover()
+        return await self.run_due_work()
 
     async def run_due_work(self) -> DueReport:
-        return await self.deliveries.run_due_work()
+        """Prompts first (members wait for them), then the periodic jobs."""
+        report = await self.deliveries.run_due_work()
+        now = self.clock.now()
+        for job in self.jobs:
+            try:
+                await job.run_due(now)
+            except DatabaseUnavailable:
+                log.warning("database unavailable for a job", extra={"fields": {"job": job.name}})
+        return report
 
     async def next_due_time(self) -> datetime | None:
-        return await self.deliveries.next_due_time()
+        now = self.clock.now()
+        times = [await self.deliveries.next_due_time()]
+        times += [await job.next_due(now) for job in self.jobs]
+        return min((t for t in times if t is not None), default=None)
 
     # -- what members do ------------------------------------------------------------------
 
@@ -111,6 +149,29 @@ class PlnCore:
         """An already parsed command, e.g. from a platform's typed options or a button."""
         if isinstance(command, cmd.PromptNow):
             return await self._guarded(self._prompt_now(actor))
+        # these talk to the platform (channel posts) outside the unit of work
+        messenger = self.deliveries.messenger
+        match command:
+            case cmd.Share(answer_id=answer_id):
+                return await self._guarded(
+                    sharing.share(self._with_context, messenger, actor, answer_id)
+                )
+            case cmd.Unshare(answer_id=answer_id):
+                return await self._guarded(
+                    sharing.unshare(self._with_context, messenger, actor, answer_id)
+                )
+            case cmd.DeleteAnswer(answer_id=answer_id, confirmed=confirmed):
+                return await self._guarded(
+                    data_rights.delete_answer(
+                        self._with_context, messenger, actor, answer_id, confirmed
+                    )
+                )
+            case cmd.ForgetMe(confirmed=confirmed):
+                replies = await self._guarded(
+                    data_rights.forget_me(self._with_context, messenger, actor, confirmed)
+                )
+                self._notify_schedule_change()
+                return replies
         replies = await self._guarded(self._in_unit_of_work(actor, _command_handler(command)))
         if isinstance(command, (cmd.Join, cmd.Leave, cmd.SetTimezone, cmd.Pause, cmd.Resume)):
             self._notify_schedule_change()
@@ -176,6 +237,10 @@ class PlnCore:
         command = BUTTON_COMMANDS.get(action_id)
         if command is not None:
             return await self.run_command(actor, command)
+        make_answer_command = ANSWER_BUTTON_COMMANDS.get(action_id)
+        answer_id = _int_or_none(value)
+        if make_answer_command is not None and answer_id is not None:
+            return await self.run_command(actor, make_answer_command(answer_id))
         if action_id == home.TIMEZONE_ACTION:
             return [home.timezone_form(None)]
         delivery_id = _int_or_none(value)
@@ -317,6 +382,16 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await moderation.list_prompts(ctx)
             case cmd.RetirePrompt(prompt_id=prompt_id):
                 return await moderation.retire_prompt(ctx, prompt_id)
+            case cmd.Retention(setting=setting):
+                return await retention.retention_setting(ctx, setting)
+            case cmd.Summaries(setting=setting):
+                return await digest_module.summaries_setting(ctx, setting)
+            case cmd.Frameworks():
+                return [frameworks_reply(default_library())]
+            case cmd.Link(code=code):
+                return await linking.link(ctx, code)
+            case cmd.Unlink():
+                return await linking.unlink(ctx)
         if not ctx.is_active_member:
             return [NOT_JOINED]
         match command:
@@ -336,6 +411,10 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await reflections.history(ctx, limit)
             case cmd.Digest(period=period):
                 return await digest_module.digest(ctx, period)
+            case cmd.DigestSchedule(cadence=cadence):
+                return await digest_schedule.digest_schedule(ctx, cadence)
+            case cmd.Export():
+                return await data_rights.export(ctx)
         raise AssertionError(f"no handler for {type(command).__name__}")
 
     return handle

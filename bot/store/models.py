@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from bot.store.types import UTCDateTime
 
@@ -70,6 +71,11 @@ class Community(Base):
     delivery_mode: Mapped[str] = mapped_column(String(16), default="dm", server_default="dm")
     channel_id: Mapped[str | None] = mapped_column(String(64))  # the PLN channel
     track: Mapped[str] = mapped_column(String(64), default="all", server_default="all")
+    # answers (and notes) older than this many days are purged daily; None keeps them
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    # an OpenAI-compatible endpoint may summarise digests only when the community opts in:
+    # the member's answers then leave the machine
+    llm_summaries: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Member(Base):
@@ -93,6 +99,13 @@ class Member(Base):
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # no prompts while set
     # prompts that fell due before this (while paused) are never sent after a resume
     resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # linked identities (one person on Slack and Discord) share a person id: history,
+    # digest and rotation read all of them. None: not linked.
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # the scheduled digest: "monthly" (default), "termly" or "off"
+    digest_cadence: Mapped[str] = mapped_column(
+        String(16), default="monthly", server_default="monthly"
+    )
 
     community: Mapped[Community] = relationship(lazy="raise")
 
@@ -250,6 +263,88 @@ class FreeNote(Base):
     text: Mapped[str] = mapped_column(Text)
     platform_message_ref: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AnswerShare(Base):
+    """An answer its author shared with the PLN: the post in the community's channel.
+
+    The row is written before the post is sent ("posting") and given the post's reference
+    after ("posted"); unsharing deletes the post and the row. Erasing the answer or the
+    member cascades here, and the erasure deletes the post first.
+    """
+
+    __tablename__ = "answer_share"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # "posting" or "posted"
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSend(Base):
+    """One scheduled digest to one member for one period ("2026-11", "2026-T4").
+
+    Claimed like a delivery: inserting the row is the claim and the unique key makes it once
+    per member and period; the states are DeliveryStatus values.
+    """
+
+    __tablename__ = "digest_send"
+    __table_args__ = (
+        UniqueConstraint("member_id", "period_key"),
+        Index("ix_digest_send_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    period_key: Mapped[str] = mapped_column(String(16))
+    cadence: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class LinkCode(Base):
+    """A one-time code joining a member's identities on two platforms; only its hash is kept."""
+
+    __tablename__ = "link_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """That something happened (an erasure, a retention purge), never what or whose words."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int] = mapped_column(Integer, default=0)  # e.g. answers purged
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class JobRun(Base):
+    """When a periodic job (the daily retention purge) last ran, shared by every process."""
+
+    __tablename__ = "job_run"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SlackInstallation(Base):

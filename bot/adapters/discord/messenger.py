@@ -94,6 +94,20 @@ class DiscordMessenger:
             return SendResult.retry_later(f"discord {error.status} ({error.code})")
         return SendResult.sent(str(sent.id))
 
+    async def delete_in_channel(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> bool:
+        """Take a post down (an unshared answer). A post already gone counts as deleted."""
+        if self._client is None:
+            raise RuntimeError("DiscordMessenger.bind(client) was not called")
+        try:
+            await self._client.http.delete_message(int(channel_id), int(platform_message_ref))
+        except discord.NotFound:
+            return True
+        except discord.HTTPException:
+            return False
+        return True
+
     def _refused(self, recipient: Recipient, error: discord.HTTPException) -> SendResult:
         log.warning(
             "discord refused a DM",

@@ -92,6 +92,20 @@ class SlackMessenger:
             return SendResult.retry_later(code)
         return SendResult.sent(message_ref(str(response.get("channel")), str(response.get("ts"))))
 
+    async def delete_in_channel(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> bool:
+        """Take a post down (an unshared answer). A post already gone counts as deleted."""
+        token = await self._tokens.bot_token(community_external_id)
+        if token is None:
+            return False
+        channel, _, ts = platform_message_ref.rpartition(":")
+        try:
+            await self._client.chat_delete(token=token, channel=channel or channel_id, ts=ts)
+        except SlackApiError as error:
+            return str(error.response.get("error")) in ("message_not_found", "channel_not_found")
+        return True
+
     def _refused(self, recipient: Recipient, error: SlackApiError) -> SendResult:
         code = str(error.response.get("error") or f"http_{error.response.status_code}")
         log.warning(

@@ -109,15 +109,24 @@ def test_history_with_a_huge_number_is_a_friendly_error() -> None:
     assert "from 1 to 50" in error_for("history " + "9" * 5000)
 
 
-@pytest.mark.parametrize(("period"), ["week", "month", "all"])
+@pytest.mark.parametrize(("period"), ["week", "month", "term", "year", "all", "6w", "104w"])
 def test_digest_accepts_its_periods(period: str) -> None:
     assert parse_command(f"digest {period}") == Digest(period)
 
 
-@pytest.mark.parametrize("text", ["digest weekly", "digest year", "digest week month"])
+@pytest.mark.parametrize(
+    ("typed", "period"), [("12 weeks", "12w"), ("03W", "3w"), ("TERM", "term")]
+)
+def test_digest_periods_are_normalised(typed: str, period: str) -> None:
+    assert parse_command(f"digest {typed}") == Digest(period)
+
+
+@pytest.mark.parametrize(
+    "text", ["digest weekly", "digest decade", "digest week month", "digest 0w", "digest 521w"]
+)
 def test_a_bad_digest_period_gives_usage_and_an_example(text: str) -> None:
     assert error_for(text).startswith(
-        "`/pln digest` takes week, month or all — for example `/pln digest month`."
+        "`/pln digest` takes week, month, term, year, all or a number of weeks like `6w`."
     )
 
 
@@ -205,7 +214,7 @@ def test_a_zone_in_cjk_script_is_still_understood() -> None:
 
 @pytest.mark.parametrize("argument", ["🙂", "שלום", "你好", "@everyone", "<@U123>"])
 def test_unusual_text_as_an_argument_names_the_usage(argument: str) -> None:
-    assert error_for(f"digest {argument}").startswith("`/pln digest` takes week, month or all")
+    assert error_for(f"digest {argument}").startswith("`/pln digest` takes week, month, term, year")
     assert error_for(f"join {argument}").startswith("`/pln join` takes no arguments.")
     assert error_for(f"history {argument}").startswith("`/pln history` takes a number")
 
@@ -278,15 +287,15 @@ def test_help_for_moderators_lists_their_commands_in_their_own_part() -> None:
     member_part, moderator_part = text.split("For moderators:")
     assert "`/pln prompt now` — " in moderator_part
     assert "prompt now" not in member_part
-    assert "`/pln digest [week|month|all]` — " in member_part
+    assert "`/pln digest [week|month|term|year|all|Nw]` — " in member_part
 
 
 def test_help_on_a_command_gives_usage_description_and_example() -> None:
     text = help_text(moderator=False, topic="digest")
 
-    assert text.splitlines()[0].startswith("`/pln digest [week|month|all]` — ")
+    assert text.splitlines()[0].startswith("`/pln digest [week|month|term|year|all|Nw]` — ")
     assert len(text.splitlines()) == 3
-    assert "Example: `/pln digest month`" in text
+    assert "Example: `/pln digest term`" in text
 
 
 def test_help_on_a_moderator_command_tells_members_who_may_use_it() -> None:

@@ -1,0 +1,48 @@
+"""The Discord /pln group stays within Discord's limits and mirrors the core grammar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from discord import app_commands
+
+from bot.adapters.discord.client import pln_group
+from bot.core.commands import command_specs
+
+MAX_SUBCOMMANDS = 25  # Discord's limit per group
+MAX_COMMAND_CHARS = 8_000  # names, descriptions and values of a command and all its options
+
+
+class _Tree:
+    allowed_contexts = app_commands.AppCommandContext()
+    allowed_installs = app_commands.AppInstallationType()
+
+
+def _characters(payload: Any) -> int:
+    if isinstance(payload, dict):
+        return sum(
+            len(str(value))
+            if key in ("name", "description", "value") and not isinstance(value, (dict, list))
+            else _characters(value)
+            for key, value in payload.items()
+        )
+    if isinstance(payload, list):
+        return sum(_characters(item) for item in payload)
+    return 0
+
+
+def test_the_group_is_within_discords_limits() -> None:
+    group = pln_group(None)  # type: ignore[arg-type]
+    assert len(group.commands) <= MAX_SUBCOMMANDS
+    assert _characters(group.to_dict(_Tree())) <= MAX_COMMAND_CHARS  # type: ignore[arg-type]
+
+
+def test_every_core_command_has_a_discord_subcommand() -> None:
+    group = pln_group(None)  # type: ignore[arg-type]
+    names = {command.qualified_name.removeprefix("pln ") for command in group.walk_commands()}
+    missing = [
+        spec.name
+        for spec in command_specs()
+        if spec.name not in names and spec.name != "digest schedule"  # an option of digest
+    ]
+    assert missing == []

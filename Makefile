@@ -30,6 +30,7 @@ check: lint typecheck test
 
 bench: $(STAMP)  ## figures for the README
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/digest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

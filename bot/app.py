@@ -23,6 +23,10 @@ def core_config(settings: Settings) -> CoreConfig:
         prompt_weekday=WEEKDAYS.index(settings.prompt_day),
         prompt_time=settings.prompt_time,
         grace=settings.catch_up_grace,
+        llm_url=settings.llm_url,
+        llm_model=settings.llm_model,
+        llm_api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        llm_timeout=settings.llm_timeout,
     )
 
 

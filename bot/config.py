@@ -25,7 +25,7 @@ from typing import Annotated, Any, Final, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytimeparse2
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
@@ -71,6 +71,10 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "catch_up_grace": "PLN_CATCH_UP_GRACE",
     "log_level": "PLN_LOG_LEVEL",
     "data_dir": "PLN_DATA_DIR",
+    "llm_url": "PLN_LLM_URL",
+    "llm_model": "PLN_LLM_MODEL",
+    "llm_api_key": "PLN_LLM_API_KEY",
+    "llm_timeout": "PLN_LLM_TIMEOUT",
 }
 
 _WEEKDAYS: Final[tuple[Weekday, ...]] = get_args(Weekday)
@@ -141,6 +145,12 @@ class Settings(BaseSettings):
     catch_up_grace: timedelta = timedelta(hours=12)
     log_level: LogLevel = "INFO"
     data_dir: Path = Path("./data")
+    # An OpenAI-compatible endpoint for abstractive digest summaries. Off unless set, and
+    # used only for communities that opt in (`/pln summaries llm`): answers leave the machine.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(default=10.0, gt=0, le=120)
 
     @classmethod
     def settings_customise_sources(
@@ -282,6 +292,16 @@ class Settings(BaseSettings):
         if grace < timedelta(0) or grace > _MAX_CATCH_UP_GRACE:
             raise ValueError(f"must be between 0 and 7 days, got {value!r}")
         return grace
+
+    @field_validator("llm_url", mode="before")
+    @classmethod
+    def _check_llm_url(cls, value: object) -> str | None:
+        """An http(s) base URL such as https://api.example.org/v1 (no /chat/completions)."""
+        if value is None:
+            return None
+        if isinstance(value, str) and re.fullmatch(r"https?://\S+", value.strip()):
+            return value.strip().rstrip("/")
+        raise ValueError("expected an http(s) URL like https://api.example.org/v1")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -27,6 +27,12 @@ class CoreConfig:
     prompt_weekday: int = 0
     prompt_time: time = time(9, 0)
     grace: timedelta = timedelta(hours=12)
+    # an OpenAI-compatible endpoint for abstractive digest summaries (PLN_LLM_*); used only
+    # for communities that opted in with `/pln summaries llm`
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 10.0
 
 
 @dataclass

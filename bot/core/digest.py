@@ -1,19 +1,37 @@
-"""The member's reflection digest: counts, streak, their answers of the period and key phrases.
+"""The member's reflection digest, and the community's choice of summariser.
 
-A first version; the full digest (themes, summary, goals, chart) has its own issue.
+Two steps, so that no transaction stays open while the content is computed or an LLM
+endpoint is called: `gather` reads everything from the store in the unit of work (the
+member's prompts and answers through all their linked identities, and a background sample
+of the community's answers), then `compose` does the CPU work in a worker thread
+(bot/digest) and, only when the community opted in, asks the LLM endpoint.
+`digest` and `digest_for_window` run both steps for callers already inside a unit of work;
+callers that can split them use `gather_period` / `gather_window` in the unit of work and
+`compose` after it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
-from bot.core.context import Context
-from bot.core.formatting import cut, local_date
-from bot.core.keywords import top_keywords
-from bot.core.messages import Field, OutgoingMessage, Section
-from bot.store import deliveries as delivery_store
-from bot.store import reflections as reflection_store
+from bot.core.context import Context, CoreConfig
+from bot.core.messages import Attachment, Field, OutgoingMessage, Section, plain
+from bot.core.prompt_choice import RotationPicker
+from bot.digest import figures
+from bot.digest.coverage import ElementKey
+from bot.digest.llm import LlmEndpoint, llm_summary
+from bot.digest.records import PromptSent, Reflection
+from bot.digest.render import digest_parts, figures_part
+from bot.digest.report import DigestInput, build_content
+from bot.prompts.library import Library, LibraryPrompt, default_library
+from bot.prompts.tracks import ALL, find_track
+from bot.store import digests as digest_store
+from bot.store.identities import linked_member_ids
 from bot.store.models import Delivery
 
 PERIODS: dict[str, tuple[str, timedelta | None]] = {
@@ -23,88 +41,195 @@ PERIODS: dict[str, tuple[str, timedelta | None]] = {
     "year": ("the last 52 weeks", timedelta(weeks=52)),
     "all": ("all time", None),
 }
-PREVIEW_CHARS = 280
+HEADING = "Your reflection digest"
+NO_ANSWERS = "No answers in this period yet: reply to your next prompt to start."
 
 
 @dataclass(frozen=True)
-class DigestFigures:
-    received: int
-    answered: int
-    skipped: int
-    streak: int
+class DigestRequest:
+    """What `compose` needs besides the input: file name and the summariser to use."""
+
+    source: DigestInput
+    slug: str  # for the chart's file name: "term", "6w", "november-2026"
+    llm: LlmEndpoint | None  # set only when the community opted in and an endpoint exists
 
 
-def current_streak(deliveries: list[Delivery], answered: set[int]) -> int:
-    """Prompts answered in a row, newest first; a still-open latest prompt does not break it."""
-    ordered = sorted(deliveries, key=lambda d: (d.sent_at or d.due_at, d.id), reverse=True)
-    if ordered and ordered[0].id not in answered and ordered[0].skipped_at is None:
-        ordered = ordered[1:]
-    streak = 0
-    for delivery in ordered:
-        if delivery.id not in answered:
-            break
-        streak += 1
-    return streak
-
-
-async def digest(ctx: Context, period: str) -> list[OutgoingMessage]:
-    member = ctx.require_member()
-    length: timedelta | None
+def period_window(period: str, now: datetime) -> tuple[datetime | None, str]:
+    """(since, label) of a validated period: week, month, term, year, all or `<N>w`."""
     if period.endswith("w"):
-        label, length = f"the last {period[:-1]} weeks", timedelta(weeks=int(period[:-1]))
-    else:
-        label, length = PERIODS[period]
-    since: datetime | None = ctx.now - length if length else None
-    all_sent = await delivery_store.sent_deliveries_since(ctx.session, member.id, None)
-    answered_ids = await reflection_store.answered_delivery_ids(ctx.session, member.id)
-    in_period = [d for d in all_sent if since is None or (d.sent_at and d.sent_at >= since)]
-    answers = await reflection_store.answers_since(ctx.session, member.id, since)
-    figures = DigestFigures(
-        received=len(in_period),
-        answered=sum(1 for d in in_period if d.id in answered_ids),
-        skipped=sum(1 for d in in_period if d.skipped_at is not None),
-        streak=current_streak(all_sent, answered_ids),
+        weeks = int(period[:-1])
+        return now - timedelta(weeks=weeks), f"the last {weeks} weeks"
+    label, length = PERIODS[period]
+    return (now - length if length else None), label
+
+
+def llm_endpoint(config: CoreConfig, opted_in: bool) -> LlmEndpoint | None:
+    if not opted_in or not config.llm_url:
+        return None
+    return LlmEndpoint(
+        url=config.llm_url,
+        model=config.llm_model or "default",
+        api_key=config.llm_api_key,
+        timeout=config.llm_timeout,
     )
-    keywords = top_keywords([answer.text for answer, _ in answers])
-    lines = [
-        f"Your reflection digest for {label} (only you can see this):",
-        f"Prompts received: {figures.received} · answered: {figures.answered} · "
-        f"skipped: {figures.skipped}",
-        f"Current streak: {figures.streak} answered in a row",
+
+
+def track_scope(library: Library, track_id: str) -> list[ElementKey] | None:
+    """The elements of the community's track; None for the whole library."""
+    track = find_track(library, track_id)
+    if track is None or track.id == ALL:
+        return None
+    if track.framework is not None:
+        return [
+            (file.framework.id, element.id)
+            for file in library.frameworks
+            if file.framework.id == track.framework
+            for element in file.elements
+        ]
+    return [(key.partition("/")[0], key.partition("/")[2]) for key in track.elements]
+
+
+def current_streak(deliveries: Sequence[Delivery], answered: set[int]) -> int:
+    """The streak of the home view, from delivery rows (see bot.digest.figures)."""
+    return figures.current_streak(
+        [
+            PromptSent(d.sent_at or d.due_at, d.id in answered, d.skipped_at is not None)
+            for d in deliveries
+        ]
+    )
+
+
+async def gather(
+    ctx: Context, since: datetime | None, until: datetime, label: str, slug: str
+) -> DigestRequest:
+    """Every read the digest needs, in the caller's unit of work."""
+    member = ctx.require_member()
+    session = ctx.session
+    ids = await linked_member_ids(session, member)
+    library = default_library()
+    sent = await digest_store.sent_prompts(session, ids, until)
+    answers = await digest_store.answers_between(session, ids, since, until)
+    picker = RotationPicker(library)
+    known: dict[str, LibraryPrompt | None] = {}
+    for prompt_id in dict.fromkeys(row.prompt_id for row in answers):
+        known[prompt_id] = await picker.lookup(session, prompt_id)
+    background = (
+        await digest_store.background_texts(session, ctx.community.id, ids) if answers else []
+    )
+    source = DigestInput(
+        label=label,
+        since=since,
+        until=until,
+        zone=ctx.zone,
+        prompts=[PromptSent(r.sent_at, r.answered, r.skipped) for r in sent],
+        reflections=[Reflection(r.created_at, r.text, r.prompt_id, r.prompt_text) for r in answers],
+        answered_prompts=[known[r.prompt_id] for r in answers],
+        library=library,
+        scope=track_scope(library, ctx.community.track or ALL),
+        background=background,
+    )
+    return DigestRequest(source, slug, llm_endpoint(ctx.config, ctx.community.llm_summaries))
+
+
+async def compose(request: DigestRequest) -> list[OutgoingMessage]:
+    """The digest message; CPU work in a thread, the LLM (if any) with its fallback."""
+    source = request.source
+    title = f"{HEADING} for {source.label} (only you can see this)"
+    if not source.reflections:
+        empty = await asyncio.to_thread(build_content, source, with_chart=False)
+        part = figures_part(empty.figures)
+        text = "\n".join([title, part.body, NO_ANSWERS])
+        return [OutgoingMessage(text=text, heading=HEADING, sections=(Section(text),))]
+    content = await asyncio.to_thread(build_content, source)
+    llm_text = None
+    if request.llm is not None:
+        llm_text = await llm_summary(request.llm, [r.text for r in source.reflections])
+    parts = digest_parts(content, source.zone, llm_text)
+    counts = content.figures
+    sections = [
+        Section(
+            heading=title,
+            fields=(
+                Field("Received", str(counts.received)),
+                Field("Answered", str(counts.answered)),
+                Field("Skipped", str(counts.skipped)),
+                Field("Streak", f"{counts.current_streak} (longest {counts.longest_streak})"),
+                Field("Words", f"{counts.words:,}"),
+            ),
+        ),
+        *(Section(heading=part.heading, body=part.body) for part in parts[1:]),
     ]
-    if keywords:
-        lines.append("Your key words: " + ", ".join(keywords))
-    if answers:
-        lines.append("")
-        lines.append("What you wrote:")
-        for answer, delivery in answers:
-            lines.append(f"- {local_date(answer.created_at, ctx.zone)} · {delivery.prompt_text}")
-            lines.append(f"  {cut(answer.text, PREVIEW_CHARS)}")
-    else:
-        lines.append("No answers in this period yet: reply to your next prompt to start.")
+    filename = f"pln-digest-{request.slug}.png"
+    lines = [title]
+    for part in parts:
+        lines += ["", part.heading, part.body]
+    files: tuple[Attachment, ...] = ()
+    if content.chart is not None:
+        files = (Attachment(filename, content.chart, "image/png", "Your reflection chart"),)
+        lines += ["", f"Your chart is attached: {filename}"]
     return [
         OutgoingMessage(
-            text="\n".join(lines),
-            heading="Your reflection digest",
-            # the blocks a platform shows carry everything `text` says, not only the figures
-            sections=(
-                Section(
-                    heading=lines[0],
-                    fields=(
-                        Field("Received", str(figures.received)),
-                        Field("Answered", str(figures.answered)),
-                        Field("Skipped", str(figures.skipped)),
-                        Field("Streak", str(figures.streak)),
-                    ),
-                ),
-                Section(body="\n".join(lines[3:]).strip()),
-            ),
+            text="\n".join(lines), heading=HEADING, sections=tuple(sections), files=files
         )
     ]
 
 
-async def summaries_setting(ctx: Context, setting: str | None) -> list[OutgoingMessage]:
-    """(Being built: see issue 7.)"""
-    from bot.core.messages import plain
+async def gather_period(ctx: Context, period: str) -> DigestRequest:
+    """The reads for `/pln digest <period>` (then `compose` it outside the unit of work)."""
+    since, label = period_window(period, ctx.now)
+    return await gather(ctx, since, ctx.now, label, period)
 
-    return [plain("Summaries settings are not available yet.")]
+
+async def gather_window(
+    ctx: Context, since: datetime | None, until: datetime, label: str
+) -> DigestRequest:
+    """The reads for a calendar window's digest ("November 2026"), for the scheduled one."""
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "digest"
+    return await gather(ctx, since, until, label, slug)
+
+
+async def digest(ctx: Context, period: str) -> list[OutgoingMessage]:
+    """`/pln digest <period>`, all inside the caller's unit of work."""
+    return await compose(await gather_period(ctx, period))
+
+
+async def digest_for_window(
+    ctx: Context, since: datetime | None, until: datetime, label: str
+) -> list[OutgoingMessage]:
+    """The digest of a calendar window (a month, a term), all inside the unit of work."""
+    return await compose(await gather_window(ctx, since, until, label))
+
+
+# -- the summariser setting (moderators) --------------------------------------------------
+
+
+async def summaries_setting(ctx: Context, setting: str | None) -> list[OutgoingMessage]:
+    """Show or choose how digests are summarised: locally, or by the LLM endpoint."""
+    endpoint = ctx.config.llm_url
+    where = urlsplit(endpoint).netloc if endpoint else None
+    not_configured = (
+        "No LLM endpoint is configured (PLN_LLM_URL), so summaries stay local until the "
+        "bot's operator sets one."
+    )
+    community = ctx.community
+    if setting is None:
+        if not community.llm_summaries:
+            return [
+                plain(
+                    "Digest summaries here are local: chosen from each member's own sentences "
+                    "on this machine. `/pln summaries llm` would use a language model instead."
+                )
+            ]
+        state = f"by the language model at {where}" if where else "local. " + not_configured
+        return [plain(f"Digest summaries here are {state}. `/pln summaries local` turns it off.")]
+    if setting == "local":
+        community.llm_summaries = False
+        return [plain("Done: digest summaries are local. Members' answers stay on this machine.")]
+    community.llm_summaries = True
+    warning = (
+        "Done: digest summaries will use a language model. Please tell your members: when "
+        "they ask for a digest, their answers for the period are sent to "
+        f"{where or 'the endpoint'} to be summarised, so their words leave this machine. "
+        "If it fails, they get the local summary. `/pln summaries local` turns it off."
+    )
+    return [plain(warning if endpoint else warning + "\n" + not_configured)]

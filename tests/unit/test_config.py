@@ -229,6 +229,9 @@ def test_moderators_bad_entries_are_named(monkeypatch: pytest.MonkeyPatch) -> No
         ("PLN_LOG_LEVEL", "loud", "PLN_LOG_LEVEL: "),
         ("DATABASE_URL", "not a url", "DATABASE_URL: "),
         ("PLN_MODERATORS", "nobody", "PLN_MODERATORS: "),
+        ("PLN_LLM_URL", "ftp://models.example", "PLN_LLM_URL: "),
+        ("PLN_LLM_TIMEOUT", "0", "PLN_LLM_TIMEOUT: "),
+        ("PLN_LLM_TIMEOUT", "600", "PLN_LLM_TIMEOUT: "),
     ],
 )
 def test_each_bad_setting_is_one_line_naming_env_var(
@@ -236,6 +239,17 @@ def test_each_bad_setting_is_one_line_naming_env_var(
 ) -> None:
     monkeypatch.setenv(env, value)
     assert error_for().startswith(expected)
+
+
+def test_llm_settings_are_off_by_default_and_the_key_stays_secret(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert load_settings().llm_url is None
+    monkeypatch.setenv("PLN_LLM_URL", "http://127.0.0.1:8000/v1")
+    monkeypatch.setenv("PLN_LLM_API_KEY", "sk-very-secret")
+    settings = load_settings()
+    assert settings.llm_url == "http://127.0.0.1:8000/v1"
+    assert "sk-very-secret" not in repr(settings)
 
 
 def test_catch_up_grace_bounds_are_inclusive() -> None:

@@ -1,0 +1,431 @@
+"""Digest benchmark: one member's digest over two years of weekly answers, 10,000 members.
+
+The database holds 10,000 members of one community; one of them has answered a weekly
+prompt for two years (104 answers, 60 to 200 words each, written from a
+small vocabulary of school technology leadership), and the other members have written
+20,000 answers between them: the background the themes are ranked against (the digest
+samples the latest 500). Set-up is bulk inserts and is not timed.
+
+What is timed, each as the median of `--runs` runs after one warm-up:
+
+- **digest without the chart**: the reads (one unit of work, as `/pln digest` does), then
+  figures, coverage, themes, summary, goals and the text: `gather` + `build_content`
+  without the chart + rendering, the same functions the command calls;
+- **digest with the chart**: `/pln digest <period>` through `PlnCore.handle_command`,
+  end to end, PNG included;
+- **baseline**: a bare SELECT of the member's answers (answer + answer_part, one
+  transaction) on the same engine, measured in the same run, so a figure reads as "so
+  many bare reads' worth" on a shared, noisy machine.
+
+Runs on a SQLite file in a temp dir, and on PostgreSQL too when PLN_TEST_POSTGRES_URL (or
+--postgres-url) is set: the benchmark DROPS and recreates the bot's tables there, so give
+it a throwaway database. Nothing is asserted; the goal (200 ms without the chart) is
+printed beside each figure.
+
+    .venv/bin/python bench/digest.py
+    PLN_TEST_POSTGRES_URL=postgresql+asyncpg://pln:pln@127.0.0.1:5432/pln_test_a \\
+        .venv/bin/python bench/digest.py --runs 21
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import random
+import shlex
+import statistics
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import digest as digest_module
+from bot.core.actors import Actor, CommunityRef
+from bot.core.clock import SimulatedClock
+from bot.core.context import Context, CoreConfig
+from bot.core.messages import OutgoingMessage
+from bot.core.ports import Recipient, SendResult
+from bot.core.service import PlnCore
+from bot.digest.render import digest_parts
+from bot.digest.report import build_content
+from bot.prompts.library import default_library
+from bot.store.database import Database
+from bot.store.migrate import upgrade
+from bot.store.models import (
+    Answer,
+    AnswerPart,
+    Base,
+    Community,
+    Delivery,
+    DeliveryStatus,
+    Member,
+    Schedule,
+)
+
+PLATFORM = "console"
+COMMUNITY = CommunityRef(platform=PLATFORM, external_id="local", name="Console")
+ACTOR = Actor(community=COMMUNITY, user_id="member-0", display_name="Member 0")
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+WEEKS = 104
+START = NOW - timedelta(weeks=WEEKS + 1)
+CHUNK = 1000
+GOAL_MS = 200.0
+PERIODS = ("all", "term")
+
+TOPICS = [
+    "the chromebook rollout", "the help desk queue", "our digital strategy", "the new wifi",
+    "the parent survey", "password resets", "the governors", "coaching sessions",
+    "the data dashboard", "online safety", "the student digital leaders", "the budget",
+    "teacher confidence", "the learning platform", "assessment data", "the timetable",
+    "the senior team", "device insurance", "the network upgrade", "peer observation",
+]  # fmt: skip
+OPENERS = [
+    "This week I spent most of my time on {t}.",
+    "The conversation about {t} went better than I expected.",
+    "I learnt that {t} matters more to teachers than I had assumed.",
+    "Our work on {t} is slower than planned, and I need to understand why.",
+    "Several colleagues raised {t} with me in the staffroom.",
+    "Looking at {t} with the senior team changed how I see the problem.",
+]
+MIDDLES = [
+    "Teachers want reliable tools more than new ones, and they want to be asked first.",
+    "It was a difficult meeting.",
+    "The students noticed the difference before the staff did.",
+    "We agreed to collect evidence for half a term before deciding anything.",
+    "They were worried about workload and about the time the training would take.",
+    "Listening first, and fixing second, kept the department on side.",
+    "The numbers told one story and the classroom visits told another.",
+    "I was too quick to offer a solution instead of a question.",
+    "Small wins with two enthusiastic teachers spread further than any email.",
+    "That surprised me.",
+]
+GOALS = [
+    "I will ask the heads of department what {t} means for their plans.",
+    "My next step is to share a one page summary of {t} with the governors.",
+    "I plan to visit three lessons to see {t} in practice.",
+    "Next term I want to hand {t} over to a colleague and coach them.",
+]
+
+
+def answer_text(rng: random.Random) -> str:
+    """60 to 200 words of plausible reflection."""
+    topic = rng.choice(TOPICS)
+    sentences = [rng.choice(OPENERS).format(t=topic)]
+    target = rng.randint(60, 200)
+    while sum(len(s.split()) for s in sentences) < target:
+        pick = rng.random()
+        if pick < 0.15:
+            sentences.append(rng.choice(GOALS).format(t=rng.choice(TOPICS)))
+        elif pick < 0.35:
+            sentences.append(rng.choice(OPENERS).format(t=rng.choice(TOPICS)))
+        else:
+            sentences.append(rng.choice(MIDDLES))
+    return " ".join(sentences)
+
+
+class NoOpMessenger:
+    platform = PLATFORM
+
+    async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
+        return SendResult.sent()
+
+
+# -- set-up (not timed) -----------------------------------------------------------------
+
+
+async def reset(url: str) -> None:
+    """Drop the bot's tables (and Alembic's), so the migrations run from nothing."""
+    db = Database(url)
+    try:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        await db.dispose()
+
+
+async def bulk(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        await session.execute(insert(model), rows[start : start + CHUNK])
+
+
+async def set_up(core: PlnCore, db: Database, members: int, background: int) -> int:
+    """The founding member joins through the core; everything else is bulk inserted."""
+    replies = await core.handle_command(ACTOR, "join")
+    if not any("Welcome" in reply.text for reply in replies):
+        raise SystemExit(f"the founding join failed: {[reply.text for reply in replies]}")
+    rng = random.Random(7)
+    prompts = default_library().prompts
+
+    async def fill(session: AsyncSession) -> int:
+        community_id = await session.scalar(select(Community.id))
+        schedule_id = await session.scalar(select(Schedule.id))
+        member_id = await session.scalar(select(Member.id))
+        assert community_id and schedule_id and member_id
+        await bulk(
+            session,
+            Member,
+            [
+                {
+                    "community_id": community_id,
+                    "platform": PLATFORM,
+                    "platform_user_id": f"member-{i}",
+                    "display_name": f"Member {i}",
+                    "timezone": "UTC",
+                    "active": True,
+                    "joined_at": START,
+                }
+                for i in range(1, members)
+            ],
+        )
+        others = list(await session.scalars(select(Member.id).where(Member.id != member_id)))
+        deliveries, answers, parts = [], [], []
+        next_id = 1
+
+        def add(owner: int, week: int, answered: bool, skipped: bool = False) -> None:
+            nonlocal next_id
+            sent = START + timedelta(weeks=week, hours=9)
+            prompt = prompts[(week * 7 + owner) % len(prompts)]
+            deliveries.append(
+                {
+                    "id": next_id,
+                    "schedule_id": schedule_id,
+                    "member_id": owner,
+                    "due_local_date": sent.date(),
+                    "due_at": sent,
+                    "prompt_id": prompt.id,
+                    "prompt_text": prompt.question,
+                    "status": DeliveryStatus.SENT,
+                    "claimed_at": sent,
+                    "sent_at": sent,
+                    "skipped_at": sent + timedelta(hours=1) if skipped else None,
+                    "attempts": 1,
+                }
+            )
+            if answered:
+                written = sent + timedelta(hours=rng.randint(1, 60))
+                answers.append(
+                    {
+                        "id": next_id,
+                        "delivery_id": next_id,
+                        "member_id": owner,
+                        "created_at": written,
+                        "updated_at": written,
+                    }
+                )
+                parts.append(
+                    {
+                        "answer_id": next_id,
+                        "position": 0,
+                        "text": answer_text(rng),
+                        "created_at": written,
+                    }
+                )
+            next_id += 1
+
+        for week in range(WEEKS):  # the member answered every week for two years
+            add(member_id, week, answered=True)
+        for i in range(background):
+            add(others[i % len(others)], i // len(others) * 3 + i % 7, answered=True)
+        await bulk(session, Delivery, deliveries)
+        await bulk(session, Answer, answers)
+        await bulk(session, AnswerPart, parts)
+        return int(await session.scalar(select(func.count()).select_from(Member)) or 0)
+
+    created = await db.run(fill)
+    if db.dialect == "postgresql":
+        async with db.engine.begin() as connection:
+            for table in ("delivery", "answer"):
+                await connection.execute(
+                    text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+                )
+            await connection.execute(text("ANALYZE"))
+    return created
+
+
+# -- timing -----------------------------------------------------------------------------
+
+
+async def median_ms(work: Callable[[], Awaitable[object]], runs: int) -> float:
+    await work()  # warm-up: connections, statement caches, imports, fonts
+    samples = []
+    for _ in range(runs):
+        start = perf_counter()
+        await work()
+        samples.append(1000 * (perf_counter() - start))
+    return statistics.median(samples)
+
+
+@dataclass
+class Figures:
+    database: str
+    members: int
+    answers: int
+    background: int
+    baseline_ms: float
+    rows: list[tuple[str, float]]
+    png_bytes: int
+
+
+async def bench(url: str, members: int, background: int, runs: int) -> Figures:
+    await reset(url)
+    await asyncio.to_thread(upgrade, url)  # Alembic runs its own event loop: in a thread
+    clock = SimulatedClock(START)
+    db = Database(url)
+    core = PlnCore(db, clock, NoOpMessenger(), CoreConfig())
+    try:
+        created = await set_up(core, db, members, background)
+        clock.set(NOW)
+
+        async def member_id(session: AsyncSession) -> int:
+            found = await session.scalar(
+                select(Member.id).where(Member.platform_user_id == "member-0")
+            )
+            assert found is not None
+            return found
+
+        own_id = await db.run(member_id)
+
+        async def bare_select() -> int:
+            async def read(session: AsyncSession) -> int:
+                result = await session.execute(
+                    select(Answer.id, Answer.created_at, AnswerPart.text)
+                    .join(AnswerPart, AnswerPart.answer_id == Answer.id)
+                    .where(Answer.member_id == own_id)
+                    .order_by(Answer.created_at)
+                )
+                return len(result.all())
+
+            return await db.run(read)
+
+        answers = await bare_select()
+        baseline = await median_ms(bare_select, runs)
+        rows: list[tuple[str, float]] = []
+        png_bytes = 0
+        for period in PERIODS:
+
+            async def without_chart(period: str = period) -> object:
+                async def read(ctx: Context) -> digest_module.DigestRequest:
+                    since, label = digest_module.period_window(period, ctx.now)
+                    return await digest_module.gather(ctx, since, ctx.now, label, period)
+
+                request = await core._with_context(ACTOR, read)  # the command's unit of work
+                content = build_content(request.source, with_chart=False)
+                return digest_parts(content, request.source.zone, None)
+
+            async def with_chart(period: str = period) -> object:
+                (reply,) = await core.handle_command(ACTOR, f"digest {period}")
+                if not reply.files:
+                    raise SystemExit(f"no chart in the {period} digest: {reply.text[:200]}")
+                return reply
+
+            rows.append(
+                (f"digest {period}, without the chart", await median_ms(without_chart, runs))
+            )
+            rows.append(
+                (
+                    f"digest {period}, with the chart (/pln digest)",
+                    await median_ms(with_chart, runs),
+                )
+            )
+            if period == "all":
+                (reply,) = await core.handle_command(ACTOR, "digest all")
+                png_bytes = len(reply.files[0].content)
+    finally:
+        await db.dispose()
+    return Figures(describe(url), created, answers, background, baseline, rows, png_bytes)
+
+
+# -- output -----------------------------------------------------------------------------
+
+
+def describe(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return "SQLite file in a temp dir (WAL), aiosqlite"
+    return "PostgreSQL " + parsed.render_as_string(hide_password=True)
+
+
+def command_line() -> str:
+    python = Path(sys.executable)
+    try:
+        shown = str(python.relative_to(Path.cwd()))
+    except ValueError:
+        shown = "python"
+    return shlex.join([shown, *sys.argv])
+
+
+def print_figures(figures: Figures, runs: int) -> None:
+    print(f"database: {figures.database}")
+    print(
+        f"data:     {figures.members:,} members; the member: {figures.answers} answers over "
+        f"{WEEKS} weekly prompts; background: {figures.background:,} answers by others"
+    )
+    width = max(len(name) for name, _ in figures.rows) + 2
+    heading = f"median of {runs} runs"
+    print(f"{heading:<{width}}  {'ms':>8}  {'x bare SELECT':>13}  vs 200 ms goal")
+    print(f"{'-' * width}  {'-' * 8}  {'-' * 13}  {'-' * 14}")
+    print(
+        f"{'bare SELECT of the answers (baseline)':<{width}}  {figures.baseline_ms:8.1f}  {1:13.1f}"
+    )
+    for name, ms in figures.rows:
+        verdict = f"{ms / GOAL_MS:.2f} of it"
+        if "without" in name:  # the goal is for the digest without the chart
+            verdict += "  met" if ms <= GOAL_MS else "  MISSED"
+        print(f"{name:<{width}}  {ms:8.1f}  {ms / figures.baseline_ms:13.1f}  {verdict}")
+    print(f"chart PNG (all time): {figures.png_bytes / 1024:.0f} KiB")
+    print()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--background", type=int, default=20_000, help="other members' answers")
+    parser.add_argument("--runs", type=int, default=11, help="timed runs per figure (median)")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("PLN_TEST_POSTGRES_URL"),
+        help="a THROWAWAY PostgreSQL database (its bot tables are dropped); "
+        "default: PLN_TEST_POSTGRES_URL; none: SQLite only",
+    )
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args(argv)
+    if args.members < 2 or args.runs < 1 or args.background < 0:
+        parser.error("--members must be at least 2 and --runs at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    print("pln-bot digest benchmark")
+    print(f"command:  {command_line()}")
+    print(
+        f"machine:  {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, SQLAlchemy {sqlalchemy.__version__}"
+    )
+    print()
+    with tempfile.TemporaryDirectory(prefix="pln-bench-digest-") as directory:
+        urls = [f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"]
+        if args.postgres_url and not args.sqlite_only:
+            urls.append(args.postgres_url)
+        for url in urls:
+            figures = asyncio.run(bench(url, args.members, args.background, args.runs))
+            print_figures(figures, args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""The plain values the digest modules read: what the core took from the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """One of the member's answers: when it was written, its text, and what it answered."""
+
+    written_at: datetime  # aware UTC
+    text: str
+    prompt_id: str
+    prompt_text: str
+
+
+@dataclass(frozen=True)
+class PromptSent:
+    """One prompt that reached the member, and what became of it."""
+
+    sent_at: datetime  # aware UTC
+    answered: bool
+    skipped: bool

@@ -1,0 +1,109 @@
+"""The digest as words: one part per section, the same text on every platform.
+
+Platform-neutral plain text; the core wraps the parts into an OutgoingMessage and each
+adapter decides how sections look. The member's own sentences are quoted as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.digest.coverage import Coverage
+from bot.digest.figures import Figures
+from bot.digest.goals import Goal
+from bot.digest.report import DigestContent
+from bot.digest.sentences import Sentence
+from bot.digest.themes import Theme
+
+MAX_TOUCHED_LISTED = 8
+MAX_UNTOUCHED_LISTED = 5
+
+
+@dataclass(frozen=True)
+class Part:
+    heading: str
+    body: str
+
+
+def _day(sentence: Sentence, zone: ZoneInfo) -> str:
+    return sentence.reflection.written_at.astimezone(zone).strftime("%d %b %Y")
+
+
+def figures_part(figures: Figures) -> Part:
+    return Part(
+        "Figures",
+        f"Prompts received: {figures.received} · answered: {figures.answered} · "
+        f"skipped: {figures.skipped}\n"
+        f"Streak: {figures.current_streak} answered in a row "
+        f"(longest: {figures.longest_streak}) · words written: {figures.words:,}",
+    )
+
+
+def coverage_part(coverage: Coverage) -> Part:
+    lines = []
+    if coverage.touched:
+        listed = ", ".join(
+            f"{e.element} ({e.count})" for e in coverage.touched[:MAX_TOUCHED_LISTED]
+        )
+        more = len(coverage.touched) - MAX_TOUCHED_LISTED
+        lines.append(
+            f"You reflected on {coverage.touched_in_scope} of {coverage.in_scope} elements: "
+            f"{listed}" + (f" and {more} more" if more > 0 else "")
+        )
+    if coverage.untouched:
+        names = ", ".join(e.element for e in coverage.untouched[:MAX_UNTOUCHED_LISTED])
+        more = len(coverage.untouched) - MAX_UNTOUCHED_LISTED
+        lines.append(f"Not yet: {names}" + (f" and {more} more" if more > 0 else ""))
+    if coverage.suggestion is not None:
+        e = coverage.suggestion
+        lines.append(f"Suggestion: try {e.element} ({e.framework}): {e.description}")
+    return Part("Framework coverage", "\n".join(lines))
+
+
+def themes_part(themes: list[Theme]) -> Part | None:
+    if not themes:
+        return None
+    width = max(len(t.phrase) for t in themes)
+    lines = ["One mark per week of the period: ▮ you wrote about it, · you did not."]
+    for theme in themes:
+        weeks = (
+            ("week " if len(theme.weeks) == 1 else "weeks ")
+            + ", ".join(str(week) for _, week in theme.weeks)
+            if len(theme.weeks) <= 6
+            else f"in {len(theme.weeks)} weeks"
+        )
+        lines.append(f"{theme.phrase:<{width}}  {theme.timeline}  {weeks}")
+    return Part("Themes", "\n".join(lines))
+
+
+def summary_part(summary: list[Sentence], zone: ZoneInfo, llm_text: str | None) -> Part | None:
+    if llm_text is not None:
+        return Part(
+            "Summary",
+            llm_text + "\n(Written by the language model your PLN chose, from your answers.)",
+        )
+    if not summary:
+        return None
+    lines = [f"• {s.text} ({_day(s, zone)})" for s in summary]
+    return Part("Summary, in your own words", "\n".join(lines))
+
+
+def goals_part(goals: list[Goal]) -> Part | None:
+    if not goals:
+        return None
+    lines = [f"• {goal.written:%d %b %Y}: {goal.text}" for goal in goals]
+    lines.append("What became of them?")
+    return Part("Goals you set", "\n".join(lines))
+
+
+def digest_parts(content: DigestContent, zone: ZoneInfo, llm_text: str | None) -> list[Part]:
+    """The sections in reading order; empty ones left out."""
+    parts = [
+        figures_part(content.figures),
+        coverage_part(content.coverage),
+        themes_part(content.themes),
+        summary_part(content.summary, zone, llm_text),
+        goals_part(content.goals),
+    ]
+    return [part for part in parts if part is not None]

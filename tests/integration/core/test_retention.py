@@ -1,0 +1,232 @@
+"""Retention: a community's old answers and notes are purged daily, and nothing else.
+
+Real SQLite and PostgreSQL (the `db` fixture); time moves only on the simulated clock,
+through `Runner.advance`. What members wrote is checked in the store, never printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.actors import CommunityRef
+from bot.core.clock import SimulatedClock
+from bot.core.retention import RetentionJob
+from bot.core.runner import Runner
+from bot.core.service import MODERATORS_ONLY, PlnCore
+from bot.store.database import Database
+from bot.store.models import (
+    Answer,
+    AnswerPart,
+    AnswerShare,
+    AuditEvent,
+    Delivery,
+    FreeNote,
+    Member,
+)
+from tests.support.actors import member
+from tests.support.messenger import RecordingMessenger
+
+MOD = member("mod")  # a moderator (PLN_MODERATORS in the test config); not a member
+ALICE = member("alice")
+OLD_NOTE = "A note from before any prompt: budget worries."
+OLD_ANSWER = "Our network refresh slipped because procurement took longer than planned."
+NEW_ANSWER = "This week I shadowed the data manager and learnt how census returns work."
+FIRST_PROMPT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LATER_PROMPT = FIRST_PROMPT + timedelta(weeks=4)  # Monday 21 December
+
+
+async def advance_to(runner: Runner, clock: SimulatedClock, when: datetime) -> None:
+    await runner.advance(when - clock.now())
+
+
+async def texts(db: Database) -> set[str]:
+    """Every stored answer part and note (to check in the store, never to print)."""
+
+    async def read(session: AsyncSession) -> set[str]:
+        parts = await session.scalars(select(AnswerPart.text))
+        notes = await session.scalars(select(FreeNote.text))
+        return {*parts, *notes}
+
+    return await db.run(read)
+
+
+async def audit(db: Database) -> list[AuditEvent]:
+    return list(await db.run(lambda s: s.scalars(select(AuditEvent).order_by(AuditEvent.id))))
+
+
+async def count(db: Database, model: type[Delivery] | type[Answer] | type[AnswerShare]) -> int:
+    return int(await db.run(lambda s: s.scalar(select(func.count()).select_from(model))) or 0)
+
+
+async def old_and_new_reflections(core: PlnCore, clock: SimulatedClock, runner: Runner) -> None:
+    """A note on 20 Nov, an answer on 23 Nov, and an answer on 21 Dec."""
+    await core.handle_command(ALICE, "join")
+    await core.handle_message(ALICE, OLD_NOTE)  # no prompt yet: a free note
+    await advance_to(runner, clock, FIRST_PROMPT + timedelta(minutes=5))
+    await core.handle_message(ALICE, OLD_ANSWER)
+    await advance_to(runner, clock, LATER_PROMPT + timedelta(minutes=5))
+    await core.handle_message(ALICE, NEW_ANSWER)
+
+
+async def share(core: PlnCore, answer_text: str) -> None:
+    """Alice shares one of her answers in the PLN channel with `/pln share`."""
+
+    async def find(session: AsyncSession) -> int:
+        part = (
+            await session.scalars(select(AnswerPart).where(AnswerPart.text == answer_text))
+        ).one()
+        return part.answer_id
+
+    answer_id = await core.db.run(find)
+    await core.handle_command(member("mod", channel_id="C-PLN"), "channel here")
+    await core.handle_command(ALICE, f"share #{answer_id}")
+    assert await core.db.run(
+        lambda s: s.scalar(select(AnswerShare.id).where(AnswerShare.answer_id == answer_id))
+    ), "shared"
+
+
+async def test_old_answers_and_notes_are_purged_daily_and_recent_ones_kept(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock
+) -> None:
+    messenger = RecordingMessenger()  # also a ChannelMessenger: it records channel posts
+    core = make_core(messenger)
+    runner = Runner(core)
+    await old_and_new_reflections(core, clock, runner)
+    await share(core, OLD_ANSWER)
+    await share(core, NEW_ANSWER)
+    old_post, new_post = (post.ref for post in messenger.visible_channel_posts())
+    deliveries = await count(core.db, Delivery)
+
+    (reply,) = await core.handle_command(MOD, "retention 30")  # on Mon 21 Dec, 09:05
+    assert "older than 30 days are deleted every day" in reply.text
+    await runner.advance(timedelta(minutes=1))  # the first purge runs at once: cutoff 21 Nov, 09:05
+    assert OLD_NOTE not in await texts(core.db)
+    assert OLD_ANSWER in await texts(core.db), "23 November is not 30 days old yet"
+
+    await advance_to(runner, clock, datetime(2026, 12, 24, 12, 0, tzinfo=UTC))
+    assert await texts(core.db) == {NEW_ANSWER}
+    assert messenger.deleted_refs == [old_post], "its channel post was taken down"
+    assert [post.ref for post in messenger.visible_channel_posts()] == [new_post]
+    assert await count(core.db, AnswerShare) == 1, "the recent share stays"
+    assert await count(core.db, Delivery) >= deliveries, "deliveries stay: figures need them"
+
+    events = await audit(core.db)
+    assert [(e.kind, e.count) for e in events] == [("retention_purge", 1), ("retention_purge", 1)]
+    assert all(e.community_id is not None for e in events)
+    # the audit row holds a kind, a count and a time: no member's words
+    columns = set(AuditEvent.__table__.columns.keys())
+    assert columns == {"id", "community_id", "kind", "count", "happened_at"}
+
+
+async def test_a_post_that_cannot_be_deleted_does_not_stop_the_purge(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock
+) -> None:
+    messenger = RecordingMessenger()
+    core = make_core(messenger)
+    runner = Runner(core)
+    await old_and_new_reflections(core, clock, runner)
+    await share(core, OLD_ANSWER)
+    messenger.fail_channel_deletes = 1  # the platform will not delete it
+    await core.handle_command(MOD, "retention 7")
+    await runner.advance(timedelta(minutes=1))
+    assert OLD_ANSWER not in await texts(core.db)
+    assert await count(core.db, AnswerShare) == 0
+    assert messenger.deleted_refs == []
+
+
+async def test_only_moderators_set_retention_and_replies_never_show_answers(
+    core: PlnCore, clock: SimulatedClock
+) -> None:
+    await old_and_new_reflections(core, clock, Runner(core))
+    assert await core.handle_command(ALICE, "retention 30") == [MODERATORS_ONLY]
+    assert await core.handle_command(ALICE, "retention") == [MODERATORS_ONLY]
+    (shown,) = await core.handle_command(MOD, "retention")
+    assert "off" in shown.text and "/pln retention 365" in shown.text
+    (wrong,) = await core.handle_command(MOD, "retention forever")
+    assert "number of days" in wrong.text
+
+    await core.handle_command(MOD, "retention 1")
+    await Runner(core).advance(timedelta(minutes=1))
+    (shown,) = await core.handle_command(MOD, "retention")
+    assert "older than 1 day are deleted" in shown.text and "So far 2 " in shown.text
+    for reply in (shown, *await core.handle_command(MOD, "retention 2")):
+        assert not any(words in reply.text for words in (OLD_NOTE, OLD_ANSWER, NEW_ANSWER))
+
+
+async def test_off_stops_the_purge(core: PlnCore, clock: SimulatedClock) -> None:
+    runner = Runner(core)
+    await core.handle_command(ALICE, "join")
+    await advance_to(runner, clock, FIRST_PROMPT + timedelta(minutes=5))
+    await core.handle_message(ALICE, OLD_ANSWER)
+    await core.handle_command(MOD, "retention 30")
+    await runner.advance(timedelta(days=2))
+    (reply,) = await core.handle_command(MOD, "retention off")
+    assert "retention is off" in reply.text
+    job = next(job for job in core.jobs if isinstance(job, RetentionJob))
+    assert await job.next_due(clock.now()) is None, "no community keeps a setting: no wake"
+
+    await runner.advance(timedelta(days=60))
+    assert OLD_ANSWER in await texts(core.db)
+    assert await audit(core.db) == []
+
+
+async def test_two_processes_purge_once_a_day(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    core = make_core(messenger)
+    await old_and_new_reflections(core, clock, Runner(core))
+    await core.handle_command(MOD, "retention 10")
+    other = make_core(RecordingMessenger())
+    await core.run_due_work()
+    await other.run_due_work()
+    assert [e.count for e in await audit(core.db)] == [2]
+    job = next(job for job in other.jobs if isinstance(job, RetentionJob))
+    assert await job.next_due(clock.now()) == clock.now() + timedelta(days=1)
+
+
+async def test_retention_purges_only_its_own_community(
+    core: PlnCore, clock: SimulatedClock
+) -> None:
+    """Members of another community (another workspace) keep their words."""
+    elsewhere = CommunityRef("console", "other", "Other")
+    bob = member("bob", elsewhere)
+    await core.handle_command(bob, "join")
+    await core.handle_message(bob, OLD_NOTE + " (bob)")
+    await old_and_new_reflections(core, clock, Runner(core))
+    await core.handle_command(MOD, "retention 1")
+    await Runner(core).advance(timedelta(minutes=1))
+    stored = await texts(core.db)
+    assert OLD_NOTE + " (bob)" in stored and OLD_NOTE not in stored
+    bob_row = await core.db.run(
+        lambda s: s.scalar(select(Member).where(Member.platform_user_id == "bob"))
+    )
+    assert bob_row is not None and bob_row.active
+
+
+async def test_the_purge_takes_the_quote_out_of_a_sent_revisit(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    """A revisit prompt quotes the answer in what it stored as sent: that copy goes too."""
+    from tests.integration.core.test_revisits import a_prompt_with_a_revisit, send_fixed_prompt
+
+    prompt = a_prompt_with_a_revisit()
+    assert prompt.revisit is not None
+    runner = Runner(core)
+    await core.handle_command(ALICE, "join")
+    await send_fixed_prompt(core, clock, prompt.id)
+    await core.handle_message(ALICE, OLD_ANSWER)
+    await runner.advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    assert any(OLD_ANSWER in m.text for _, m in messenger.sent if m.heading == "Looking back")
+
+    await core.handle_command(MOD, "retention 7")
+    await runner.advance(timedelta(days=1))
+
+    async def stored_prompts(session: AsyncSession) -> list[str]:
+        return list(await session.scalars(select(Delivery.prompt_text)))
+
+    assert not any(OLD_ANSWER in text for text in await core.db.run(stored_prompts))
+    assert OLD_ANSWER not in await texts(core.db)

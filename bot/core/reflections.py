@@ -6,14 +6,18 @@ from datetime import datetime, timedelta
 
 from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
-from bot.core.messages import Form, FormInput, OutgoingMessage, plain
+from bot.core.messages import Button, Form, FormInput, OutgoingMessage, plain
 from bot.core.prompt_choice import RotationPicker
 from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.core.revisit_quotes import forget_quotes
+from bot.core.sharing import SHARE_ACTION
 from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
-from bot.store.models import Delivery, Member, Schedule, ScheduleKind
+from bot.store import shares as share_store
+from bot.store.identities import linked_member_ids
+from bot.store.models import Answer, Delivery, Member, Schedule, ScheduleKind
 
 MAX_MESSAGE_CHARS = 40_000
 SNOOZE_FOR = timedelta(days=1)
@@ -137,9 +141,14 @@ async def _append_answer(
             if prompt is not None
             else ""
         )
-        return plain(
-            f"Saved as your answer to this week's reflection ({words:,} words, private to you). "
-            f"Send another message to add to it; `/pln history` shows your answers.{follow_up}"
+        return OutgoingMessage(
+            text=(
+                f"Saved as your answer to this week's reflection ({words:,} words, private to "
+                "you). Send another message to add to it; `/pln history` shows your answers. "
+                f"To let the PLN read it, press Share with the PLN (or `/pln share #{answer.id}`)."
+                f"{follow_up}"
+            ),
+            buttons=(Button("Share with the PLN", SHARE_ACTION, str(answer.id)),),
         )
     return plain(f"Added to your answer (now {words:,} words).")
 
@@ -189,8 +198,11 @@ async def delete_message(ctx: Context, message_ref: str) -> list[OutgoingMessage
         return []
     part = await reflection_store.part_by_ref(ctx.session, member.id, message_ref)
     if part is not None:
+        answer = await reflection_store.answer_by_id(ctx.session, part.answer_id)
         answer_gone = await reflection_store.remove_part(ctx.session, part)
         if answer_gone:
+            if answer is not None:
+                await forget_quotes(ctx.session, [member.id], answer.delivery_id)
             return [plain("You deleted your answer, so I deleted my copy too.")]
         return [plain("You deleted a message of your answer, so I removed it from the answer.")]
     note = await reflection_store.note_by_ref(ctx.session, member.id, message_ref)
@@ -253,18 +265,31 @@ async def skip(ctx: Context, delivery_id: int | None = None) -> list[OutgoingMes
 
 
 async def history(ctx: Context, limit: int) -> list[OutgoingMessage]:
+    """The member's latest answers on every linked identity, newest first, with the short
+    ids `/pln delete` and `/pln share` take, and whether each is shared."""
     member = ctx.require_member()
-    rows = await reflection_store.recent_answers(ctx.session, member.id, limit)
+    rows: list[tuple[Answer, Delivery]] = []
+    for member_id in await linked_member_ids(ctx.session, member):
+        rows += await reflection_store.recent_answers(ctx.session, member_id, limit)
+    rows.sort(key=lambda row: (row[1].sent_at or row[1].due_at, row[0].id), reverse=True)
+    rows = rows[:limit]
     if not rows:
         return [
             plain("You haven't answered a prompt yet. When your next prompt arrives, just reply.")
         ]
+    shared = await share_store.shared_answer_ids(ctx.session, [answer.id for answer, _ in rows])
+    newest = rows[0][0].id
     lines = [
-        f"Your last {len(rows)} answer{'s' if len(rows) != 1 else ''} (only you can see these):"
+        f"Your last {len(rows)} answer{'s' if len(rows) != 1 else ''} "
+        "(only you can see these, unless you shared one). "
+        f"`/pln delete #{newest}` removes one, `/pln share #{newest}` shares it."
     ]
     for answer, delivery in rows:
+        visibility = "shared with the PLN" if answer.id in shared else "private"
         lines.append("")
-        lines.append(f"#{answer.id} · {_when(delivery, member, ctx)} · {delivery.prompt_text}")
+        lines.append(
+            f"#{answer.id} · {_when(delivery, member, ctx)} · {visibility} · {delivery.prompt_text}"
+        )
         lines.append(cut(answer.text, HISTORY_ENTRY_CHARS))
     return [plain("\n".join(lines))]
 

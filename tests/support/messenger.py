@@ -1,4 +1,9 @@
-"""A Messenger that records what the core sends, and can fail or crash on cue."""
+"""A Messenger that records what the core sends, and can fail or crash on cue.
+
+It is also a ChannelMessenger: channel posts (prompts in channel mode, shared answers) and
+their deletions are recorded apart from the DMs, so a test can see what the PLN channel
+shows, and a channel post can be refused on cue.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,16 @@ class SimulatedCrash(BaseException):
     """Raised mid fan-out to stand for the process dying (not an Exception: nothing catches it)."""
 
 
+@dataclass(frozen=True)
+class ChannelPost:
+    """A post the bot made in a community's channel, as the platform would hold it."""
+
+    community_external_id: str
+    channel_id: str
+    message: OutgoingMessage
+    ref: str
+
+
 @dataclass
 class RecordingMessenger:
     platform: str = "console"
@@ -20,6 +35,12 @@ class RecordingMessenger:
     unreachable: set[str] = field(default_factory=set)
     refuse_next: int = 0  # answer RETRY_LATER this many times (a platform 429)
     crash_after: int | None = None  # crash on the send after this many sends
+    # the channel: every post ever made (in order) and the refs of those deleted since
+    channel_posts: list[ChannelPost] = field(default_factory=list)
+    deleted_refs: list[str] = field(default_factory=list)
+    fail_channel_posts: int = 0  # refuse this many channel posts (the channel is gone)
+    raise_on_channel_post: bool = False  # the platform call itself blows up
+    fail_channel_deletes: int = 0  # refuse this many deletions (the platform is down)
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
         if self.crash_after is not None and len(self.sent) >= self.crash_after:
@@ -33,8 +54,39 @@ class RecordingMessenger:
         self.sent.append((recipient, message))
         return SendResult.sent(f"msg-{len(self.sent)}")
 
+    async def send_to_channel(
+        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+    ) -> SendResult:
+        if self.raise_on_channel_post:
+            raise ConnectionError("the platform dropped the connection")
+        if self.fail_channel_posts > 0:
+            self.fail_channel_posts -= 1
+            return SendResult.unreachable("channel_not_found")
+        ref = f"post-{len(self.channel_posts) + 1}"
+        self.channel_posts.append(ChannelPost(community_external_id, channel_id, message, ref))
+        return SendResult.sent(ref)
+
+    async def delete_in_channel(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> bool:
+        if self.fail_channel_deletes > 0:
+            self.fail_channel_deletes -= 1
+            return False
+        if platform_message_ref not in self.deleted_refs:
+            self.deleted_refs.append(platform_message_ref)
+        return True
+
+    def visible_channel_posts(self) -> list[ChannelPost]:
+        """What the channel shows now: every post not deleted since."""
+        return [post for post in self.channel_posts if post.ref not in self.deleted_refs]
+
     def counts(self) -> Counter[str]:
-        return Counter(recipient.platform_user_id for recipient, _ in self.sent)
+        """Messages per member, scheduled digests aside (test_digest_schedule counts those)."""
+        return Counter(
+            recipient.platform_user_id
+            for recipient, message in self.sent
+            if message.kind != "digest"
+        )
 
     def texts_to(self, user_id: str) -> list[str]:
         return [

@@ -1,0 +1,176 @@
+"""Everything the store holds about one person: read in full for an export, deleted in full
+for an erasure.
+
+Both live here, side by side, so a new table that holds a member's data is seen by both:
+what an export shows is exactly what an erasure deletes. The person is every linked
+identity (`identities.linked_member_ids`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+
+from bot.store.models import (
+    Answer,
+    AnswerShare,
+    AuditEvent,
+    Community,
+    Delivery,
+    DigestSend,
+    FreeNote,
+    Member,
+    Schedule,
+    ScheduleKind,
+)
+
+log = logging.getLogger(__name__)
+
+ERASURE = "erasure"  # the audit_event kind
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """Every row about a person, oldest first within each kind."""
+
+    identities: list[tuple[Member, Community]]
+    deliveries: list[Delivery]
+    answers: list[tuple[Answer, Delivery]]
+    notes: list[FreeNote]
+    shares: list[tuple[AnswerShare, Community]]
+    digests: list[DigestSend]
+
+
+async def person_record(session: AsyncSession, member_ids: Sequence[int]) -> PersonRecord:
+    """Read everything held about these member ids (one person's identities)."""
+    ids = list(member_ids)
+    identities = await session.execute(
+        select(Member, Community)
+        .join(Community, Community.id == Member.community_id)
+        .where(Member.id.in_(ids))
+        .order_by(Member.joined_at, Member.id)
+    )
+    deliveries = await session.scalars(
+        select(Delivery).where(Delivery.member_id.in_(ids)).order_by(Delivery.due_at, Delivery.id)
+    )
+    answers = await session.execute(
+        select(Answer, Delivery)
+        .join(Delivery, Delivery.id == Answer.delivery_id)
+        .where(Answer.member_id.in_(ids))
+        .order_by(Answer.created_at, Answer.id)
+    )
+    notes = await session.scalars(
+        select(FreeNote)
+        .where(FreeNote.member_id.in_(ids))
+        .order_by(FreeNote.created_at, FreeNote.id)
+    )
+    shares = await session.execute(
+        select(AnswerShare, Community)
+        .join(Community, Community.id == AnswerShare.community_id)
+        .where(AnswerShare.member_id.in_(ids))
+        .order_by(AnswerShare.created_at, AnswerShare.id)
+    )
+    digests = await session.scalars(
+        select(DigestSend)
+        .where(DigestSend.member_id.in_(ids))
+        .order_by(DigestSend.due_at, DigestSend.id)
+    )
+    return PersonRecord(
+        identities=[(m, c) for m, c in identities.tuples()],
+        deliveries=list(deliveries),
+        answers=[(a, d) for a, d in answers.tuples()],
+        notes=list(notes),
+        shares=[(s, c) for s, c in shares.tuples()],
+        digests=list(digests),
+    )
+
+
+async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: datetime) -> int:
+    """Delete the person's member rows; returns how many identities were erased.
+
+    The foreign keys do the rest in the same transaction: deliveries, answers and their
+    parts, notes, shares, link codes, digest sends and revisit schedules cascade, and
+    `created_by` of schedules and community prompts becomes NULL. One audit row per
+    community records that an erasure happened, with no member id, name or text.
+    """
+    rows = await session.execute(
+        select(Member.id, Member.community_id).where(Member.id.in_(list(member_ids)))
+    )
+    communities = Counter(community_id for _, community_id in rows.tuples())
+    await session.execute(
+        delete(Member)
+        .where(Member.id.in_(list(member_ids)))
+        .execution_options(synchronize_session="fetch")
+    )
+    for community_id, identities in sorted(communities.items()):
+        session.add(
+            AuditEvent(community_id=community_id, kind=ERASURE, count=identities, happened_at=now)
+        )
+    await session.flush()
+    return sum(communities.values())
+
+
+async def revisits_of(
+    session: AsyncSession, member_ids: Sequence[int], delivery_id: int
+) -> tuple[list[Schedule], list[Delivery]]:
+    """Revisit schedules that quote the answer to `delivery_id`, and the prompts they sent.
+
+    A revisit's prompt quotes the answer it looks back at, so deleting that answer must
+    reach these too.
+    """
+    schedules = list(
+        await session.scalars(
+            select(Schedule).where(
+                Schedule.kind == ScheduleKind.REVISIT,
+                Schedule.source_delivery_id == delivery_id,
+                Schedule.member_id.in_(list(member_ids)),
+            )
+        )
+    )
+    if not schedules:
+        return [], []
+    deliveries = await session.scalars(
+        select(Delivery).where(
+            Delivery.schedule_id.in_([s.id for s in schedules]),
+            Delivery.member_id.in_(list(member_ids)),
+        )
+    )
+    return schedules, list(deliveries)
+
+
+def engine_of(session: AsyncSession) -> AsyncEngine | None:
+    """The engine a unit of work ran on, for clean-up that must run outside a transaction."""
+    bind = session.bind
+    if isinstance(bind, AsyncConnection):
+        return bind.engine
+    return bind if isinstance(bind, AsyncEngine) else None
+
+
+async def truncate_sqlite_wal(engine: AsyncEngine | None) -> bool:
+    """On SQLite, copy the WAL into the database file and truncate it to zero bytes.
+
+    With secure_delete the deleted rows are zeroed in the new page images, but the WAL
+    still holds the old ones until a checkpoint resets it. A checkpoint cannot run inside a
+    transaction, so this talks to the driver's connection directly. Returns False when a
+    reader elsewhere kept the checkpoint from finishing (SQLite's own auto-checkpoint then
+    catches up later). Nothing to do on PostgreSQL.
+    """
+    if engine is None or engine.dialect.name != "sqlite":
+        return True
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        cursor = await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = await cursor.fetchone()
+        await cursor.close()
+    busy = bool(row and row[0])
+    if busy:
+        log.warning("the WAL checkpoint after an erasure was busy; SQLite will finish it later")
+    return not busy

@@ -1,0 +1,265 @@
+"""History with short ids, and deleting one of your own answers after confirming.
+
+Every test runs on a real SQLite file and on the real PostgreSQL server (the `db` fixture).
+Another member's answer id gets exactly the reply an unknown id gets: nothing leaks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.actors import CommunityRef
+from bot.core.clock import SimulatedClock
+from bot.core.data_rights import DELETE_CONFIRM_ACTION
+from bot.core.messages import ButtonStyle
+from bot.core.runner import Runner
+from bot.core.service import PlnCore
+from bot.core.sharing import SHARE_ACTION
+from bot.prompts.library import default_library
+from bot.store.database import Database
+from bot.store.models import (
+    Answer,
+    AnswerPart,
+    AnswerShare,
+    Community,
+    Delivery,
+    Member,
+    Schedule,
+    ScheduleKind,
+)
+from tests.support.actors import member
+from tests.support.messenger import RecordingMessenger
+
+ALICE = member("alice")
+BOB = member("bob")
+MODERATOR = dataclasses.replace(member("mod"), channel_id="C-PLN")
+ALICE_ON_DISCORD = member("alice#1", CommunityRef("discord", "guild-1", "Guild"))
+
+FIRST = "Week one: the Quokkaville timetable pilot started."
+SECOND = "Week two: parents asked about the Zygomorphic app."
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+async def texts(replies: object) -> str:
+    result = await replies  # type: ignore[misc]
+    return "\n".join(message.text for message in result)
+
+
+async def answer(core: PlnCore, actor: object, text: str) -> int:
+    (saved,) = await core.handle_message(actor, text)  # type: ignore[arg-type]
+    return int(saved.buttons[0].value)
+
+
+async def two_answers(core: PlnCore) -> tuple[int, int]:
+    """alice and bob join; alice answers two weekly prompts and bob one."""
+    for actor in (ALICE, BOB, MODERATOR):
+        await core.handle_command(actor, "join")
+    await core.handle_command(MODERATOR, "channel here")
+    await Runner(core).advance(timedelta(days=7))
+    first = await answer(core, ALICE, FIRST)
+    await answer(core, BOB, "Bob's own reflection.")
+    await Runner(core).advance(timedelta(days=7))
+    return first, await answer(core, ALICE, SECOND)
+
+
+async def stored_answers(db: Database) -> dict[int, str]:
+    async def work(session: AsyncSession) -> dict[int, str]:
+        return {a.id: a.text for a in await session.scalars(select(Answer))}
+
+    return await db.run(work)
+
+
+async def count(db: Database, model: type[object]) -> int:
+    async def work(session: AsyncSession) -> int:
+        return len(list(await session.scalars(select(model))))
+
+    return await db.run(work)
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+async def test_history_shows_short_ids_newest_first_whether_shared_and_how_to_act(
+    core: PlnCore,
+) -> None:
+    first, second = await two_answers(core)
+    await core.handle_action(ALICE, SHARE_ACTION, str(first))
+
+    history = await texts(core.handle_command(ALICE, "history"))
+
+    lines = history.splitlines()
+    assert f"`/pln delete #{second}` removes one, `/pln share #{second}` shares it." in lines[0]
+    entries = [line for line in lines if line.startswith("#")]
+    assert entries[0].startswith(f"#{second} · ") and "· private ·" in entries[0]
+    assert entries[1].startswith(f"#{first} · ") and "· shared with the PLN ·" in entries[1]
+    assert FIRST in history and SECOND in history
+    one = await texts(core.handle_command(ALICE, "history 1"))
+    assert SECOND in one and FIRST not in one
+
+
+async def test_history_reads_every_linked_identity(
+    core: PlnCore,
+    make_core: Callable[..., PlnCore],
+    clock: SimulatedClock,
+    db: Database,
+) -> None:
+    discord = make_core(RecordingMessenger(platform="discord"))
+    await core.handle_command(ALICE, "join")
+    await discord.handle_command(ALICE_ON_DISCORD, "join")
+    clock.set(MONDAY_9 + timedelta(minutes=5))
+    await core.run_due_work()
+    await discord.run_due_work()
+    on_console = await answer(core, ALICE, FIRST)
+    on_discord = await answer(discord, ALICE_ON_DISCORD, SECOND)
+    await link(db, "alice", "alice#1")
+
+    for side, actor in ((core, ALICE), (discord, ALICE_ON_DISCORD)):
+        history = await texts(side.handle_command(actor, "history"))
+        assert FIRST in history and SECOND in history
+        assert f"#{on_console} " in history and f"#{on_discord} " in history
+    # deleting works from either identity: it is one person's answer
+    await core.handle_command(ALICE, f"delete #{on_discord} confirm")
+    assert list((await stored_answers(db)).values()) == [FIRST]
+
+
+async def link(db: Database, *user_ids: str) -> None:
+    """Join identities into one person as `/pln link` does (the person id is shared)."""
+
+    async def work(session: AsyncSession) -> None:
+        ids = list(
+            await session.scalars(select(Member.id).where(Member.platform_user_id.in_(user_ids)))
+        )
+        await session.execute(update(Member).where(Member.id.in_(ids)).values(person_id=min(ids)))
+
+    await db.run(work)
+
+
+# --- delete --------------------------------------------------------------------------------------
+
+
+async def test_delete_asks_first_with_a_danger_button_and_the_typed_hint(
+    core: PlnCore, db: Database
+) -> None:
+    first, _ = await two_answers(core)
+
+    (ask,) = await core.handle_command(ALICE, f"delete #{first}")
+
+    assert f"/pln delete #{first} confirm" in ask.text
+    (button,) = ask.buttons
+    assert (button.label, button.action_id, button.value) == (
+        "Delete",
+        DELETE_CONFIRM_ACTION,
+        str(first),
+    )
+    assert button.style == ButtonStyle.DANGER
+    assert FIRST in ask.sections[0].body, "she sees which answer she is deleting"
+    assert first in await stored_answers(db), "nothing is deleted before confirming"
+
+
+async def test_confirming_deletes_the_answer_and_its_parts_for_good(
+    core: PlnCore, db: Database
+) -> None:
+    first, second = await two_answers(core)
+    await core.handle_message(ALICE, "A second part of the second answer.")
+    parts_before = await count(db, AnswerPart)
+
+    by_button = await texts(core.handle_action(ALICE, DELETE_CONFIRM_ACTION, str(second)))
+    typed = await texts(core.handle_command(ALICE, f"delete #{first} confirm"))
+
+    assert by_button == f"Deleted answer #{second} for good."
+    assert typed == f"Deleted answer #{first} for good."
+    remaining = await stored_answers(db)
+    assert FIRST not in remaining.values() and SECOND not in remaining.values()
+    assert await count(db, AnswerPart) == parts_before - 3
+    history = await texts(core.handle_command(ALICE, "history"))
+    assert FIRST not in history and SECOND not in history
+    again = await texts(core.handle_command(ALICE, f"delete #{first} confirm"))
+    assert "couldn't find an answer" in again
+
+
+async def test_another_members_answer_id_answers_exactly_like_an_unknown_id(
+    core: PlnCore, db: Database
+) -> None:
+    first, _ = await two_answers(core)
+    missing = first + 1000
+
+    for suffix in ("", " confirm"):
+        theirs = await texts(core.handle_command(BOB, f"delete #{first}{suffix}"))
+        unknown = await texts(core.handle_command(BOB, f"delete #{missing}{suffix}"))
+        assert theirs.replace(str(first), "N") == unknown.replace(str(missing), "N")
+        assert FIRST not in theirs
+    pressed = await texts(core.handle_action(BOB, DELETE_CONFIRM_ACTION, str(first)))
+    assert "couldn't find" in pressed
+    assert first in await stored_answers(db)
+
+
+async def test_deleting_a_shared_answer_takes_its_post_down_first(
+    core: PlnCore, messenger: RecordingMessenger, db: Database
+) -> None:
+    first, _ = await two_answers(core)
+    await core.handle_command(ALICE, f"share #{first}")
+    (post,) = messenger.channel_posts
+
+    ask = await texts(core.handle_command(ALICE, f"delete #{first}"))
+    done = await texts(core.handle_command(ALICE, f"delete #{first} confirm"))
+
+    assert "taken down too" in ask
+    assert done.startswith("Deleted")
+    assert messenger.deleted_refs == [post.ref]
+    assert await count(db, AnswerShare) == 0
+
+
+async def test_when_the_post_cannot_be_taken_down_nothing_is_deleted(
+    core: PlnCore, messenger: RecordingMessenger, db: Database
+) -> None:
+    first, _ = await two_answers(core)
+    await core.handle_command(ALICE, f"share #{first}")
+    messenger.fail_channel_deletes = 1
+
+    refused = await texts(core.handle_command(ALICE, f"delete #{first} confirm"))
+    retried = await texts(core.handle_command(ALICE, f"delete #{first} confirm"))
+
+    assert "deleted nothing" in refused
+    assert retried.startswith("Deleted") and first not in await stored_answers(db)
+    assert messenger.visible_channel_posts() == []
+
+
+async def test_deleting_an_answer_removes_its_quote_from_a_revisit_already_sent(
+    core: PlnCore, messenger: RecordingMessenger, clock: SimulatedClock, db: Database
+) -> None:
+    prompt = next(p for p in default_library().prompts if p.revisit is not None)
+    assert prompt.revisit is not None
+    await core.handle_command(ALICE, "join")
+
+    async def one_off(session: AsyncSession) -> None:
+        community = (await session.scalars(select(Community))).one()
+        session.add(
+            Schedule(
+                community_id=community.id,
+                kind=ScheduleKind.PROMPT_NOW,
+                fire_at=clock.now(),
+                prompt_id=prompt.id,
+                active=True,
+                created_at=clock.now(),
+            )
+        )
+
+    await db.run(one_off)
+    await core.run_due_work()
+    answer_id = await answer(core, ALICE, FIRST)
+    await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    assert any(FIRST in m.text for _, m in messenger.sent if m.heading == "Looking back")
+
+    await core.handle_command(ALICE, f"delete #{answer_id} confirm")
+
+    async def prompt_texts(session: AsyncSession) -> list[str]:
+        return list(await session.scalars(select(Delivery.prompt_text)))
+
+    assert not any(FIRST in text for text in await db.run(prompt_texts))
+    history = await texts(core.handle_command(ALICE, "history 50"))
+    assert FIRST not in history

@@ -194,6 +194,8 @@ class DeliveryService:
                 )
             else:
                 candidates = await self._due_candidates(session, schedule, community, now)
+                if schedule.kind == ScheduleKind.WEEKLY_PROMPT:
+                    candidates = await _one_weekly_prompt_per_person(session, candidates)
                 picks = await self._picker.for_members(
                     session, community, [(c.member, c.fire.local_date) for c in candidates]
                 )
@@ -353,6 +355,7 @@ class DeliveryService:
                     "status": status,
                     "claimed_at": now,
                     "attempts": 0,
+                    "person_week": _person_week(schedule, candidate.member, fire, status),
                 }
             )
         return rows
@@ -607,6 +610,39 @@ class DeliveryService:
             report.failed += 1
         else:
             report.deferred += 1
+
+
+async def _one_weekly_prompt_per_person(
+    session: AsyncSession, candidates: list[_Candidate]
+) -> list[_Candidate]:
+    """A linked person gets one weekly prompt a week: the first platform to claim it wins."""
+    wanted = [
+        (c.member.person_id, c.fire.local_date)
+        for c in candidates
+        if c.member.person_id is not None
+    ]
+    if not wanted:
+        return candidates
+    taken = await delivery_store.person_weeks_taken(session, wanted)
+    return [
+        c
+        for c in candidates
+        if c.member.person_id is None
+        or delivery_store.person_week(c.member.person_id, c.fire.local_date) not in taken
+    ]
+
+
+def _person_week(
+    schedule: Schedule, member: Member, fire: FireTime, status: DeliveryStatus
+) -> str | None:
+    """The unique key that stops two processes claiming one person's week twice."""
+    if (
+        schedule.kind != ScheduleKind.WEEKLY_PROMPT
+        or member.person_id is None
+        or status != DeliveryStatus.CLAIMED
+    ):
+        return None
+    return delivery_store.person_week(member.person_id, fire.local_date)
 
 
 def _receiving_since(member: Member) -> datetime:

@@ -19,6 +19,7 @@ from bot.prompts.tracks import ALL, track_prompts
 from bot.store import channel_posts as post_store
 from bot.store import community_prompts as community_prompt_store
 from bot.store import deliveries as delivery_store
+from bot.store import identities as identity_store
 from bot.store import reflections as reflection_store
 from bot.store.models import Community, Member
 
@@ -73,13 +74,7 @@ class RotationPicker:
         if not wanted:
             return {}
         since = min(day for _, day in wanted) - NO_REPEAT_WITHIN
-        history: dict[int, list[PastPrompt]] = defaultdict(list)
-        for member_id, prompt_id, day, answered in await delivery_store.prompt_history(
-            session, {member.id for member, _ in wanted}, since
-        ):
-            history[member_id].append(
-                PastPrompt(prompt_id, self._element(prompt_id), day, answered)
-            )
+        history = await self._histories(session, [member for member, _ in wanted], since)
         own = await self.own_prompts(session, community)
         elements = {p.id: p.element_id for p in own}
         for past_list in history.values():
@@ -95,6 +90,28 @@ class RotationPicker:
             chosen[(member.id, day)] = prompt
             history[member.id].append(PastPrompt(prompt.id, prompt.element_id, day, False))
         return chosen
+
+    async def _histories(
+        self, session: AsyncSession, members: Sequence[Member], since: date
+    ) -> dict[int, list[PastPrompt]]:
+        """Each member's past prompts, those of their linked identities included.
+
+        A person on Slack and Discord is one reflector: no prompt repeats across platforms
+        and the element balance counts the answers written on both.
+        """
+        linked = await identity_store.linked_ids_by_member(session, members)
+        owners: dict[int, list[int]] = defaultdict(list)
+        for member_id, ids in linked.items():
+            for identity_id in ids:
+                owners[identity_id].append(member_id)
+        history: dict[int, list[PastPrompt]] = defaultdict(list)
+        for identity_id, prompt_id, day, answered in await delivery_store.prompt_history(
+            session, set(owners), since
+        ):
+            past = PastPrompt(prompt_id, self._element(prompt_id), day, answered)
+            for member_id in owners[identity_id]:
+                history[member_id].append(past)
+        return history
 
     async def for_channel(
         self, session: AsyncSession, community: Community, day: date

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.dialect import insert_ignoring_duplicates
-from bot.store.models import Answer, Community, Delivery, DeliveryStatus, Member, Schedule
+from bot.store.models import (
+    Answer,
+    Community,
+    Delivery,
+    DeliveryStatus,
+    Member,
+    Schedule,
+    ScheduleKind,
+)
 
 DELIVERY_KEY = ("schedule_id", "member_id", "due_local_date")
 
@@ -259,6 +267,48 @@ async def prompt_history(
         )
     )
     return [(m, p, d, bool(a)) for m, p, d, a in result.tuples()]
+
+
+def person_week(person_id: int, local_date: date) -> str:
+    """The `Delivery.person_week` key: one weekly prompt per linked person and ISO week."""
+    year, week, _ = local_date.isocalendar()
+    return f"{person_id}:{year}-W{week:02d}"
+
+
+async def person_weeks_taken(session: AsyncSession, wanted: Iterable[tuple[int, date]]) -> set[str]:
+    """Of these (person, local date) pairs, the person weeks that already have a weekly prompt.
+
+    Two ways a week is taken: an identity of the person has a weekly delivery that week (not
+    missed), or a row holds the week's key (an identity since separated got it while linked).
+    Skipping both is what keeps the claiming insert clear of the unique key, so only a race
+    between two processes can hit it, and the retried claim then skips the week.
+    """
+    pairs = set(wanted)
+    if not pairs:
+        return set()
+    keys = {person_week(person_id, day) for person_id, day in pairs}
+    days = [day for _, day in pairs]
+    since = min(days) - timedelta(days=6)
+    until = max(days) + timedelta(days=6)
+    linked = await session.execute(
+        select(Member.person_id, Delivery.due_local_date)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
+        .where(
+            Member.person_id.in_(sorted({person_id for person_id, _ in pairs})),
+            Schedule.kind == ScheduleKind.WEEKLY_PROMPT,
+            Delivery.status != DeliveryStatus.MISSED,
+            Delivery.due_local_date.between(since, until),
+        )
+    )
+    taken = {
+        person_week(person_id, day) for person_id, day in linked.tuples() if person_id is not None
+    }
+    held = await session.scalars(
+        select(Delivery.person_week).where(Delivery.person_week.in_(sorted(keys)))
+    )
+    taken.update(key for key in held if key is not None)
+    return taken & keys
 
 
 async def prompt_id_of(session: AsyncSession, delivery_id: int) -> str | None:

@@ -161,6 +161,10 @@ class Delivery(Base):
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # snoozed until then
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminder_message_ref: Mapped[str | None] = mapped_column(String(128))  # a reply to it answers
+    # "<person id>:<ISO week>" on a claimed weekly prompt of a linked member: the unique index
+    # makes it one weekly prompt per person and week, even when the Slack and Discord
+    # processes claim at the same moment. None for everyone else.
+    person_week: Mapped[str | None] = mapped_column(String(32), index=True, unique=True)
 
 
 class CommunityPrompt(Base):

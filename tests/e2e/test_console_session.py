@@ -61,6 +61,7 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
         if not key.startswith("PLN_") and key != "DATABASE_URL"
     }
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'pln-bot.db'}"
+    env["PLN_DATA_DIR"] = str(tmp_path)
     env["PLN_MODERATORS"] = "console:mod"
     env.update(settings)
     return env

@@ -40,7 +40,9 @@ DEFAULT_HEARTBEAT_INTERVAL_MS = 41_250
 DEFAULT_BOT_USER_ID = "1100000000000000001"
 DEFAULT_OWNER_ID = "1100000000000000002"
 DEFAULT_BOT_NAME = "pln-bot"
-ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024  # what interactions announce (attachment_size_limit)
+MAX_ATTACHMENTS = 10  # per message
+MAX_REQUEST_BYTES = 25 * 1024 * 1024  # a bot's uploads in one message; beyond: 413, code 40005
 
 # Gateway intents (https://discord.com/developers/docs/events/gateway#gateway-intents).
 INTENT_GUILDS = 1 << 0
@@ -91,6 +93,7 @@ CODE_UNKNOWN_USER = 10013
 CODE_UNKNOWN_APPLICATION_COMMAND = 10063
 CODE_UNKNOWN_INTERACTION = 10062
 CODE_OPENING_DMS_TOO_FAST = 40003
+CODE_REQUEST_TOO_LARGE = 40005
 CODE_ALREADY_ACKNOWLEDGED = 40060
 CODE_MISSING_ACCESS = 50001
 CODE_CANNOT_EDIT_OTHERS_MESSAGE = 50005
@@ -201,6 +204,7 @@ class InteractionResponse:
     type: int | None
     data: JsonDict
     message_id: str | None = None
+    files: list[RecordedFile] = field(default_factory=list)
 
     @property
     def flags(self) -> int:
@@ -378,6 +382,7 @@ class DiscordStandIn:
         self._modals: list[tuple[str, JsonDict]] = []
         self._faults: list[_Fault] = []
         self._accept_then_fail = 0  # messages stored, then answered 5xx (a lost answer)
+        self._refuse_files: list[int] = []  # statuses for the next requests carrying files
         self._dm_failures: dict[str, tuple[int, int, str, int | None]] = {}
         self._component_ids = itertools.count(1)
 
@@ -599,6 +604,11 @@ class DiscordStandIn:
             if m["author"]["id"] == self.bot_user_id
         ]
 
+    def attachment_data(self, attachment: JsonDict | Snowflake) -> bytes:
+        """The bytes of a stored attachment (a message's attachment object, or its id)."""
+        key = attachment["id"] if isinstance(attachment, dict) else attachment
+        return self._attachments[str(key)]
+
     def is_deleted(self, message_id: Snowflake) -> bool:
         return str(message_id) in self._deleted_messages
 
@@ -714,6 +724,11 @@ class DiscordStandIn:
         the answer was lost, so the client cannot know it was sent.
         """
         self._accept_then_fail += times
+
+    def refuse_files_next(self, times: int = 1, status: int = 413) -> None:
+        """The next `times` requests that carry files are refused with `status` and nothing
+        is stored: 413 is Discord's "Request entity too large" (code 40005)."""
+        self._refuse_files.extend([status] * times)
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -1213,6 +1228,9 @@ class DiscordStandIn:
             if fault.applies(record.method, record.path):
                 fault.remaining -= 1
                 return fault.answer(bucket)
+        if record.files and self._refuse_files:
+            status = self._refuse_files.pop(0)
+            return self._error(status, CODE_REQUEST_TOO_LARGE, "Request entity too large")
         if route_match is None:
             if candidates:
                 return _Answer(405, {"message": "405: Method Not Allowed", "code": 0})
@@ -1457,8 +1475,12 @@ class DiscordStandIn:
                 or len(component.get("label") or "") > 80
             ):
                 errors["components"] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}
+        if len(files) > MAX_ATTACHMENTS:
+            errors["attachments"] = {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}
         if errors:
             return self._error(400, CODE_INVALID_FORM_BODY, "Invalid Form Body", errors)
+        if sum(len(file.data) for file in files) > MAX_REQUEST_BYTES:
+            return self._error(413, CODE_REQUEST_TOO_LARGE, "Request entity too large")
         empty = not content and not embeds and not rows and not files
         if empty and not body.get("poll") and not body.get("sticker_ids"):
             return self._error(400, CODE_EMPTY_MESSAGE, "Cannot send an empty message")
@@ -1493,21 +1515,7 @@ class DiscordStandIn:
         """A message authored by the bot, as Discord returns and stores it."""
         channel = self._channels.get(channel_id, {})
         key = self._ids.next()
-        attachments = []
-        for file in files:
-            attachment_id = self._ids.next()
-            self._attachments[attachment_id] = file.data
-            url = f"{self.base_url}/attachments/{attachment_id}/{file.filename or 'file'}"
-            attachments.append(
-                {
-                    "id": attachment_id,
-                    "filename": file.filename or "file",
-                    "size": len(file.data),
-                    "url": url,
-                    "proxy_url": url,
-                    "content_type": file.content_type,
-                }
-            )
+        attachments = self._store_attachments(body, files)
         embeds = body.get("embeds")
         if embeds is None and body.get("embed") is not None:
             embeds = [body["embed"]]
@@ -1546,6 +1554,32 @@ class DiscordStandIn:
                 "authorizing_integration_owners": {"0": interaction.guild_id or "0"},
             }
         return message
+
+    def _store_attachments(self, body: JsonDict, files: list[RecordedFile]) -> list[JsonDict]:
+        """Attachment objects for uploaded files, with the description payload_json gave them
+        (discord.py lists each file as {"id": n, "description": ...} under "attachments")."""
+        described = {
+            str(item.get("id")): item.get("description")
+            for item in body.get("attachments") or []
+            if isinstance(item, dict)
+        }
+        attachments = []
+        for index, file in enumerate(files):
+            attachment_id = self._ids.next()
+            self._attachments[attachment_id] = file.data
+            url = f"{self.base_url}/attachments/{attachment_id}/{file.filename or 'file'}"
+            attachment: JsonDict = {
+                "id": attachment_id,
+                "filename": file.filename or "file",
+                "size": len(file.data),
+                "url": url,
+                "proxy_url": url,
+                "content_type": file.content_type,
+            }
+            if described.get(str(index)):
+                attachment["description"] = described[str(index)]
+            attachments.append(attachment)
+        return attachments
 
     def _store_message(self, message: JsonDict) -> None:
         self._messages[message["id"]] = message
@@ -1635,6 +1669,11 @@ class DiscordStandIn:
         if "attachments" in body and not files:
             kept = {str(a.get("id")) for a in body["attachments"] or []}
             message["attachments"] = [a for a in message["attachments"] if a["id"] in kept]
+        elif files:  # new uploads join the attachments the message already had
+            message["attachments"] = [
+                *message["attachments"],
+                *self._store_attachments(body, files),
+            ]
         message["flags"] = int(message.get("flags") or 0) & ~FLAG_LOADING
         message["edited_timestamp"] = _now_iso()
 
@@ -1940,7 +1979,9 @@ class DiscordStandIn:
                 self._apply_edit(original, body, call.files)
                 original["edited_timestamp"] = None
                 interaction.responses.append(
-                    InteractionResponse("followup", None, copy.deepcopy(body), original["id"])
+                    InteractionResponse(
+                        "followup", None, copy.deepcopy(body), original["id"], list(call.files)
+                    )
                 )
                 await self._echo("MESSAGE_CREATE", original)
                 return self._maybe_wait(call, original)
@@ -1950,7 +1991,9 @@ class DiscordStandIn:
         self._store_message(message)
         interaction.followup_ids.append(message["id"])
         interaction.responses.append(
-            InteractionResponse("followup", None, copy.deepcopy(body), message["id"])
+            InteractionResponse(
+                "followup", None, copy.deepcopy(body), message["id"], list(call.files)
+            )
         )
         await self._echo("MESSAGE_CREATE", message)
         return self._maybe_wait(call, message)

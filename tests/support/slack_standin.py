@@ -5,6 +5,10 @@ slack_sdk's own HTTP, retry and websocket code instead of mocks of it. Point a c
 `AsyncWebClient(base_url=standin.base_url, token="xoxb-test")`; every call is recorded in order
 (refused ones too), and failures are injected per method or per user the way Slack reports them:
 HTTP 429 with Retry-After, HTTP 5xx, or HTTP 200 with `{"ok": false, "error": ...}`.
+
+File uploads work the way `files_upload_v2` expects: files.getUploadURLExternal hands out an
+upload URL served here too, the client POSTs the bytes to it, and files.completeUploadExternal
+shares the file in a channel; each completed file is kept in `uploads` with its bytes.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ DEFAULT_TEAM_ID = "T1"
 DEFAULT_BOT_TOKEN = "xoxb-test"
 
 # Fields slack_sdk may send as JSON text inside a form body; decoded so tests compare objects.
-JSON_TEXT_FIELDS = frozenset({"blocks", "attachments", "view", "metadata"})
+JSON_TEXT_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "files"})
 FIRST_TS_MICROS = 1_700_000_000_000_100
+UPLOAD_METHOD = "upload"  # the name refusals use for POSTs to an upload URL
 TS_STEP_MICROS = 100
 
 Answer = dict[str, Any]
@@ -52,6 +57,29 @@ class RecordedCall:
     def ok(self) -> bool:
         """True when Slack would have accepted the call (HTTP 200 and `"ok": true`)."""
         return self.status == 200 and self.response.get("ok") is True
+
+
+@dataclass
+class UploadedFile:
+    """A file shared by files.completeUploadExternal: what arrived, and where it went."""
+
+    file_id: str
+    filename: str
+    title: str
+    content: bytes
+    channel: str
+    initial_comment: str | None = None
+    thread_ts: str | None = None
+
+
+@dataclass
+class _PendingUpload:
+    """An upload URL handed out by files.getUploadURLExternal, and the bytes POSTed to it."""
+
+    filename: str
+    length: int
+    team_id: str
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +135,10 @@ class SlackStandIn:
         self._refusals: dict[str, deque[_Refusal]] = {}
         self._oauth: dict[str, dict[str, Any]] = {}
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.uploads: list[UploadedFile] = []
+        self.upload_statuses: list[int] = []  # the HTTP status of every POST to an upload URL
+        self._pending_uploads: dict[str, _PendingUpload] = {}
+        self._file_numbers = itertools.count(1)
         self._views: dict[str, dict[str, Any]] = {}
         self._home_view_ids: dict[str, str] = {}
         self._ts_micros = itertools.count(FIRST_TS_MICROS, TS_STEP_MICROS)
@@ -124,6 +156,8 @@ class SlackStandIn:
             "chat.delete": self._chat_delete,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "conversations.open": self._conversations_open,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
             "views.open": self._views_open,
             "views.publish": self._views_publish,
             "views.update": self._views_update,
@@ -139,6 +173,7 @@ class SlackStandIn:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/hooks/{name}", self._hook)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -245,7 +280,8 @@ class SlackStandIn:
         queue.extend(_Refusal(429, retry_after) for _ in range(times))
 
     def server_error_next(self, method: str, times: int, status: int = 500) -> None:
-        """The next `times` calls of `method` get HTTP `status` (Slack's occasional 5xx)."""
+        """The next `times` calls of `method` get HTTP `status` (Slack's occasional 5xx);
+        `UPLOAD_METHOD` refuses POSTs of file bytes to upload URLs instead."""
         queue = self._refusals.setdefault(method, deque())
         queue.extend(_Refusal(status) for _ in range(times))
 
@@ -271,6 +307,14 @@ class SlackStandIn:
             return accepted
         dm = self.dm_channel(user_id)
         return [call for call in accepted if call.response.get("channel") == dm]
+
+    def uploads_to(self, user_id: str) -> list[UploadedFile]:
+        """Files shared in `user_id`'s DM with the bot, in order."""
+        return [upload for upload in self.uploads if upload.channel == self.dm_channel(user_id)]
+
+    def message_exists(self, channel: str, ts: str) -> bool:
+        """Whether a message the bot posted is still there (not deleted)."""
+        return (channel, ts) in self._messages
 
     def hook_bodies(self, name: str | None = None) -> list[dict[str, Any]]:
         """Bodies posted to response_url hooks, in order; only hook `name` when given."""
@@ -337,6 +381,20 @@ class SlackStandIn:
             description=f"{n} DM(s) to {user_id}",
         )
         return self.sent_messages(user_id)
+
+    async def wait_for_uploads(
+        self,
+        user_id: str,
+        n: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - the agreed API; tests read better with it
+    ) -> list[UploadedFile]:
+        """Wait for at least `n` files shared in `user_id`'s DM."""
+        await self.wait_for(
+            lambda: len(self.uploads_to(user_id)) >= n,
+            timeout,
+            description=f"{n} file upload(s) to {user_id}",
+        )
+        return self.uploads_to(user_id)
 
     # -- Socket Mode -----------------------------------------------------------------------
 
@@ -448,6 +506,23 @@ class SlackStandIn:
         self.notify_change()
         return web.Response(text="ok")
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """An upload URL: the raw bytes of one file, as files_upload_v2 POSTs them."""
+        content = await request.read()
+        refusals = self._refusals.get(UPLOAD_METHOD)
+        pending = self._pending_uploads.get(request.match_info["file_id"])
+        if refusals:
+            status, _, headers = refusals.popleft().answer()
+            response = web.Response(status=status, text="upload refused", headers=headers)
+        elif pending is None:
+            response = web.Response(status=404, text="unknown upload")
+        else:
+            pending.content = content
+            response = web.Response(text=f"OK - {len(content)}")
+        self.upload_statuses.append(response.status)
+        self.notify_change()
+        return response
+
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: greet with hello, then route acks; aiohttp autoping answers SDK pings."""
         ws = web.WebSocketResponse(autoping=True)
@@ -555,6 +630,57 @@ class SlackStandIn:
         if not call.params.get("user"):
             raise _Fail("user_not_in_channel")
         return {"ok": True, "message_ts": self._next_ts()}
+
+    def _files_get_upload_url(self, call: RecordedCall, team: _Team) -> Answer:
+        filename = str(call.params.get("filename") or "")
+        try:
+            length = int(call.params.get("length") or 0)
+        except (TypeError, ValueError):
+            length = 0
+        if not filename or length <= 0:
+            raise _Fail("invalid_arguments")
+        file_id = f"F{next(self._file_numbers):08d}"
+        self._pending_uploads[file_id] = _PendingUpload(filename, length, team.team_id)
+        return {
+            "ok": True,
+            "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+            "file_id": file_id,
+        }
+
+    def _files_complete_upload(self, call: RecordedCall, team: _Team) -> Answer:
+        """Share uploaded files in `channel_id`; every file must have had its bytes POSTed."""
+        files = call.params.get("files")
+        if not isinstance(files, list) or not files:
+            raise _Fail("invalid_arguments")
+        channel = call.params.get("channel_id") or call.params.get("channels")
+        channel = self._reachable_channel(channel) if channel else ""
+        done = []
+        for item in files:
+            file_id = str(item.get("id")) if isinstance(item, dict) else ""
+            pending = self._pending_uploads.get(file_id)
+            if pending is None or pending.team_id != team.team_id or pending.content is None:
+                raise _Fail("file_not_found")
+            if len(pending.content) != pending.length:
+                raise _Fail("file_upload_size_mismatch")
+            done.append((file_id, pending, str(item.get("title") or pending.filename)))
+        shared = []
+        for file_id, pending, title in done:
+            del self._pending_uploads[file_id]
+            assert pending.content is not None
+            if channel:
+                self.uploads.append(
+                    UploadedFile(
+                        file_id,
+                        pending.filename,
+                        title,
+                        pending.content,
+                        channel,
+                        call.params.get("initial_comment") or None,
+                        call.params.get("thread_ts") or None,
+                    )
+                )
+            shared.append({"id": file_id, "name": pending.filename, "title": title})
+        return {"ok": True, "files": shared}
 
     def _conversations_open(self, call: RecordedCall, team: _Team) -> Answer:
         users = _id_list(call.params.get("users"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.adapters.discord.client import zone_matches
+from bot.adapters.discord.files import left_out_note, select_files, with_notes
 from bot.adapters.discord.render import (
     MAX_CONTENT,
     MAX_EMBED_DESCRIPTION,
@@ -16,7 +17,7 @@ from bot.adapters.discord.render import (
 )
 from bot.adapters.discord.settings import DiscordSettings
 from bot.config import SettingsError
-from bot.core.messages import Field, OutgoingMessage, Section, plain
+from bot.core.messages import Attachment, Field, OutgoingMessage, Section, plain
 from bot.core.prompting import prompt_message
 from bot.core.reflections import answer_form
 
@@ -81,3 +82,29 @@ def test_missing_token_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
 def test_guild_ids_are_a_comma_separated_list() -> None:
     settings = DiscordSettings(pln_discord_guild_ids="1, 22,333")
     assert settings.guild_ids == (1, 22, 333)
+
+
+def _file(name: str, size: int) -> Attachment:
+    return Attachment(name, b"x" * size, "application/octet-stream")
+
+
+def test_files_are_kept_in_order_within_ten_and_the_size_limit() -> None:
+    files = [_file(f"{n}.bin", 10) for n in range(12)]
+    chosen = select_files(files, max_bytes=1_000)
+    assert [f.filename for f in chosen.kept] == [f"{n}.bin" for n in range(10)]
+    assert [f.filename for f in chosen.left_out] == ["10.bin", "11.bin"]
+
+    big_first = select_files(
+        [_file("big.bin", 900), _file("a.bin", 200), _file("b.bin", 100)], 1_000
+    )
+    assert [f.filename for f in big_first.kept] == ["big.bin", "b.bin"]
+    assert [f.filename for f in big_first.left_out] == ["a.bin"]
+
+
+def test_notes_about_files_follow_the_content_within_2000_characters() -> None:
+    note = left_out_note([_file("a.bin", 1)])
+    assert note == "`a.bin` was left out: Discord takes at most 10 files and 25 MB in one message."
+    combined = with_notes({"content": "word " * 1_000, "embed": None}, [note])
+    assert len(combined["content"]) <= MAX_CONTENT and combined["content"].endswith(note)
+    assert with_notes({"content": None}, [note]) == {"content": note}  # an embed reply
+    assert with_notes({"content": "hi"}, []) == {"content": "hi"}

@@ -9,6 +9,7 @@ attributes that point it at the stand-in (Route.BASE and DiscordWebSocket.DEFAUL
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -315,6 +316,74 @@ async def test_server_errors_and_unknown_routes(
         assert response.status == 404
         assert await response.json() == {"message": "404: Not Found", "code": 0}
     assert standin.calls[-1].path == "/no/such/route"
+
+
+async def test_files_arrive_as_multipart_attachments_with_their_bytes(
+    standin: DiscordStandIn, start_client: StartClient
+) -> None:
+    client = await start_client()
+    user = await client.fetch_user(int(MEMBER_ID))
+    chart = discord.File(io.BytesIO(b"\x89PNG-bytes"), filename="chart.png", description="Chart")
+
+    sent = await user.send("your chart", file=chart)
+
+    post = standin.requests("POST", "/channels/{id}/messages")[0]
+    assert post.json["content"] == "your chart"  # payload_json
+    assert [(f.field_name, f.filename, f.data) for f in post.files] == [
+        ("files[0]", "chart.png", b"\x89PNG-bytes")
+    ]
+    (attachment,) = standin.dm_messages(MEMBER_ID)[0]["attachments"]
+    assert (attachment["filename"], attachment["description"]) == ("chart.png", "Chart")
+    assert standin.attachment_data(attachment) == b"\x89PNG-bytes"
+    assert await sent.attachments[0].read() == b"\x89PNG-bytes"  # served at its url too
+
+
+async def test_attachment_limits_and_refused_files_are_answered_like_discord(
+    standin: DiscordStandIn, start_client: StartClient
+) -> None:
+    client = await start_client()
+    user = await client.fetch_user(int(MEMBER_ID))
+    dm_id = standin.dm_channel_id(MEMBER_ID)
+
+    def files(count: int, size: int = 1) -> list[discord.File]:
+        return [discord.File(io.BytesIO(b"x" * size), filename=f"{n}.txt") for n in range(count)]
+
+    await user.send("ten", files=files(10))
+    with pytest.raises(discord.HTTPException) as too_many:
+        await user.send("eleven", files=files(11))
+    with pytest.raises(discord.HTTPException) as too_large:
+        await user.send("big", files=files(1, 25 * 1024 * 1024 + 1))
+    standin.refuse_files_next(1, status=413)
+    with pytest.raises(discord.HTTPException) as refused:
+        await user.send("refused", files=files(1))
+    await user.send("no files are fine")
+
+    assert (too_many.value.status, too_many.value.code) == (400, 50035)
+    assert (too_large.value.status, too_large.value.code) == (413, 40005)
+    assert (refused.value.status, refused.value.code) == (413, 40005)
+    posts = standin.requests("POST", f"/channels/{dm_id}/messages")
+    assert [m["content"] for m in standin.dm_messages(MEMBER_ID)] == ["ten", "no files are fine"]
+    assert len(standin.dm_messages(MEMBER_ID)[0]["attachments"]) == 10
+    assert [call.status for call in posts] == [200, 400, 413, 413, 200]
+
+
+async def test_deleting_a_message_twice_answers_404_the_second_time(
+    standin: DiscordStandIn, start_client: StartClient
+) -> None:
+    client = await start_client()
+    channel = standin.default_channel_id(GUILD_ID)
+    sent = await client.http.send_message(int(channel), params=_content("shared"))
+
+    await client.http.delete_message(int(channel), int(sent["id"]))
+    with pytest.raises(discord.NotFound) as gone:
+        await client.http.delete_message(int(channel), int(sent["id"]))
+
+    assert standin.is_deleted(sent["id"]) and gone.value.code == 10008
+    assert standin.channel_messages(channel) == []
+
+
+def _content(text: str) -> Any:
+    return discord.http.handle_message_parameters(content=text)
 
 
 # -- commands, interactions, views, modals -----------------------------------------------------

@@ -11,12 +11,12 @@ import pytest
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.support.slack_requests import SlackRequests
-from tests.support.slack_standin import SlackStandIn
+from tests.support.slack_standin import UPLOAD_METHOD, SlackStandIn
 
 SECRET = "signing-secret"
 Seen = list[tuple[str, Any]]
@@ -153,6 +153,59 @@ async def test_injected_failures_are_recorded_and_not_counted_as_sent(
     await web_client.chat_postMessage(channel="U1", text="c")
     assert [call.status for call in standin.calls_to("chat.postMessage")] == [429, 503, 200]
     assert [call.params["text"] for call in standin.sent_messages()] == ["c"]
+
+
+async def test_files_upload_v2_shares_the_uploaded_bytes_in_the_channel(
+    standin: SlackStandIn, web_client: AsyncWebClient
+) -> None:
+    response = await web_client.files_upload_v2(
+        channel="DU1",
+        content=b"\x89PNG-bytes",
+        filename="chart.png",
+        title="Chart",
+        initial_comment="Your chart",
+    )
+
+    (upload,) = standin.uploads_to("U1")
+    assert (upload.filename, upload.title, upload.content) == (
+        "chart.png",
+        "Chart",
+        b"\x89PNG-bytes",
+    )
+    assert (upload.channel, upload.initial_comment) == ("DU1", "Your chart")
+    assert response["file"]["id"] == upload.file_id
+    assert standin.upload_statuses == [200]
+    assert [c.method for c in standin.calls] == [
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+    ]
+
+
+async def test_an_upload_refused_or_never_sent_shares_nothing(
+    standin: SlackStandIn, web_client: AsyncWebClient
+) -> None:
+    standin.server_error_next(UPLOAD_METHOD, 1)
+    with pytest.raises(SlackRequestError):
+        await web_client.files_upload_v2(channel="DU1", content=b"x", filename="a.txt")
+    url = await web_client.files_getUploadURLExternal(filename="b.txt", length=1)
+    with pytest.raises(SlackApiError, match="file_not_found"):
+        await web_client.files_completeUploadExternal(
+            files=[{"id": url["file_id"]}], channel_id="DU1"
+        )
+    assert standin.uploads == [] and standin.upload_statuses == [500]
+
+
+async def test_chat_delete_removes_a_message_once(
+    standin: SlackStandIn, web_client: AsyncWebClient
+) -> None:
+    posted = await web_client.chat_postMessage(channel="C1", text="shared")
+    assert standin.message_exists("C1", posted["ts"])
+
+    await web_client.chat_delete(channel="C1", ts=posted["ts"])
+
+    assert not standin.message_exists("C1", posted["ts"])
+    with pytest.raises(SlackApiError, match="message_not_found"):
+        await web_client.chat_delete(channel="C1", ts=posted["ts"])
 
 
 async def test_rate_limit_retry_handler_waits_retry_after_then_succeeds(

@@ -8,6 +8,7 @@ import re
 import sys
 
 from bot import __version__
+from bot.adapters.console.files import default_files_dir
 from bot.adapters.console.messenger import ConsoleMessenger
 from bot.adapters.console.session import ConsoleSession, read_lines, stdin_is_terminal
 from bot.app import build_app
@@ -28,7 +29,7 @@ def default_member() -> str:
 
 async def run_console(settings: Settings, clock: Clock, member: str | None) -> int:
     out = sys.stdout
-    messenger = ConsoleMessenger(out)
+    messenger = ConsoleMessenger(out, default_files_dir(settings))
     app = build_app(settings, clock, messenger)
     session = ConsoleSession(app.core, app.runner, messenger, member or default_member(), out)
     print(

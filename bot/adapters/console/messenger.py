@@ -1,33 +1,76 @@
-"""Prompts sent to console members are printed, and their buttons remembered for `:N`."""
+"""Prompts sent to console members are printed, and their buttons remembered for `:N`.
+
+The console is also a `ChannelMessenger`: a channel is a name (`/pln channel #pln`), and a
+post in it or its removal is printed as `[bot -> #pln] ...`, so sharing an answer and
+channel mode can be tried without a chat platform. Files are saved and their paths shown.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
-from bot.adapters.console.render import prefixed, render_lines
-from bot.core.messages import Button, Form, OutgoingMessage
+from bot.adapters.console.files import DEFAULT_FILES_DIR, save_file
+from bot.adapters.console.render import prefixed, render_lines, sanitize
+from bot.core.messages import Attachment, Button, Form, OutgoingMessage
 from bot.core.ports import Recipient, SendResult
 
 
 class ConsoleMessenger:
-    """The console's Messenger: all members share one terminal."""
+    """The console's Messenger: all members (and the channels) share one terminal."""
 
     platform = "console"
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, files_dir: Path = DEFAULT_FILES_DIR) -> None:
         self._out = out
+        self._files_dir = files_dir
         self._sent = 0
         self.choices: dict[str, tuple[Button, ...]] = {}
         self.forms: dict[str, Form] = {}
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
         self.show(recipient.platform_user_id, message)
-        self._sent += 1
-        return SendResult.sent(f"console-{self._sent}")
+        return SendResult.sent(self._next_ref())
+
+    async def send_to_channel(
+        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+    ) -> SendResult:
+        self._print(channel_target(channel_id), message)
+        return SendResult.sent(self._next_ref())
+
+    async def delete_in_channel(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> bool:
+        line = f"(post {sanitize(platform_message_ref)} removed)"
+        print(prefixed(channel_target(channel_id), [line]), file=self._out, flush=True)
+        return True
 
     def show(self, name: str, message: OutgoingMessage) -> None:
         if message.buttons:
             self.choices[name] = message.buttons
         if message.form is not None:
             self.forms[name] = message.form
-        print(prefixed(name, render_lines(message)), file=self._out, flush=True)
+        self._print(name, message)
+
+    def _print(self, target: str, message: OutgoingMessage) -> None:
+        lines = render_lines(message) + [self._saved(attachment) for attachment in message.files]
+        print(prefixed(target, lines), file=self._out, flush=True)
+
+    def _saved(self, attachment: Attachment) -> str:
+        """Save one file; the line that tells the member where it is (or why it is not)."""
+        label = sanitize(attachment.title or attachment.filename)
+        try:
+            path = save_file(self._files_dir, attachment)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            return f"I couldn't save {label} in {self._files_dir}: {reason}"
+        return f"{label} saved to {path}"
+
+    def _next_ref(self) -> str:
+        self._sent += 1
+        return f"console-{self._sent}"
+
+
+def channel_target(channel_id: str) -> str:
+    """How a channel is named in the transcript: `#pln`."""
+    return "#" + sanitize(channel_id.lstrip("#"))

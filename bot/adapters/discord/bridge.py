@@ -9,11 +9,13 @@ Discord's deadline. DMs carry no guild, so the member's community is looked up.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any, Final
 
 import discord
 
+from bot.adapters.discord.files import MAX_UPLOAD_BYTES, send_with_files
 from bot.adapters.discord.messenger import nonce_for, send_kwargs
 from bot.adapters.discord.render import modal, parse_custom_id, payload
 from bot.core import home
@@ -193,13 +195,18 @@ class DiscordBridge:
     async def _follow_up(
         self, interaction: discord.Interaction, replies: list[OutgoingMessage], private: bool
     ) -> None:
+        send = functools.partial(interaction.followup.send, ephemeral=private)
+        # Discord tells each interaction how large an attachment may be; never more than ours.
+        limit = min(MAX_UPLOAD_BYTES, interaction.filesize_limit or MAX_UPLOAD_BYTES)
         for reply in replies or [DATABASE_DOWN]:
-            await interaction.followup.send(**send_kwargs(payload(reply)), ephemeral=private)
+            await send_with_files(send, send_kwargs(payload(reply)), reply.files, max_bytes=limit)
 
     async def _say(self, channel: discord.abc.Messageable, replies: list[OutgoingMessage]) -> None:
         for reply in replies:
             try:
-                await channel.send(**send_kwargs(payload(reply), nonce=nonce_for(reply)))
+                await send_with_files(
+                    channel.send, send_kwargs(payload(reply), nonce=nonce_for(reply)), reply.files
+                )
             except discord.HTTPException as error:
                 log.warning(
                     "could not send a reply",

@@ -15,8 +15,10 @@ import secrets
 from datetime import timedelta
 from typing import Any, Final
 
+import aiohttp
 import discord
 
+from bot.adapters.discord.files import send_with_files
 from bot.adapters.discord.render import DiscordPayload, payload
 from bot.adapters.pacing import Pacer
 from bot.core.messages import OutgoingMessage
@@ -37,7 +39,11 @@ def nonce_for(message: OutgoingMessage) -> str:
     Discord's window; any other message gets a fresh one, which still covers discord.py's
     own retry of the same request after a 5xx.
     """
-    key = message.metadata.get("delivery_id") or message.metadata.get("channel_post_id")
+    key = (
+        message.metadata.get("delivery_id")
+        or message.metadata.get("channel_post_id")
+        or message.metadata.get("digest_send_id")
+    )
     return f"pln-{message.kind[:8]}-{key}"[:25] if key else secrets.token_hex(12)
 
 
@@ -70,7 +76,9 @@ class DiscordMessenger:
         rendered = payload(message)
         try:
             channel = await self._client.create_dm(discord.Object(int(recipient.platform_user_id)))
-            sent = await channel.send(**send_kwargs(rendered, nonce=nonce_for(message)))
+            sent = await send_with_files(
+                channel.send, send_kwargs(rendered, nonce=nonce_for(message)), message.files
+            )
         except discord.HTTPException as error:
             return self._refused(recipient, error)
         return SendResult.sent(str(sent.id))
@@ -87,7 +95,11 @@ class DiscordMessenger:
             )
             if not isinstance(channel, discord.abc.Messageable):
                 return SendResult.unreachable("the PLN channel is not a text channel")
-            sent = await channel.send(**send_kwargs(payload(message), nonce=nonce_for(message)))
+            sent = await send_with_files(
+                channel.send,
+                send_kwargs(payload(message), nonce=nonce_for(message)),
+                message.files,
+            )
         except discord.HTTPException as error:
             if error.status in (403, 404):
                 return SendResult.unreachable(f"cannot post in the PLN channel ({error.code})")
@@ -100,11 +112,22 @@ class DiscordMessenger:
         """Take a post down (an unshared answer). A post already gone counts as deleted."""
         if self._client is None:
             raise RuntimeError("DiscordMessenger.bind(client) was not called")
+        if not (channel_id.isdigit() and platform_message_ref.isdigit()):
+            return False  # not a Discord message id: nothing of ours to take down
         try:
             await self._client.http.delete_message(int(channel_id), int(platform_message_ref))
         except discord.NotFound:
-            return True
-        except discord.HTTPException:
+            return True  # the message (or its channel) is already gone
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as error:
+            log.warning(
+                "discord refused to delete a post",
+                extra={
+                    "fields": {
+                        "status": getattr(error, "status", None),
+                        "code": getattr(error, "code", None),
+                    }
+                },
+            )
             return False
         return True
 

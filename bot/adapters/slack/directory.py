@@ -63,6 +63,10 @@ class SlackDirectory:
         """Whether `channel_id` is this user's DM with the bot (not a DM between two people)."""
         if not channel_id.startswith("D"):
             return False
+        return await self.dm_channel(team_id, user_id, token) == channel_id
+
+    async def dm_channel(self, team_id: str, user_id: str, token: str | None) -> str | None:
+        """The user's DM with the bot (conversations.open, remembered), or None when refused."""
         key = (team_id, user_id)
         if key not in self._dm_channels:
             try:
@@ -72,9 +76,12 @@ class SlackDirectory:
                     "could not look up the bot's DM channel",
                     extra={"fields": {"error": error.response.get("error")}},
                 )
-                return False
-            self._dm_channels[key] = str((response.get("channel") or {}).get("id", ""))
-        return self._dm_channels[key] == channel_id
+                return None
+            channel = str((response.get("channel") or {}).get("id", ""))
+            if not channel:
+                return None
+            self._dm_channels[key] = channel
+        return self._dm_channels[key]
 
     def forget(self, team_id: str) -> None:
         """Drop what is known about a workspace (it uninstalled the app)."""

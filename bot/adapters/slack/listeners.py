@@ -18,7 +18,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.file_notes import not_attached_note, sent_to_dm_note
 from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.files import upload_files
 from bot.adapters.slack.messenger import message_ref
 from bot.adapters.slack.render import form_values, home_view, message_payload, modal_view
 from bot.core import commands as cmd
@@ -94,8 +96,33 @@ class SlackListeners:
             await respond(text=PROMPT_NOW_STARTED, response_type=response_type)
         for reply in await self._core.run_command(actor, command):
             await respond(response_type=response_type, **message_payload(reply))
+            if reply.files:
+                await self._files_to_dm(context, actor, reply, respond, response_type, in_bot_dm)
         if isinstance(command, cmd.Join | cmd.Leave | cmd.SetTimezone | cmd.Pause | cmd.Resume):
             await self._publish_home(context.client, actor)
+
+    async def _files_to_dm(
+        self,
+        context: AsyncBoltContext,
+        actor: Actor,
+        reply: OutgoingMessage,
+        respond: AsyncRespond,
+        response_type: str,
+        in_bot_dm: bool,
+    ) -> None:
+        """A response_url cannot carry files, so they go to the member's DM with the bot."""
+        team_id = str(context.team_id)
+        dm = await self._directory.dm_channel(team_id, actor.user_id, context.bot_token)
+        refused = (
+            list(reply.files)
+            if dm is None
+            else await upload_files(context.client, reply.files, channel=dm)
+        )
+        delivered = [attachment for attachment in reply.files if attachment not in refused]
+        if delivered and not in_bot_dm:
+            await respond(text=sent_to_dm_note(delivered), response_type=response_type)
+        if refused:
+            await respond(text=not_attached_note(refused), response_type=response_type)
 
     def _is_moderator(self, actor: Actor) -> bool:
         return actor.platform_admin or actor.qualified_id in self._core.config.moderators
@@ -252,11 +279,12 @@ class SlackListeners:
         *,
         thread_ts: object = None,
     ) -> None:
+        thread = str(thread_ts) if thread_ts else None
         for reply in replies:
             try:
-                await client.chat_postMessage(
+                response = await client.chat_postMessage(
                     channel=channel,
-                    thread_ts=str(thread_ts) if thread_ts else None,
+                    thread_ts=thread,
                     unfurl_links=False,
                     unfurl_media=False,
                     **message_payload(reply),
@@ -266,6 +294,14 @@ class SlackListeners:
                     "could not post a reply",
                     extra={"fields": {"error": error.response.get("error")}},
                 )
+                continue
+            if reply.files:
+                dm = str(response.get("channel") or channel)  # a user id posts to the D channel
+                refused = await upload_files(client, reply.files, channel=dm, thread_ts=thread)
+                if refused:
+                    await self._post(
+                        client, dm, [plain(not_attached_note(refused))], thread_ts=thread
+                    )
 
     async def _ignore(self) -> None:
         return None

@@ -11,14 +11,17 @@ import logging
 from datetime import timedelta
 from typing import Final
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.file_notes import not_attached_note
 from bot.adapters.pacing import Pacer
+from bot.adapters.slack.files import upload_files
 from bot.adapters.slack.render import message_payload
 from bot.adapters.slack.retries import retry_after_seconds_of
 from bot.adapters.slack.workspaces import BotTokens
-from bot.core.messages import OutgoingMessage
+from bot.core.messages import OutgoingMessage, plain
 from bot.core.ports import Recipient, SendResult
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,10 @@ UNREACHABLE_ERRORS: Final = frozenset(
         "restricted_action",
     }
 )
+
+
+# chat.delete errors that mean the post is not there any more: what unsharing wants.
+ALREADY_GONE_ERRORS: Final = frozenset({"message_not_found", "channel_not_found"})
 
 
 def message_ref(channel: str, ts: str) -> str:
@@ -68,7 +75,33 @@ class SlackMessenger:
         except SlackApiError as error:
             return self._refused(recipient, error)
         channel = str(response.get("channel") or recipient.platform_user_id)
+        if message.files:
+            try:
+                await self._send_files(token, channel, message)
+            except Exception as error:  # the text is out: raising would make the loop resend it
+                log.warning(
+                    "could not send a message's files",
+                    extra={"fields": {"error": type(error).__name__}},
+                )
         return SendResult.sent(message_ref(channel, str(response.get("ts"))))
+
+    async def _send_files(self, token: str, channel: str, message: OutgoingMessage) -> None:
+        """The files after the text, in the same DM. The text is already delivered, so the
+        send counts as SENT whatever happens here: a resend would repeat the text."""
+        refused = await upload_files(
+            self._client, message.files, channel=channel, token=token, pacer=self._pacer
+        )
+        if not refused:
+            return
+        try:
+            await self._client.chat_postMessage(
+                token=token, channel=channel, **message_payload(plain(not_attached_note(refused)))
+            )
+        except SlackApiError as error:
+            log.warning(
+                "could not say that a file was refused",
+                extra={"fields": {"error": error.response.get("error")}},
+            )
 
     async def send_to_channel(
         self, community_external_id: str, channel_id: str, message: OutgoingMessage
@@ -103,7 +136,17 @@ class SlackMessenger:
         try:
             await self._client.chat_delete(token=token, channel=channel or channel_id, ts=ts)
         except SlackApiError as error:
-            return str(error.response.get("error")) in ("message_not_found", "channel_not_found")
+            code = str(error.response.get("error"))
+            if code in ALREADY_GONE_ERRORS:
+                return True
+            log.warning("slack refused to delete a post", extra={"fields": {"error": code}})
+            return False
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning(
+                "could not reach slack to delete a post",
+                extra={"fields": {"error": type(error).__name__}},
+            )
+            return False
         return True
 
     def _refused(self, recipient: Recipient, error: SlackApiError) -> SendResult:

@@ -19,7 +19,15 @@ SLACK_API_URL: Final = "https://slack.com/api/"
 SLACK_AUTHORIZE_URL: Final = "https://slack.com/oauth/v2/authorize"
 
 # The bot scopes the OAuth install asks for; config/slack-manifest.yml lists the same.
-BOT_SCOPES: Final = ("chat:write", "commands", "im:history", "im:read", "im:write", "users:read")
+BOT_SCOPES: Final = (
+    "chat:write",
+    "commands",
+    "files:write",
+    "im:history",
+    "im:read",
+    "im:write",
+    "users:read",
+)
 
 
 class SlackMode(StrEnum):

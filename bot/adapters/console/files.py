@@ -1,0 +1,52 @@
+"""Files sent to console members (a digest chart, an export) are saved where the data lives.
+
+A terminal cannot show a PNG, so each file is written to a directory, by default `files/`
+beside the SQLite database (`./data/files` otherwise), under a name no earlier file has:
+a second export never overwrites the first. Files hold a member's own words, so they are
+readable by the file's owner only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Final
+
+from bot.config import Settings
+from bot.core.messages import Attachment
+
+DEFAULT_FILES_DIR: Final = Path("data/files")
+MAX_NAME_TRIES: Final = 10_000
+_UNSAFE: Final = re.compile(r"[^\w.-]+")
+
+
+def default_files_dir(settings: Settings) -> Path:
+    """`files/` in PLN_DATA_DIR (`./data` by default, where the default SQLite file lives)."""
+    return settings.data_dir / "files"
+
+
+def safe_name(filename: str) -> str:
+    """The file's own name without any directory part or characters a shell would trip on."""
+    name = _UNSAFE.sub("-", Path(filename.replace("\\", "/")).name).strip(".-")
+    return name or "file"
+
+
+def save_file(directory: Path, attachment: Attachment) -> Path:
+    """Write the file under a fresh name in `directory`; returns its absolute path.
+
+    Raises OSError when the directory cannot be made or written to.
+    """
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = Path(safe_name(attachment.filename))
+    for number in range(1, MAX_NAME_TRIES + 1):
+        candidate = name.name if number == 1 else f"{name.stem}-{number}{name.suffix}"
+        path = directory / candidate
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(attachment.content)
+        return path.resolve()
+    raise FileExistsError(f"{MAX_NAME_TRIES} files named like {name} already exist")

@@ -166,6 +166,9 @@ class PlnCore:
                         self._with_context, messenger, actor, answer_id, confirmed
                     )
                 )
+            case cmd.Digest(period=period):
+                # read in the unit of work; draw the chart and call any LLM after it
+                return await self._guarded(self._digest(actor, period))
             case cmd.ForgetMe(confirmed=confirmed):
                 replies = await self._guarded(
                     data_rights.forget_me(self._with_context, messenger, actor, confirmed)
@@ -173,7 +176,18 @@ class PlnCore:
                 self._notify_schedule_change()
                 return replies
         replies = await self._guarded(self._in_unit_of_work(actor, _command_handler(command)))
-        if isinstance(command, (cmd.Join, cmd.Leave, cmd.SetTimezone, cmd.Pause, cmd.Resume)):
+        schedule_changing = (
+            cmd.Join,
+            cmd.Leave,
+            cmd.SetTimezone,
+            cmd.Pause,
+            cmd.Resume,
+            cmd.DigestSchedule,
+            cmd.Retention,
+            cmd.Link,
+            cmd.Unlink,
+        )
+        if isinstance(command, schedule_changing):
             self._notify_schedule_change()
         return replies
 
@@ -206,12 +220,18 @@ class PlnCore:
         return await self._guarded(self._with_context(actor, handler))
 
     async def handle_message_delete(self, actor: Actor, message_ref: str) -> list[OutgoingMessage]:
-        """The member deleted a message: the stored copy goes too."""
+        """The member deleted a message: the stored copy goes too, and a PLN channel post
+        of that answer is taken down first."""
+        taken_down = await self._guarded(
+            sharing.unshare_deleted_message(
+                self._with_context, self.deliveries.messenger, actor, message_ref
+            )
+        )
 
         async def handler(ctx: Context) -> list[OutgoingMessage]:
             return await reflections.delete_message(ctx, message_ref)
 
-        return await self._guarded(self._with_context(actor, handler))
+        return taken_down + await self._guarded(self._with_context(actor, handler))
 
     async def communities_of(self, platform: str, user_id: str) -> list[CommunityRef]:
         """Where a user is a member, most recent first: for messages that carry no community
@@ -304,6 +324,17 @@ class PlnCore:
         outcome = await self.db.run(lambda s: moderation.occurrence_outcome(s, schedule_id))
         return [moderation.prompt_now_reply(outcome)]
 
+    async def _digest(self, actor: Actor, period: str) -> list[OutgoingMessage]:
+        """No transaction stays open while the chart is drawn or an LLM endpoint answers."""
+
+        async def read(ctx: Context) -> digest_module.DigestRequest | None:
+            if not ctx.is_active_member:
+                return None
+            return await digest_module.gather_period(ctx, period)
+
+        request = await self._with_context(actor, read)
+        return [NOT_JOINED] if request is None else await digest_module.compose(request)
+
     async def _in_unit_of_work(
         self, actor: Actor, handler: Handler, *, members_only: bool = False
     ) -> list[OutgoingMessage]:
@@ -388,6 +419,8 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await digest_module.summaries_setting(ctx, setting)
             case cmd.Frameworks():
                 return [frameworks_reply(default_library())]
+            case cmd.Export():  # members who left may still take their data with them
+                return await data_rights.export(ctx)
             case cmd.Link(code=code):
                 return await linking.link(ctx, code)
             case cmd.Unlink():
@@ -409,12 +442,8 @@ def _command_handler(command: cmd.Command) -> Handler:
                 return await reflections.skip(ctx)
             case cmd.History(limit=limit):
                 return await reflections.history(ctx, limit)
-            case cmd.Digest(period=period):
-                return await digest_module.digest(ctx, period)
             case cmd.DigestSchedule(cadence=cadence):
                 return await digest_schedule.digest_schedule(ctx, cadence)
-            case cmd.Export():
-                return await data_rights.export(ctx)
         raise AssertionError(f"no handler for {type(command).__name__}")
 
     return handle

@@ -148,4 +148,7 @@ async def revisit_question(session: AsyncSession, delivery_id: int, library: Lib
     if prompt is None or prompt.revisit is None or answer is None or not answer.parts:
         return None
     quote = cut(" ".join(answer.text.split()), QUOTE_CHARS)
-    return prompt.revisit.question.replace("{answer}", quote)
+    question = prompt.revisit.question
+    if '"{answer}".' in question:  # `..."resets.".` reads badly: one full stop is enough
+        quote = quote.rstrip(".")
+    return question.replace("{answer}", quote)

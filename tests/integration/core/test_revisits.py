@@ -11,7 +11,7 @@ from bot.core.clock import SimulatedClock
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.prompts.library import LibraryPrompt, default_library
-from bot.store.models import Community, Schedule, ScheduleKind
+from bot.store.models import Community, Delivery, Schedule, ScheduleKind
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
 
@@ -61,7 +61,7 @@ async def test_an_answer_is_quoted_back_once_after_the_revisit_weeks(
     assert len(revisits) == 1
     recipient, message = revisits[0]
     assert recipient.platform_user_id == "alice", "only the author sees their words again"
-    assert ANSWER in message.text
+    assert ANSWER.rstrip(".") in message.text
     await runner.advance(timedelta(weeks=30))
     assert len([m for _, m in messenger.sent if m.heading == "Looking back"]) == 1
 
@@ -78,3 +78,24 @@ async def test_a_deleted_answer_is_never_revisited(
     await core.handle_message_delete(alice, "m-1")
     await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks + 1))
     assert not any(m.heading == "Looking back" for _, m in messenger.sent)
+
+
+async def test_deleting_the_message_after_its_revisit_leaves_no_quote_stored(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    prompt = a_prompt_with_a_revisit()
+    assert prompt.revisit is not None
+    alice = member("alice")
+    await core.handle_command(alice, "join")
+    await send_fixed_prompt(core, clock, prompt.id)
+    await core.handle_message(alice, ANSWER, message_ref="m-1")
+    await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    quoted = ANSWER.rstrip(".")
+    assert any(quoted in m.text for _, m in messenger.sent if m.heading == "Looking back")
+
+    await core.handle_message_delete(alice, "m-1")
+
+    async def stored_prompts(session: AsyncSession) -> list[str]:
+        return list(await session.scalars(select(Delivery.prompt_text)))
+
+    assert not any(quoted in text for text in await core.db.run(stored_prompts))

@@ -76,7 +76,35 @@ CONTRACTIONS = frozenset(
 )
 
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | CONTRACTIONS)
+# words every reflection uses and no theme is made of: time words and filler adverbs
+# ("year" stays: "year seven" is a theme in a school)
+REFLECTION_FILLER = frozenset(
+    [
+        "finally",
+        "really",
+        "actually",
+        "just",
+        "week",
+        "weeks",
+        "term",
+        "today",
+        "yesterday",
+        "lot",
+        "lots",
+        "bit",
+        "things",
+        "thing",
+        "way",
+        "time",
+        "times",
+        "day",
+        "days",
+        "better",
+        "good",
+        "great",
+    ]
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | CONTRACTIONS | REFLECTION_FILLER)
 
 
 def prompt_words(prompt_text: str) -> frozenset[str]:

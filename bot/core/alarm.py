@@ -18,6 +18,9 @@ WAKE_JOB_ID = "pln-bot-wake"
 SAFETY_INTERVAL = timedelta(
     minutes=5
 )  # wake at least this often, e.g. for changes by another process
+# never sooner than this: work the store reports as due but that a wake could not clear
+# (a send refused without a retry time, say) must not spin the process in a tight loop
+MIN_DELAY = timedelta(seconds=1)
 
 
 class Alarm:
@@ -33,8 +36,9 @@ class Alarm:
 
     def wake_at(self, when: datetime | None, callback: Callable[[], Awaitable[None]]) -> datetime:
         """Arm the alarm for `when` (or the safety interval, if sooner); returns the time set."""
-        latest = self._clock.now() + self._safety
-        at = latest if when is None else min(when, latest)
+        now = self._clock.now()
+        latest = now + self._safety
+        at = latest if when is None else max(min(when, latest), now + MIN_DELAY)
         self._scheduler.add_job(
             callback,
             trigger=DateTrigger(run_date=at, timezone=UTC),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.alarm import SAFETY_INTERVAL, WAKE_JOB_ID, Alarm
+from bot.core.alarm import MIN_DELAY, SAFETY_INTERVAL, WAKE_JOB_ID, Alarm
 from bot.core.clock import SimulatedClock
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -50,5 +50,15 @@ async def test_nothing_due_still_wakes_within_the_safety_interval() -> None:
     try:
         assert alarm.wake_at(None, nothing) == NOW + SAFETY_INTERVAL
         assert alarm.wake_at(NOW + timedelta(days=6), nothing) == NOW + SAFETY_INTERVAL
+    finally:
+        alarm.shutdown()
+
+
+async def test_work_due_in_the_past_wakes_a_moment_later_never_in_a_tight_loop() -> None:
+    alarm = Alarm(SimulatedClock(NOW))
+    alarm._scheduler.start(paused=True)  # hold the job: APScheduler itself runs on real time
+    try:
+        assert alarm.wake_at(NOW - timedelta(hours=1), nothing) == NOW + MIN_DELAY
+        assert alarm.wake_at(NOW, nothing) == NOW + MIN_DELAY
     finally:
         alarm.shutdown()

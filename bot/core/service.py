@@ -65,7 +65,8 @@ INTERNAL_ERROR = plain(
     "if it keeps happening, tell a moderator."
 )
 MODERATORS_ONLY = plain(
-    "Only moderators can do that. Ask one of your PLN's moderators if you'd like a prompt sent now."
+    "Only moderators can do that: ask one of your PLN's moderators. `/pln help` lists what "
+    "you can do."
 )
 
 BUTTON_COMMANDS: dict[str, cmd.Command] = {

@@ -190,6 +190,16 @@ async def edit_message(ctx: Context, message_ref: str, text: str) -> list[Outgoi
     return []
 
 
+async def edit_changes_text(ctx: Context, message_ref: str, text: str) -> bool:
+    """Whether an edit event really changes a stored message: platforms also report "edits"
+    that leave the text as it was (Slack, when a link unfurls)."""
+    member = ctx.member
+    if member is None:
+        return False
+    part = await reflection_store.part_by_ref(ctx.session, member.id, message_ref)
+    return part is not None and part.text != storable(text)
+
+
 async def delete_message(ctx: Context, message_ref: str) -> list[OutgoingMessage]:
     """The member deleted a message the bot stored: the stored copy goes too (even after
     they left the PLN: their words are theirs to remove)."""

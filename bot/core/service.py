@@ -213,12 +213,31 @@ class PlnCore:
     async def handle_message_edit(
         self, actor: Actor, message_ref: str, text: str
     ) -> list[OutgoingMessage]:
-        """The member edited a message: a stored answer or note follows the edit."""
+        """The member edited a message: a stored answer or note follows the edit, and a PLN
+        channel post of that answer (showing the old words) is taken down first."""
+        taken_down: list[OutgoingMessage] = []
+
+        async def changes(ctx: Context) -> bool:
+            return await reflections.edit_changes_text(ctx, message_ref, text)
+
+        # an over-long edit is refused and an unchanged one (a link unfurling) is no edit
+        try:
+            changed = len(text) <= reflections.MAX_MESSAGE_CHARS and await self._with_context(
+                actor, changes
+            )
+        except DatabaseUnavailable:
+            changed = False  # the edit below answers that the database is down
+        if changed:
+            taken_down = await self._guarded(
+                sharing.unshare_deleted_message(
+                    self._with_context, self.deliveries.messenger, actor, message_ref, edited=True
+                )
+            )
 
         async def handler(ctx: Context) -> list[OutgoingMessage]:
             return await reflections.edit_message(ctx, message_ref, text)
 
-        return await self._guarded(self._with_context(actor, handler))
+        return taken_down + await self._guarded(self._with_context(actor, handler))
 
     async def handle_message_delete(self, actor: Actor, message_ref: str) -> list[OutgoingMessage]:
         """The member deleted a message: the stored copy goes too, and a PLN channel post

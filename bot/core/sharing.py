@@ -208,13 +208,20 @@ async def unshare(
 
 
 async def unshare_deleted_message(
-    run: ContextRunner, messenger: Messenger, actor: Actor, message_ref: str
+    run: ContextRunner,
+    messenger: Messenger,
+    actor: Actor,
+    message_ref: str,
+    *,
+    edited: bool = False,
 ) -> list[OutgoingMessage]:
-    """The member deleted a message of a shared answer: its post goes before the stored copy.
+    """The member deleted (or edited) a message of a shared answer: its post comes down
+    before the stored copy changes.
 
     Called before `reflections.delete_message` (which removes the part, and the answer and
     its share row with the last part), so the post's reference is still known. The post
-    showed the deleted words, so it comes down even when other parts remain.
+    showed the old words, so it comes down even when other parts remain. After an edit the
+    member may share the new version; the bot never republishes words on its own.
     """
 
     async def find(ctx: Context) -> share_store.SharedPost | None:
@@ -238,6 +245,13 @@ async def unshare_deleted_message(
         await share_store.remove_share(ctx.session, post.share_id)
 
     await run(actor, forget)
+    if edited:
+        return [
+            plain(
+                f"You edited answer #{post.answer_id}, which was shared with the PLN, so I took "
+                f"its post down. `/pln share #{post.answer_id}` shares the new version."
+            )
+        ]
     return [
         plain(f"Answer #{post.answer_id} was shared with the PLN, so I took its post down too.")
     ]

@@ -399,3 +399,49 @@ async def test_deleting_the_message_of_a_shared_answer_leaves_no_post_behind(
     await core.handle_message_delete(ALICE, "m-1")
 
     assert ALICE_SHARED not in channel_text(messenger)
+
+
+async def test_editing_a_shared_answer_takes_its_post_down_and_offers_to_share_again(
+    core: PlnCore, messenger: RecordingMessenger, db: Database
+) -> None:
+    await everyone_joins(core)
+    await next_week(core)
+    (saved,) = await core.handle_message(ALICE, ALICE_SHARED, message_ref="m-1")
+    answer_id = saved.buttons[0].value
+    await core.handle_command(ALICE, f"share #{answer_id}")
+
+    replies = await core.handle_message_edit(ALICE, "m-1", "A kinder version of my answer.")
+
+    assert [r.text for r in replies] == [
+        f"You edited answer #{answer_id}, which was shared with the PLN, so I took its post "
+        f"down. `/pln share #{answer_id}` shares the new version."
+    ]
+    assert ALICE_SHARED not in channel_text(messenger)
+    assert await shares(db) == []
+    (shared_again,) = await core.handle_command(ALICE, f"share #{answer_id}")
+    assert shared_again.text.startswith(f"Shared answer #{answer_id}")
+    assert "A kinder version of my answer." in channel_text(messenger)
+
+
+async def test_editing_an_answer_that_is_not_shared_says_nothing_about_posts(
+    core: PlnCore, messenger: RecordingMessenger
+) -> None:
+    await everyone_joins(core)
+    await next_week(core)
+    await core.handle_message(ALICE, ALICE_SHARED, message_ref="m-1")
+
+    assert await core.handle_message_edit(ALICE, "m-1", "Second thoughts.") == []
+    assert messenger.deleted_refs == []
+
+
+async def test_an_edit_event_that_leaves_the_text_as_it_was_keeps_the_post(
+    core: PlnCore, messenger: RecordingMessenger
+) -> None:
+    """Slack reports message_changed when a link in the message unfurls: no edit at all."""
+    await everyone_joins(core)
+    await next_week(core)
+    (saved,) = await core.handle_message(ALICE, ALICE_SHARED, message_ref="m-1")
+    await core.handle_command(ALICE, f"share #{saved.buttons[0].value}")
+
+    assert await core.handle_message_edit(ALICE, "m-1", ALICE_SHARED) == []
+    assert ALICE_SHARED in channel_text(messenger)

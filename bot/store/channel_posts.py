@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import send_states
 from bot.store.dialect import insert_ignoring_duplicates
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus
 
@@ -41,22 +42,11 @@ async def claimed_posts(
 
 
 async def mark_sending(session: AsyncSession, post_id: int) -> bool:
-    result = await session.execute(
-        update(ChannelPost)
-        .where(ChannelPost.id == post_id, ChannelPost.status == DeliveryStatus.CLAIMED)
-        .values(status=DeliveryStatus.SENDING, attempts=ChannelPost.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    return await send_states.mark_sending(session, ChannelPost, post_id)
 
 
 async def set_state(session: AsyncSession, post_id: int, **values: Any) -> None:
-    await session.execute(
-        update(ChannelPost)
-        .where(ChannelPost.id == post_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    await send_states.set_state(session, ChannelPost, post_id, **values)
 
 
 async def mark_interrupted_uncertain(session: AsyncSession, platform: str) -> int:
@@ -66,13 +56,7 @@ async def mark_interrupted_uncertain(session: AsyncSession, platform: str) -> in
         .join(Community, Community.id == ChannelPost.community_id)
         .where(ChannelPost.status == DeliveryStatus.SENDING, Community.platform == platform)
     )
-    result = await session.execute(
-        update(ChannelPost)
-        .where(ChannelPost.id.in_(ids))
-        .values(status=DeliveryStatus.UNCERTAIN, last_error="interrupted while sending")
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await send_states.mark_interrupted_uncertain(session, ChannelPost, ids)
 
 
 async def earliest_retry(session: AsyncSession, platform: str, now: datetime) -> datetime | None:

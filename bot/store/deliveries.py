@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import send_states
 from bot.store.dialect import insert_ignoring_duplicates
 from bot.store.models import (
     Answer,
@@ -69,28 +70,15 @@ async def claimed_batch(
 
 async def mark_sending(session: AsyncSession, delivery_id: int) -> bool:
     """Take one claimed delivery for sending; False when another worker took it first."""
-    result = await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.CLAIMED)
-        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    return await send_states.mark_sending(session, Delivery, delivery_id)
 
 
 async def set_delivery_state(session: AsyncSession, delivery_id: int, **values: Any) -> None:
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    await send_states.set_state(session, Delivery, delivery_id, **values)
 
 
 async def attempts_of(session: AsyncSession, delivery_id: int) -> int:
-    return int(
-        await session.scalar(select(Delivery.attempts).where(Delivery.id == delivery_id)) or 0
-    )
+    return await send_states.attempts_of(session, Delivery, delivery_id)
 
 
 async def mark_interrupted_sends_uncertain(session: AsyncSession, platform: str) -> int:
@@ -104,13 +92,7 @@ async def mark_interrupted_sends_uncertain(session: AsyncSession, platform: str)
         .join(Community, Community.id == Member.community_id)
         .where(Delivery.status == DeliveryStatus.SENDING, Community.platform == platform)
     )
-    result = await session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids))
-        .values(status=DeliveryStatus.UNCERTAIN, last_error="interrupted while sending")
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await send_states.mark_interrupted_uncertain(session, Delivery, ids)
 
 
 async def count_claimed(session: AsyncSession, platform: str) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import send_states
 from bot.store.dialect import insert_ignoring_duplicates
 from bot.store.models import Community, Delivery, DeliveryStatus, DigestSend, Member
 
@@ -160,13 +161,7 @@ async def claimed_ids(session: AsyncSession, platform: str, now: datetime, limit
 
 async def mark_sending(session: AsyncSession, send_id: int) -> bool:
     """Take one claimed digest for sending; False when another worker took it first."""
-    result = await session.execute(
-        update(DigestSend)
-        .where(DigestSend.id == send_id, DigestSend.status == DeliveryStatus.CLAIMED)
-        .values(status=DeliveryStatus.SENDING, attempts=DigestSend.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(getattr(result, "rowcount", 0) == 1)
+    return await send_states.mark_sending(session, DigestSend, send_id)
 
 
 async def send_with_member(
@@ -183,18 +178,11 @@ async def send_with_member(
 
 
 async def set_state(session: AsyncSession, send_id: int, **values: Any) -> None:
-    await session.execute(
-        update(DigestSend)
-        .where(DigestSend.id == send_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    await send_states.set_state(session, DigestSend, send_id, **values)
 
 
 async def attempts_of(session: AsyncSession, send_id: int) -> int:
-    return int(
-        await session.scalar(select(DigestSend.attempts).where(DigestSend.id == send_id)) or 0
-    )
+    return await send_states.attempts_of(session, DigestSend, send_id)
 
 
 async def mark_interrupted_uncertain(session: AsyncSession, platform: str) -> int:
@@ -205,13 +193,7 @@ async def mark_interrupted_uncertain(session: AsyncSession, platform: str) -> in
         .join(Community, Community.id == Member.community_id)
         .where(DigestSend.status == DeliveryStatus.SENDING, Community.platform == platform)
     )
-    result = await session.execute(
-        update(DigestSend)
-        .where(DigestSend.id.in_(ids))
-        .values(status=DeliveryStatus.UNCERTAIN, last_error="interrupted while sending")
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    return await send_states.mark_interrupted_uncertain(session, DigestSend, ids)
 
 
 async def earliest_retry(session: AsyncSession, platform: str, now: datetime) -> datetime | None:

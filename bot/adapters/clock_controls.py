@@ -10,19 +10,28 @@ from __future__ import annotations
 import asyncio
 import threading
 from datetime import UTC, timedelta
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import pytimeparse2
 
 from bot.core.clock import SimulatedClock
-from bot.core.runner import Runner
 
+# The longest single `:advance`, for the console and the chat adapters alike: 10 years of
+# 365 days, the years `:advance` itself reads (`:advance 10y` is exactly the limit), as the
+# README and the refusal below say.
 MAX_ADVANCE = timedelta(days=3650)
+TOO_FAR = "That is too far in one step: advance at most 10 years at a time."
 HELP = "Clock controls: `:advance 10m` (or 2h, 7d, 1w) moves time on; `:now` shows it."
 
 
+class ClockDriver(Protocol):
+    """What moves a simulated clock on, firing due work on the way (the app's `Runner`)."""
+
+    async def advance(self, delta: timedelta) -> None: ...
+
+
 async def run_clock_controls(
-    runner: Runner, clock: SimulatedClock, stdin: TextIO, out: TextIO
+    runner: ClockDriver, clock: SimulatedClock, stdin: TextIO, out: TextIO
 ) -> None:
     """Handle control lines until stdin closes (then the bot simply keeps running)."""
     loop = asyncio.get_running_loop()
@@ -39,7 +48,9 @@ async def run_clock_controls(
         await handle_control(line.strip(), runner, clock, out)
 
 
-async def handle_control(line: str, runner: Runner, clock: SimulatedClock, out: TextIO) -> None:
+async def handle_control(
+    line: str, runner: ClockDriver, clock: SimulatedClock, out: TextIO
+) -> None:
     command, _, argument = line.partition(" ")
     if not command:
         return
@@ -52,7 +63,7 @@ async def handle_control(line: str, runner: Runner, clock: SimulatedClock, out: 
             return
         delta = timedelta(seconds=float(seconds))
         if delta > MAX_ADVANCE:
-            _say(out, "That is too far in one step: advance at most 10 years at a time.")
+            _say(out, TOO_FAR)
             return
         await runner.advance(delta)
         _say(out, f"It is {clock.now().astimezone(UTC):%a %d %b %Y %H:%M} UTC (simulated clock).")

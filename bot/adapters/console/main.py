@@ -1,4 +1,9 @@
-"""Starts the console adapter: wires the app, prints the banner, reads lines until EOF."""
+"""Starts the console adapter: wires the app, prints the banner, reads lines until EOF.
+
+Members type on this terminal, so the console reads its own lines (`ConsoleSession`) and
+takes only the shared pieces of `bot.adapters.runtime`: the banner, the catch-up note and
+shutdown. No signal handlers: Ctrl-C and Ctrl-D end the session as they always have.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,17 @@ import logging
 import re
 import sys
 
-from bot import __version__
 from bot.adapters.console.files import default_files_dir
 from bot.adapters.console.messenger import ConsoleMessenger
 from bot.adapters.console.session import ConsoleSession, read_lines, stdin_is_terminal
+from bot.adapters.runtime import AdapterRuntime, catch_up_note
 from bot.app import build_app
 from bot.config import Settings
 from bot.core.clock import Clock
 
 log = logging.getLogger(__name__)
+
+HINT = "Type /pln help (or :help for console controls)."
 
 
 def default_member() -> str:
@@ -28,24 +35,19 @@ def default_member() -> str:
 
 
 async def run_console(settings: Settings, clock: Clock, member: str | None) -> int:
+    """Banner first, then start-up (prompts caught up on print after it), then the lines."""
     out = sys.stdout
     messenger = ConsoleMessenger(out, default_files_dir(settings))
     app = build_app(settings, clock, messenger)
     session = ConsoleSession(app.core, app.runner, messenger, member or default_member(), out)
-    print(
-        f"pln-bot {__version__} — console adapter, {settings.describe_database()}. "
-        "Type /pln help (or :help for console controls).",
-        file=out,
-        flush=True,
-    )
+    runtime = AdapterRuntime(settings, clock, stdout=out)
+    runtime.announce("console adapter", HINT)
     try:
-        report = await app.runner.start()
-        if report.caught_up or report.missed:
-            session.note(
-                f"Caught up on {report.caught_up} prompt(s) that fell due while the bot was down;"
-                f" {report.missed} missed (older than the grace period)."
-            )
+        note = catch_up_note(await app.runner.start())
+        if note is not None:
+            session.note(note)
+        runtime.ready.set()
         await read_lines(session, sys.stdin, interactive=stdin_is_terminal())
     finally:
-        await app.close()
+        await runtime.shut_down(app.close)
     return 0

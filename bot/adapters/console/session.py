@@ -13,6 +13,7 @@ from typing import TextIO
 
 import pytimeparse2
 
+from bot.adapters.clock_controls import MAX_ADVANCE, TOO_FAR
 from bot.adapters.console.messenger import ConsoleMessenger
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
@@ -22,7 +23,6 @@ from bot.core.service import PlnCore
 
 CONSOLE_COMMUNITY = CommunityRef(platform="console", external_id="local", name="Console")
 MEMBER_NAME = re.compile(r"^[\w.-]{1,32}$")
-MAX_ADVANCE = timedelta(days=3660)
 
 CONTROLS_HELP = """Console controls:
   /pln ...          a command, e.g. /pln help
@@ -123,7 +123,7 @@ class ConsoleSession:
             return True
         delta = timedelta(seconds=float(seconds))
         if delta > MAX_ADVANCE:
-            self.note("That is too far in one step: advance at most 10 years at a time.")
+            self.note(TOO_FAR)
             return True
         await self.runner.advance(delta)
         return await self._show_now("")

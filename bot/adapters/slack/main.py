@@ -2,51 +2,46 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
-import sys
+from dataclasses import dataclass
 
-from bot import __version__
-from bot.adapters.clock_controls import run_clock_controls
-from bot.adapters.slack.service import SlackStartError, build_slack_service
+from bot.adapters.runtime import AdapterRuntime, AdapterStartError
+from bot.adapters.slack.server import EVENTS_PATH, HEALTH_PATH
+from bot.adapters.slack.service import SlackService, SlackStartError, build_slack_service
 from bot.adapters.slack.settings import SlackMode, SlackSettings
 from bot.config import Settings
-from bot.core.clock import Clock, SimulatedClock
+from bot.core.clock import Clock
+from bot.core.runner import Runner
+
+
+@dataclass
+class SlackAdapter:
+    """`SlackService` as the shared runtime runs it (`bot.adapters.runtime.AdapterService`)."""
+
+    service: SlackService
+
+    @property
+    def runner(self) -> Runner:
+        return self.service.app.runner
+
+    async def start(self) -> None:
+        try:
+            await self.service.start()
+        except SlackStartError as error:
+            raise AdapterStartError(str(error)) from None
+
+    async def stop(self) -> None:
+        await self.service.stop()
+
+    def banner(self) -> str:
+        if self.service.mode is SlackMode.SOCKET:
+            return "Slack adapter, Socket Mode"
+        host = self.service.settings.http_host
+        return (
+            f"Slack adapter, HTTP on {host}:{self.service.port} "
+            f"(POST {EVENTS_PATH}, GET {HEALTH_PATH})"
+        )
 
 
 async def run_slack(settings: Settings, slack: SlackSettings, clock: Clock) -> int:
     service = build_slack_service(settings, slack, clock)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(signum, stop.set)
-    try:
-        await service.start()
-    except SlackStartError as error:
-        print(f"pln-bot: {error}", file=sys.stderr, flush=True)
-        await service.stop()
-        return 2
-    where = (
-        "Socket Mode"
-        if service.mode is SlackMode.SOCKET
-        else f"HTTP on {slack.http_host}:{service.port} (POST /slack/events, GET /healthz)"
-    )
-    print(
-        f"pln-bot {__version__} — Slack adapter, {where}, {settings.describe_database()}. "
-        "Stop with Ctrl-C.",
-        flush=True,
-    )
-    controls = None
-    if isinstance(clock, SimulatedClock):
-        controls = asyncio.create_task(
-            run_clock_controls(service.app.runner, clock, sys.stdin, sys.stdout)
-        )
-    try:
-        await stop.wait()
-    finally:
-        if controls is not None:
-            controls.cancel()
-        await service.stop()
-    return 0
+    return await AdapterRuntime(settings, clock).run(SlackAdapter(service))

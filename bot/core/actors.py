@@ -28,6 +28,7 @@ class Actor:
     platform_admin: bool = False
     platform_timezone: str | None = None
     channel_id: str | None = None  # where a command was typed, for `/pln channel here`
+    in_direct_message: bool = False  # typed in the member's DM with the bot
 
     @property
     def qualified_id(self) -> str:

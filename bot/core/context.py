@@ -35,6 +35,12 @@ class CoreConfig:
     llm_timeout: float = 10.0
 
 
+def is_moderator(actor: Actor, config: CoreConfig) -> bool:
+    """The one moderator rule: the platform's own admins (Slack workspace admins, Discord
+    Manage Guild) plus the ids listed in PLN_MODERATORS. Adapters never decide this."""
+    return actor.platform_admin or actor.qualified_id in config.moderators
+
+
 @dataclass
 class Context:
     session: AsyncSession
@@ -46,7 +52,7 @@ class Context:
 
     @property
     def is_moderator(self) -> bool:
-        return self.actor.platform_admin or self.actor.qualified_id in self.config.moderators
+        return is_moderator(self.actor, self.config)
 
     @property
     def is_active_member(self) -> bool:

@@ -30,8 +30,8 @@ from bot.store.models import Community, Member
 
 log = logging.getLogger(__name__)
 
-DELETE_CONFIRM_ACTION = "delete_answer_confirm"
-FORGET_CONFIRM_ACTION = "forget_me_confirm"
+DELETE_CONFIRM_ACTION = "pln.answer.delete"
+FORGET_CONFIRM_ACTION = "pln.data.erase"
 
 PREVIEW_CHARS = 300
 NOTHING_HELD = plain("I hold nothing about you here: you have never joined this PLN.")

@@ -6,20 +6,23 @@ and counts only, never answer text, so it is safe to render wherever the member 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from bot.core.actions import ActionSpec, FormSpec
 from bot.core.context import Context
 from bot.core.digest import current_streak
 from bot.core.formatting import local_date, local_datetime
 from bot.core.messages import Button, ButtonStyle, Field, Form, FormInput, OutgoingMessage, Section
-from bot.core.timezones import describe_zone
+from bot.core.timezones import TimezoneError, describe_zone, resolve_timezone
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
 
-JOIN_ACTION = "home.join"
-DIGEST_ACTION = "home.digest"
-TIMEZONE_ACTION = "home.timezone"
-PAUSE_ACTION = "home.pause"
-RESUME_ACTION = "home.resume"
-TIMEZONE_FORM_ACTION = "settings.timezone.submit"
+JOIN_ACTION = "pln.home.join"
+DIGEST_ACTION = "pln.home.digest"
+TIMEZONE_ACTION = "pln.home.timezone"
+PAUSE_ACTION = "pln.home.pause"
+RESUME_ACTION = "pln.home.resume"
+TIMEZONE_FORM_ACTION = "pln.form.timezone"
 RECENT_ANSWERS = 5
 
 
@@ -102,3 +105,24 @@ def timezone_form(current: str | None) -> OutgoingMessage:
             ),
         ),
     )
+
+
+def _check_zone(fields: Mapping[str, str]) -> dict[str, str]:
+    try:
+        resolve_timezone(fields.get("zone", ""))
+    except (TimezoneError, ValueError) as error:
+        return {"zone": str(error)}
+    return {}
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(TIMEZONE_ACTION, opens_form=lambda _value: timezone_form(None)),
+)
+FORMS: tuple[FormSpec, ...] = (
+    FormSpec(
+        TIMEZONE_FORM_ACTION,
+        check=_check_zone,
+        command=lambda fields: "tz " + fields.get("zone", "").strip(),
+        refreshes_home=True,
+    ),
+)

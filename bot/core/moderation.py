@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.commands import AddPrompt
 from bot.core.context import Context
 from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
@@ -17,6 +17,9 @@ from bot.prompts.tracks import available_tracks, find_track, track_elements
 from bot.store import communities as community_store
 from bot.store import community_prompts as community_prompt_store
 from bot.store.models import Delivery, DeliveryStatus, Schedule, ScheduleKind
+
+if TYPE_CHECKING:
+    from bot.core.commands.moderator_commands import AddPrompt
 
 
 async def create_prompt_now(ctx: Context) -> int:

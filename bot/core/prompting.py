@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage, Section
 
-ANSWER_ACTION = "prompt.answer"
-SKIP_ACTION = "prompt.skip"
-SNOOZE_ACTION = "prompt.snooze"
-POST_ANSWER_ACTION = "prompt.post.answer"  # channel mode: answer the channel's post privately
-ANSWER_FORM_ACTION = "prompt.answer.submit"
+ANSWER_ACTION = "pln.prompt.answer"
+SKIP_ACTION = "pln.prompt.skip"
+SNOOZE_ACTION = "pln.prompt.snooze"
+POST_ANSWER_ACTION = "pln.post.answer"  # channel mode: answer the channel's post privately
+ANSWER_FORM_ACTION = "pln.form.answer"
 
 
 def prompt_message(

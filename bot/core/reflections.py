@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from bot.core.actions import ActionSpec, FormSpec, delivery_id
 from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
 from bot.core.messages import Button, Form, FormInput, OutgoingMessage, plain
 from bot.core.prompt_choice import RotationPicker
-from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.core.prompting import (
+    ANSWER_ACTION,
+    ANSWER_FORM_ACTION,
+    POST_ANSWER_ACTION,
+    SKIP_ACTION,
+    SNOOZE_ACTION,
+)
 from bot.core.revisit_quotes import forget_quotes
 from bot.core.sharing import SHARE_ACTION
 from bot.prompts.library import LibraryPrompt, default_library
@@ -307,3 +315,34 @@ async def history(ctx: Context, limit: int) -> list[OutgoingMessage]:
 def _when(delivery: Delivery, member: Member, ctx: Context) -> str:
     sent: datetime = delivery.sent_at or delivery.due_at
     return local_date(sent, ctx.zone)
+
+
+# --- the prompt's buttons and the answer form ---------------------------------------------
+
+
+def _answer_form_for(value: str) -> OutgoingMessage | None:
+    delivery = delivery_id(value)
+    return None if delivery is None else answer_form(delivery)
+
+
+def _check_answer(fields: Mapping[str, str]) -> dict[str, str]:
+    refusal = check_text(fields.get("answer", ""))
+    return {"answer": refusal.text} if refusal is not None else {}
+
+
+async def _answer_submitted(
+    ctx: Context, delivery: int, fields: Mapping[str, str]
+) -> list[OutgoingMessage]:
+    return await answer_with_form(ctx, delivery, fields.get("answer", ""))
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(ANSWER_ACTION, opens_form=_answer_form_for),
+    ActionSpec(SKIP_ACTION, handler=skip),
+    ActionSpec(SNOOZE_ACTION, handler=snooze, changes_schedule=True),
+    # channel mode: the post's Answer privately opens the member's own answer form
+    ActionSpec(POST_ANSWER_ACTION, handler=answer_channel_post),
+)
+FORMS: tuple[FormSpec, ...] = (
+    FormSpec(ANSWER_FORM_ACTION, check=_check_answer, handler=_answer_submitted),
+)

@@ -23,8 +23,8 @@ from bot.store.models import Answer, Delivery, Schedule, ScheduleKind
 
 log = logging.getLogger(__name__)
 
-SHARE_ACTION = "share_answer"
-UNSHARE_ACTION = "unshare_answer"
+SHARE_ACTION = "pln.answer.share"
+UNSHARE_ACTION = "pln.answer.unshare"
 
 POST_ANSWER_CHARS = 30_000  # the adapters cut further to their platform's limits
 

@@ -25,7 +25,10 @@ class ConsoleMessenger:
         self._out = out
         self._files_dir = files_dir
         self._sent = 0
-        self.choices: dict[str, tuple[Button, ...]] = {}
+        # the buttons last shown to each member and in each channel, with when they were
+        # shown: `:N` presses the newest a member can see (their own, or a channel post's)
+        self._choices: dict[str, tuple[int, tuple[Button, ...]]] = {}
+        self._shown = 0
         self.forms: dict[str, Form] = {}
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
@@ -35,7 +38,9 @@ class ConsoleMessenger:
     async def send_to_channel(
         self, community_external_id: str, channel_id: str, message: OutgoingMessage
     ) -> SendResult:
-        self._print(channel_target(channel_id), message)
+        target = channel_target(channel_id)
+        self._remember(target, message.buttons)
+        self._print(target, message)
         return SendResult.sent(self._next_ref())
 
     async def delete_in_channel(
@@ -45,9 +50,23 @@ class ConsoleMessenger:
         print(prefixed(channel_target(channel_id), [line]), file=self._out, flush=True)
         return True
 
+    def choices_for(self, name: str) -> tuple[Button, ...]:
+        """The buttons `name` can press now: the newest of their own message's and of any
+        channel post's (everyone on the console reads the channels too)."""
+        visible = [
+            shown
+            for target, shown in self._choices.items()
+            if target == name or target.startswith("#")
+        ]
+        return max(visible)[1] if visible else ()
+
+    def _remember(self, target: str, buttons: tuple[Button, ...]) -> None:
+        if buttons:
+            self._shown += 1
+            self._choices[target] = (self._shown, buttons)
+
     def show(self, name: str, message: OutgoingMessage) -> None:
-        if message.buttons:
-            self.choices[name] = message.buttons
+        self._remember(name, message.buttons)
         if message.form is not None:
             self.forms[name] = message.form
         self._print(name, message)

@@ -17,6 +17,7 @@ from bot.adapters.clock_controls import MAX_ADVANCE, TOO_FAR
 from bot.adapters.console.messenger import ConsoleMessenger
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
+from bot.core.events import ButtonPressed, CommandEntered, Event, FormSubmitted, MessagePosted
 from bot.core.messages import OutgoingMessage
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
@@ -62,7 +63,13 @@ class ConsoleSession:
 
     @property
     def actor(self) -> Actor:
-        return Actor(community=CONSOLE_COMMUNITY, user_id=self.member, display_name=self.member)
+        # the console is each member's private conversation with the bot: a DM
+        return Actor(
+            community=CONSOLE_COMMUNITY,
+            user_id=self.member,
+            display_name=self.member,
+            in_direct_message=True,
+        )
 
     async def handle_line(self, line: str) -> bool:
         """Handle one input line; False when the session should end."""
@@ -70,18 +77,18 @@ class ConsoleSession:
         stripped = line.strip()
         if stripped.startswith(":"):
             return await self._control(stripped[1:])
+        event: Event
         if stripped.lower() == "/pln" or stripped.lower().startswith("/pln "):
             self.messenger.forms.pop(self.member, None)
-            self._say(await self.core.handle_command(self.actor, stripped[4:]))
-            return True
-        form = self.messenger.forms.pop(self.member, None)
-        if form is not None and stripped:
-            replies = await self.core.handle_form(
-                self.actor, form.submit_action_id, form.value, {form.inputs[0].input_id: line}
-            )
+            event = CommandEntered(self.actor, stripped[4:])
         else:
-            replies = await self.core.handle_message(self.actor, line)
-        self._say(replies)
+            form = self.messenger.forms.pop(self.member, None)
+            if form is not None and stripped:
+                fields = {form.inputs[0].input_id: line}
+                event = FormSubmitted(self.actor, form.submit_action_id, form.value, fields)
+            else:
+                event = MessagePosted(self.actor, line)
+        self._say(list((await self.core.handle(event)).replies))
         return True
 
     async def _control(self, text: str) -> bool:
@@ -97,12 +104,13 @@ class ConsoleSession:
         return await control(argument.strip())
 
     async def _choose(self, number: int) -> None:
-        choices = self.messenger.choices.get(self.member, ())
+        choices = self.messenger.choices_for(self.member)
         if not 1 <= number <= len(choices):
             self.note(f"There is no choice {number} for {self.member} right now.")
             return
         button = choices[number - 1]
-        self._say(await self.core.handle_action(self.actor, button.action_id, button.value))
+        pressed = ButtonPressed(self.actor, button.action_id, button.value)
+        self._say(list((await self.core.handle(pressed)).replies))
 
     async def _switch_member(self, name: str) -> bool:
         if not MEMBER_NAME.match(name):

@@ -18,30 +18,27 @@ import discord
 from bot.adapters.discord.files import MAX_UPLOAD_BYTES, send_with_files
 from bot.adapters.discord.messenger import nonce_for, send_kwargs
 from bot.adapters.discord.render import modal, parse_custom_id, payload
-from bot.core import home
+from bot.core.actions import is_ours
 from bot.core.actors import Actor, CommunityRef
-from bot.core.messages import OutgoingMessage, plain
-from bot.core.prompting import ANSWER_ACTION, POST_ANSWER_ACTION
+from bot.core.events import (
+    ButtonPressed,
+    CommandEntered,
+    DirectUser,
+    FormSubmitted,
+    MessageEdited,
+    MessagePosted,
+    Who,
+)
+from bot.core.messages import OutgoingMessage
 from bot.core.service import DATABASE_DOWN, PlnCore
-from bot.store.database import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
 PLATFORM: Final = "discord"
-OUR_ACTIONS: Final = ("prompt.", "home.", "settings.")
-FORM_OPENERS: Final = frozenset({ANSWER_ACTION, POST_ANSWER_ACTION, home.TIMEZONE_ACTION})
 FORM_DEADLINE_SECONDS: Final = 2.5
 SLOW_FORM: Final = (
     "That took me longer than Discord allows, so I couldn't open the form. Please press the "
     "button again, or reply to the prompt in our DM."
-)
-NO_COMMUNITY: Final = plain(
-    "Hi! I'm pln-bot. Use `/pln join` in your PLN's server first; then I'll send your weekly "
-    "reflection prompt here, and you can answer by replying."
-)
-DM_WELCOME: Final = plain(
-    "Welcome to the PLN! Your weekly reflection prompt will arrive here. Reply to it (or "
-    "press Answer) to reflect; your answers are private to you."
 )
 DM_CLOSED: Final = (
     "I couldn't send you a direct message. To get prompts, allow direct messages from this "
@@ -60,120 +57,105 @@ class DiscordBridge:
         """Run `/pln <text>`: defer, hand the text to the core grammar, follow up."""
         private = interaction.guild is not None
         await interaction.response.defer(ephemeral=private, thinking=True)
-        actor = await self._actor(interaction)
-        if actor is None:
-            await self._follow_up(interaction, [NO_COMMUNITY], private)
-            return
-        replies = await self._core.handle_command(actor, text)
-        await self._follow_up(interaction, replies, private)
-        if text.strip() == "join" and interaction.guild is not None:
-            await self._welcome_in_dm(interaction)
 
-    async def _welcome_in_dm(self, interaction: discord.Interaction) -> None:
-        """Open the DM with a welcome (no question): members opt in before any prompt."""
+        async def say_first(reply: OutgoingMessage) -> None:
+            await self._follow_up(interaction, [reply], private)
+
+        outcome = await self._core.handle(CommandEntered(self._who(interaction), text), say_first)
+        await self._follow_up(interaction, list(outcome.replies), private)
+        if outcome.welcome is not None:
+            await self._welcome_in_dm(interaction, outcome.welcome)
+
+    async def _welcome_in_dm(
+        self, interaction: discord.Interaction, welcome: OutgoingMessage
+    ) -> None:
+        """Open the DM with the core's welcome (no question): members opt in before any
+        prompt, and learn at once when their DMs are closed to us."""
         try:
-            await interaction.user.send(
-                **send_kwargs(payload(DM_WELCOME), nonce=nonce_for(DM_WELCOME))
-            )
+            await interaction.user.send(**send_kwargs(payload(welcome), nonce=nonce_for(welcome)))
         except discord.HTTPException:
             await interaction.followup.send(DM_CLOSED, ephemeral=True)
 
     # -- buttons and modals -----------------------------------------------------------------
 
     async def interaction(self, interaction: discord.Interaction) -> None:
-        """Component presses and modal submits with our stable custom_ids (any age)."""
+        """Component presses and modal submits with our custom_ids (any age), whole."""
         data: dict[str, Any] = dict(interaction.data or {})
-        custom = str(data.get("custom_id", ""))
-        if not custom.startswith(OUR_ACTIONS):
+        action_id, value = parse_custom_id(str(data.get("custom_id", "")))
+        if not is_ours(action_id):
             return
-        action_id, value = parse_custom_id(custom)
         if interaction.type is discord.InteractionType.component:
             await self._button(interaction, action_id, value)
         elif interaction.type is discord.InteractionType.modal_submit:
             await self._form(interaction, action_id, value, _modal_values(data))
 
     async def _button(self, interaction: discord.Interaction, action_id: str, value: str) -> None:
-        actor = await self._actor(interaction)
-        if actor is None:
-            await interaction.response.send_message(
-                **send_kwargs(payload(NO_COMMUNITY)), ephemeral=True
-            )
-            return
         private = interaction.guild is not None
-        if action_id not in FORM_OPENERS:
+        event = ButtonPressed(self._who(interaction), action_id, value)
+        if not self._core.opens_form(action_id):
             await interaction.response.defer(ephemeral=private, thinking=True)
-            replies = await self._core.handle_action(actor, action_id, value)
-            await self._follow_up(interaction, replies, private)
+            outcome = await self._core.handle(event)
+            await self._follow_up(interaction, list(outcome.replies), private)
             return
         # A modal must be the interaction's first answer, so the core runs before it; a
         # deadline keeps that inside Discord's 3 seconds even when the database is slow.
         try:
-            replies = await asyncio.wait_for(
-                self._core.handle_action(actor, action_id, value), FORM_DEADLINE_SECONDS
-            )
+            outcome = await asyncio.wait_for(self._core.handle(event), FORM_DEADLINE_SECONDS)
         except TimeoutError:
             await interaction.response.send_message(SLOW_FORM, ephemeral=True)
             return
-        form = next((reply.form for reply in replies if reply.form is not None), None)
+        form = next((reply.form for reply in outcome.replies if reply.form is not None), None)
         if form is not None:
             await interaction.response.send_modal(modal(form))
             return
         await interaction.response.defer(ephemeral=private, thinking=True)
-        await self._follow_up(interaction, replies, private)
+        await self._follow_up(interaction, list(outcome.replies), private)
 
     async def _form(
         self, interaction: discord.Interaction, action_id: str, value: str, fields: dict[str, str]
     ) -> None:
         private = interaction.guild is not None
         await interaction.response.defer(ephemeral=private, thinking=True)
-        actor = await self._actor(interaction)
-        if actor is None:
-            await self._follow_up(interaction, [NO_COMMUNITY], private)
-            return
-        replies = await self._core.handle_form(actor, action_id, value, fields)
-        await self._follow_up(interaction, replies, private)
+        outcome = await self._core.handle(
+            FormSubmitted(self._who(interaction), action_id, value, fields)
+        )
+        await self._follow_up(interaction, list(outcome.replies), private)
 
     # -- direct messages --------------------------------------------------------------------
 
     async def direct_message(self, message: discord.Message) -> None:
         if message.author.bot or message.guild is not None:
             return
-        actor = await self._dm_actor(message.author)
-        if actor is None:
-            await self._say(message.channel, [NO_COMMUNITY])
-            return
         reference = message.reference.message_id if message.reference else None
-        replies = await self._core.handle_message(
-            actor,
-            message.content,
-            str(message.id),
-            str(reference) if reference else None,
+        who = DirectUser(PLATFORM, str(message.author.id), message.author.display_name)
+        outcome = await self._core.handle(
+            MessagePosted(
+                who, message.content, str(message.id), str(reference) if reference else None
+            )
         )
-        await self._say(message.channel, replies)
+        await self._say(message.channel, list(outcome.replies))
 
     async def direct_message_edit(self, event: discord.RawMessageUpdateEvent) -> None:
         data = event.data
         author = data.get("author") or {}
         if event.guild_id is not None or author.get("bot") or "content" not in data:
             return
-        user = discord.Object(int(author.get("id", 0)))
-        actor = await self._dm_actor(user, str(author.get("global_name") or ""))
-        if actor is None:
-            return
-        replies = await self._core.handle_message_edit(
-            actor, str(event.message_id), str(data.get("content") or "")
+        who = DirectUser(PLATFORM, str(author.get("id", "")), str(author.get("global_name") or ""))
+        outcome = await self._core.handle(
+            MessageEdited(who, str(event.message_id), str(data.get("content") or ""))
         )
         channel = await self._channel(event.channel_id)
         if channel is not None:
-            await self._say(channel, replies)
+            await self._say(channel, list(outcome.replies))
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    async def _actor(self, interaction: discord.Interaction) -> Actor | None:
+    def _who(self, interaction: discord.Interaction) -> Who:
+        """A guild member as an Actor; in a DM the core finds the community."""
         user = interaction.user
         guild = interaction.guild
         if guild is None:
-            return await self._dm_actor(user, user.display_name)
+            return DirectUser(PLATFORM, str(user.id), user.display_name)
         return Actor(
             community=CommunityRef(PLATFORM, str(guild.id), guild.name or ""),
             user_id=str(user.id),
@@ -181,16 +163,6 @@ class DiscordBridge:
             platform_admin=bool(interaction.permissions.manage_guild),
             channel_id=str(interaction.channel_id) if interaction.channel_id else None,
         )
-
-    async def _dm_actor(self, user: discord.abc.Snowflake, name: str = "") -> Actor | None:
-        try:
-            communities = await self._core.communities_of(PLATFORM, str(user.id))
-        except DatabaseUnavailable:
-            return None
-        if not communities:
-            return None
-        display = name or str(getattr(user, "display_name", "") or user.id)
-        return Actor(community=communities[0], user_id=str(user.id), display_name=display[:200])
 
     async def _follow_up(
         self, interaction: discord.Interaction, replies: list[OutgoingMessage], private: bool

@@ -23,26 +23,29 @@ from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.files import upload_files
 from bot.adapters.slack.messenger import message_ref
 from bot.adapters.slack.render import form_values, home_view, message_payload, modal_view
-from bot.core import commands as cmd
-from bot.core import home
+from bot.core.actions import ACTION_ID_PATTERN
 from bot.core.actors import Actor
+from bot.core.events import (
+    ButtonPressed,
+    CommandEntered,
+    FormSubmitted,
+    HomeOpened,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    Outcome,
+)
 from bot.core.messages import OutgoingMessage, plain
-from bot.core.prompting import ANSWER_FORM_ACTION
-from bot.core.reflections import check_text
 from bot.core.service import PlnCore
-from bot.core.timezones import TimezoneError, resolve_timezone
 
 log = logging.getLogger(__name__)
 
 NEW_MESSAGE_SUBTYPES: Final = frozenset({None, "file_share", "thread_broadcast"})
-HOME_CHANGING_ACTIONS: Final = frozenset({home.JOIN_ACTION, home.PAUSE_ACTION, home.RESUME_ACTION})
+MAX_FORM_ERROR: Final = 150  # Slack cuts longer errors inside a modal
 SEEN_EVENTS: Final = 5_000
 MODAL_FAILED: Final = (
     "Slack didn't let me open the form just now. Reply to the prompt here instead: your "
     "message is saved as your answer, privately."
-)
-PROMPT_NOW_STARTED: Final = (
-    "Sending the prompt to every member now. I'll report here when everyone has it."
 )
 
 
@@ -63,8 +66,9 @@ class SlackListeners:
         app.command("/pln")(ack=self._ack_command, lazy=[self._run_command])
         app.event("message")(self._on_message)
         app.event("app_home_opened")(self._on_home_opened)
-        app.action(re.compile(r"^(prompt|home)\."))(self._on_action)
-        app.view(re.compile(r".+"))(self._on_view)
+        # every id in the core's namespace, whole: the core knows which actions exist
+        app.action(ACTION_ID_PATTERN)(self._on_action)
+        app.view(ACTION_ID_PATTERN)(self._on_view)
         # Anything else Slack sends (an event we did not subscribe to, a new event type) is
         # acknowledged and ignored: a non-2xx answer would only make Slack retry it.
         app.event(re.compile(r".*"))(self._ignore)
@@ -81,25 +85,24 @@ class SlackListeners:
         team_id, user_id = str(context.team_id), str(body.get("user_id", ""))
         token = context.bot_token
         channel_id = str(body.get("channel_id", ""))
-        actor = replace(
-            await self._directory.actor(team_id, user_id, token), channel_id=channel_id or None
-        )
         in_bot_dm = await self._directory.is_bot_dm(team_id, user_id, channel_id, token)
+        actor = replace(
+            await self._directory.actor(team_id, user_id, token),
+            channel_id=channel_id or None,
+            in_direct_message=in_bot_dm,
+        )
         response_type = "in_channel" if in_bot_dm else "ephemeral"
         text = unescape(str(body.get("text") or ""))
-        try:
-            command = cmd.parse_command(text)
-        except cmd.CommandError as error:
-            await respond(text=str(error), response_type=response_type)
-            return
-        if isinstance(command, cmd.PromptNow) and self._is_moderator(actor):
-            await respond(text=PROMPT_NOW_STARTED, response_type=response_type)
-        for reply in await self._core.run_command(actor, command):
+
+        async def say_first(reply: OutgoingMessage) -> None:
+            await respond(response_type=response_type, **message_payload(reply))
+
+        outcome = await self._core.handle(CommandEntered(actor, text), say_first)
+        for reply in outcome.replies:
             await respond(response_type=response_type, **message_payload(reply))
             if reply.files:
                 await self._files_to_dm(context, actor, reply, respond, response_type, in_bot_dm)
-        if isinstance(command, cmd.Join | cmd.Leave | cmd.SetTimezone | cmd.Pause | cmd.Resume):
-            await self._publish_home(context.client, actor)
+        await self._follow_outcome(context.client, actor, outcome)
 
     async def _files_to_dm(
         self,
@@ -124,9 +127,6 @@ class SlackListeners:
         if refused:
             await respond(text=not_attached_note(refused), response_type=response_type)
 
-    def _is_moderator(self, actor: Actor) -> bool:
-        return actor.platform_admin or actor.qualified_id in self._core.config.moderators
-
     # -- messages in the bot's DM ---------------------------------------------------------
 
     async def _on_message(
@@ -146,9 +146,8 @@ class SlackListeners:
             actor = await self._actor(context, str(message["user"]))
             ref = message_ref(channel, str(message["ts"]))
             text = unescape(str(message.get("text") or ""))
-            await self._post(
-                client, channel, await self._core.handle_message_edit(actor, ref, text)
-            )
+            outcome = await self._core.handle(MessageEdited(actor, ref, text))
+            await self._post(client, channel, list(outcome.replies))
         elif subtype == "message_deleted":
             previous = event.get("previous_message") or {}
             deleted_ts = event.get("deleted_ts") or previous.get("ts")
@@ -156,7 +155,8 @@ class SlackListeners:
                 return
             actor = await self._actor(context, str(previous["user"]))
             ref = message_ref(channel, str(deleted_ts))
-            await self._post(client, channel, await self._core.handle_message_delete(actor, ref))
+            outcome = await self._core.handle(MessageDeleted(actor, ref))
+            await self._post(client, channel, list(outcome.replies))
 
     async def _on_new_message(
         self, event: dict[str, Any], channel: str, context: AsyncBoltContext
@@ -167,10 +167,11 @@ class SlackListeners:
         ts = str(event["ts"])
         thread_ts = event.get("thread_ts")
         reply_to = message_ref(channel, str(thread_ts)) if thread_ts and thread_ts != ts else None
-        replies = await self._core.handle_message(
-            actor, unescape(str(event.get("text") or "")), message_ref(channel, ts), reply_to
+        text = unescape(str(event.get("text") or ""))
+        outcome = await self._core.handle(
+            MessagePosted(actor, text, message_ref(channel, ts), reply_to)
         )
-        await self._post(context.client, channel, replies, thread_ts=thread_ts)
+        await self._post(context.client, channel, list(outcome.replies), thread_ts=thread_ts)
 
     def _seen(self, event_id: object) -> bool:
         """A cheap first filter for Slack's retried deliveries; the store is the real guard."""
@@ -191,7 +192,8 @@ class SlackListeners:
         await self._publish_home(context.client, await self._actor(context, str(event["user"])))
 
     async def _publish_home(self, client: AsyncWebClient, actor: Actor) -> None:
-        view = await self._core.home(actor)
+        views = (await self._core.handle(HomeOpened(actor))).replies
+        view = views[0] if views and views[0].kind == "home" else None
         if view is None:
             return
         try:
@@ -214,18 +216,21 @@ class SlackListeners:
         await ack()
         actor = await self._actor(context, str((body.get("user") or {}).get("id", "")))
         action_id = str(action.get("action_id", ""))
-        replies = await self._core.handle_action(actor, action_id, str(action.get("value", "")))
+        outcome = await self._core.handle(
+            ButtonPressed(actor, action_id, str(action.get("value", "")))
+        )
         client = context.client
         channel = str((body.get("channel") or {}).get("id") or "")
         if not channel.startswith("D"):
             channel = actor.user_id  # a press in a shared channel is answered in private
-        for reply in replies:
+        for reply in outcome.replies:
             if reply.form is None:
                 await self._post(client, channel, [reply])
             elif not await self._open_modal(client, str(body.get("trigger_id", "")), reply):
                 await self._post(client, channel, [plain(MODAL_FAILED)])
-        if action_id in HOME_CHANGING_ACTIONS or (body.get("view") or {}).get("type") == "home":
-            await self._publish_home(client, actor)
+        await self._follow_outcome(client, actor, outcome)
+        if not outcome.refresh_home and (body.get("view") or {}).get("type") == "home":
+            await self._publish_home(client, actor)  # pressed on the home tab itself
 
     async def _open_modal(
         self, client: AsyncWebClient, trigger_id: str, reply: OutgoingMessage
@@ -253,20 +258,27 @@ class SlackListeners:
             name: unescape(value)
             for name, value in form_values((view.get("state") or {}).get("values") or {}).items()
         }
-        errors = _form_errors(callback_id, fields)
-        if errors:
-            await ack(response_action="errors", errors=errors)
+        errors = self._core.form_errors(callback_id, fields)
+        if errors:  # shown inside the still-open modal, so nothing typed is lost
+            shown = {name: error[:MAX_FORM_ERROR] for name, error in errors.items()}
+            await ack(response_action="errors", errors=shown)
             return
         await ack()
         actor = await self._actor(context, str((body.get("user") or {}).get("id", "")))
-        replies = await self._core.handle_form(
-            actor, callback_id, str(view.get("private_metadata", "")), fields
+        outcome = await self._core.handle(
+            FormSubmitted(actor, callback_id, str(view.get("private_metadata", "")), fields)
         )
-        await self._post(context.client, actor.user_id, replies)
-        if callback_id == home.TIMEZONE_FORM_ACTION:
-            await self._publish_home(context.client, actor)
+        await self._post(context.client, actor.user_id, list(outcome.replies))
+        await self._follow_outcome(context.client, actor, outcome)
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    async def _follow_outcome(self, client: AsyncWebClient, actor: Actor, outcome: Outcome) -> None:
+        """What the core asked for besides replies: a welcome in the DM, a fresh App Home."""
+        if outcome.welcome is not None:
+            await self._post(client, actor.user_id, [outcome.welcome])
+        if outcome.refresh_home:
+            await self._publish_home(client, actor)
 
     async def _actor(self, context: AsyncBoltContext, user_id: str) -> Actor:
         return await self._directory.actor(str(context.team_id), user_id, context.bot_token)
@@ -309,16 +321,3 @@ class SlackListeners:
     async def _on_error(self, error: Exception) -> None:
         # The type only: an exception's text may quote a request, and requests carry answers.
         log.error("slack listener failed", extra={"fields": {"error": type(error).__name__}})
-
-
-def _form_errors(callback_id: str, fields: dict[str, str]) -> dict[str, str]:
-    """Errors Slack shows inside the still-open modal, so nothing typed is lost."""
-    if callback_id == ANSWER_FORM_ACTION:
-        refusal = check_text(fields.get("answer", ""))
-        return {"answer": refusal.text[:150]} if refusal is not None else {}
-    if callback_id == home.TIMEZONE_FORM_ACTION:
-        try:
-            resolve_timezone(fields.get("zone", ""))
-        except (TimezoneError, ValueError) as error:
-            return {"zone": str(error)[:150]}
-    return {}

@@ -1,0 +1,144 @@
+"""The `/pln` commands: each declared once (grammar, help, flags, handler, buttons).
+
+`grammar` parses and explains; `member_commands`, `data_commands` and
+`moderator_commands` declare the commands next to their values; `shapes` and `values` turn
+words into arguments. Import what you need from here: `from bot.core import commands as cmd`.
+"""
+
+from __future__ import annotations
+
+from bot.core.commands.data_commands import (
+    DeleteAnswer,
+    Digest,
+    DigestSchedule,
+    Export,
+    ForgetMe,
+    Link,
+    Share,
+    Unlink,
+    Unshare,
+)
+from bot.core.commands.grammar import (
+    Help,
+    command_specs,
+    help_text,
+    is_moderator_only,
+    parse_command,
+    spec_of,
+)
+from bot.core.commands.member_commands import (
+    Frameworks,
+    History,
+    Join,
+    Leave,
+    Pause,
+    Resume,
+    Schedules,
+    SetTimezone,
+    ShowTimezone,
+    Skip,
+)
+from bot.core.commands.moderator_commands import (
+    AddPrompt,
+    ChooseTrack,
+    ListPrompts,
+    Mode,
+    PromptNow,
+    Retention,
+    RetirePrompt,
+    SetChannel,
+    Summaries,
+)
+from bot.core.commands.shapes import Arguments, CommandError, Option, OptionKind
+from bot.core.commands.spec import ButtonAction, CommandSpec, CoreServices
+from bot.core.commands.values import (
+    DIGEST_PERIODS,
+    MAX_DIGEST_WEEKS,
+    answer_id,
+    channel_target,
+    digest_period,
+    link_code,
+)
+
+Command = (
+    Help
+    | Join
+    | Leave
+    | SetTimezone
+    | ShowTimezone
+    | Pause
+    | Resume
+    | Skip
+    | History
+    | Digest
+    | DigestSchedule
+    | DeleteAnswer
+    | Share
+    | Unshare
+    | Export
+    | ForgetMe
+    | Retention
+    | Summaries
+    | Link
+    | Unlink
+    | Frameworks
+    | PromptNow
+    | Mode
+    | SetChannel
+    | ChooseTrack
+    | AddPrompt
+    | ListPrompts
+    | RetirePrompt
+    | Schedules
+)
+
+__all__ = [
+    "DIGEST_PERIODS",
+    "MAX_DIGEST_WEEKS",
+    "AddPrompt",
+    "Arguments",
+    "ButtonAction",
+    "ChooseTrack",
+    "Command",
+    "CommandError",
+    "CommandSpec",
+    "CoreServices",
+    "DeleteAnswer",
+    "Digest",
+    "DigestSchedule",
+    "Export",
+    "ForgetMe",
+    "Frameworks",
+    "Help",
+    "History",
+    "Join",
+    "Leave",
+    "Link",
+    "ListPrompts",
+    "Mode",
+    "Option",
+    "OptionKind",
+    "Pause",
+    "PromptNow",
+    "Resume",
+    "Retention",
+    "RetirePrompt",
+    "Schedules",
+    "SetChannel",
+    "SetTimezone",
+    "Share",
+    "ShowTimezone",
+    "Skip",
+    "Summaries",
+    "Unlink",
+    "Unshare",
+    "answer_id",
+    "channel_target",
+    "command_specs",
+    "digest_period",
+    "help_text",
+    "is_moderator_only",
+    "link_code",
+    "parse_command",
+    "spec_of",
+]

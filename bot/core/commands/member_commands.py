@@ -1,0 +1,199 @@
+"""Commands about taking part: join, leave, time zone, pause, skip, history, frameworks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import home, membership, moderation, reflections
+from bot.core.commands.shapes import Option, OptionKind, no_arguments, optional_number, rest_of_line
+from bot.core.commands.spec import ButtonAction, CommandSpec
+from bot.core.context import Context
+from bot.core.frameworks import frameworks_reply
+from bot.core.messages import OutgoingMessage
+from bot.core.timezones import resolve_timezone
+from bot.prompts.library import default_library
+
+
+@dataclass(frozen=True)
+class Join:
+    """Start receiving reflection prompts and digests."""
+
+
+@dataclass(frozen=True)
+class Leave:
+    """Stop receiving prompts and digests."""
+
+
+@dataclass(frozen=True)
+class SetTimezone:
+    """Set the member's time zone; `zone` is already a canonical IANA name."""
+
+    zone: str
+
+
+@dataclass(frozen=True)
+class ShowTimezone:
+    """Show the member's current time zone."""
+
+
+@dataclass(frozen=True)
+class Pause:
+    """Stop prompts for a while (holidays, a busy term) without leaving the PLN."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Start prompts again after a pause."""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Skip the current prompt without answering."""
+
+
+@dataclass(frozen=True)
+class History:
+    """Show the member's most recent reflections."""
+
+    limit: int
+
+
+@dataclass(frozen=True)
+class Frameworks:
+    """The leadership frameworks and their elements, each with a short description."""
+
+
+@dataclass(frozen=True)
+class Schedules:
+    """Show when this community gets prompts and digests."""
+
+
+async def _time_zone(ctx: Context, command: SetTimezone | ShowTimezone) -> list[OutgoingMessage]:
+    if isinstance(command, SetTimezone):
+        return await membership.set_timezone(ctx, command.zone)
+    return await membership.show_timezone(ctx)
+
+
+async def _frameworks(_ctx: Context, _command: Frameworks) -> list[OutgoingMessage]:
+    return [frameworks_reply(default_library())]
+
+
+SPECS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        name="join",
+        arguments=no_arguments(Join),
+        summary="Join the network and start getting reflection prompts.",
+        description=(
+            "Once a week you'll get a short leadership reflection prompt; your answers "
+            "are private to you."
+        ),
+        example="join",
+        handler=lambda ctx, _: membership.join(ctx),
+        before_joining=True,
+        changes_schedule=True,
+        refreshes_home=True,
+        buttons=(ButtonAction(home.JOIN_ACTION, lambda _value: Join()),),
+    ),
+    CommandSpec(
+        name="leave",
+        arguments=no_arguments(Leave),
+        summary="Stop getting prompts.",
+        description=(
+            "Your past reflections stay, private to you; `/pln join` brings you back any time."
+        ),
+        example="leave",
+        handler=lambda ctx, _: membership.leave(ctx),
+        changes_schedule=True,
+        refreshes_home=True,
+    ),
+    CommandSpec(
+        name="tz",
+        arguments=rest_of_line(
+            SetTimezone,
+            convert=resolve_timezone,
+            name="zone or city",
+            when_empty=ShowTimezone,
+            option=Option("zone", "An IANA zone such as Europe/Berlin, or a city", OptionKind.ZONE),
+        ),
+        summary="Show your time zone, or set it.",
+        description=(
+            "Prompts arrive at the community's hour in your own zone. Give an IANA zone or a city."
+        ),
+        example="tz Europe/Berlin",
+        handler=_time_zone,
+        changes_schedule=True,
+        refreshes_home=True,
+    ),
+    CommandSpec(
+        name="pause",
+        arguments=no_arguments(Pause),
+        summary="Pause your prompts (holidays, a busy term).",
+        description=(
+            "No prompts arrive while you're paused; you stay in the PLN and keep your "
+            "reflections. `/pln resume` starts them again."
+        ),
+        example="pause",
+        handler=lambda ctx, _: membership.pause(ctx),
+        changes_schedule=True,
+        refreshes_home=True,
+        buttons=(ButtonAction(home.PAUSE_ACTION, lambda _value: Pause()),),
+    ),
+    CommandSpec(
+        name="resume",
+        arguments=no_arguments(Resume),
+        summary="Start your prompts again after a pause.",
+        description="Your next prompt arrives at the usual time in your time zone.",
+        example="resume",
+        handler=lambda ctx, _: membership.resume(ctx),
+        changes_schedule=True,
+        refreshes_home=True,
+        buttons=(ButtonAction(home.RESUME_ACTION, lambda _value: Resume()),),
+    ),
+    CommandSpec(
+        name="skip",
+        arguments=no_arguments(Skip),
+        summary="Skip this week's prompt.",
+        description="Marks the prompt you were last sent as skipped; the next one comes as usual.",
+        example="skip",
+        handler=lambda ctx, _: reflections.skip(ctx),
+    ),
+    CommandSpec(
+        name="history",
+        arguments=optional_number(
+            History,
+            default=5,
+            low=1,
+            high=50,
+            description="How many answers to show (5 unless you say)",
+        ),
+        summary="Show your latest answers (5 unless you give a number up to 50).",
+        description=(
+            "Your most recent answers with their dates and prompts, newest first. Only "
+            "you see them."
+        ),
+        example="history 10",
+        handler=lambda ctx, command: reflections.history(ctx, command.limit),
+    ),
+)
+
+# Listed after the reflection and data commands in help, as before.
+LATER_SPECS: tuple[CommandSpec, ...] = (
+    CommandSpec(
+        name="frameworks",
+        arguments=no_arguments(Frameworks),
+        summary="The leadership frameworks the prompts come from.",
+        description="Each framework and its elements, with a short description.",
+        example="frameworks",
+        handler=_frameworks,
+        before_joining=True,
+    ),
+    CommandSpec(
+        name="schedules",
+        arguments=no_arguments(Schedules),
+        summary="Show when this community gets prompts.",
+        description="Lists the community's prompt schedules and your next prompt time.",
+        example="schedules",
+        handler=lambda ctx, _: moderation.schedules(ctx),
+        before_joining=True,
+    ),
+)

@@ -1,0 +1,257 @@
+"""From an event to an Outcome: the registry decides what runs, with which checks.
+
+Nothing here knows a command or a button by name. A command's flags (moderators only,
+works before joining, outside the unit of work, changes the schedule, refreshes the home
+view) and an action's declaration say everything; see bot/core/registry.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.core import commands as cmd
+from bot.core import home as home_module
+from bot.core import reflections, registry, sharing
+from bot.core.actions import ActionSpec, delivery_id
+from bot.core.actors import Actor
+from bot.core.context import Context, is_moderator
+from bot.core.events import (
+    ButtonPressed,
+    CommandEntered,
+    DirectUser,
+    Event,
+    FormSubmitted,
+    HomeOpened,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    Outcome,
+    Who,
+)
+from bot.core.messages import OutgoingMessage, plain
+from bot.core.replies import (
+    DATABASE_DOWN,
+    DM_WELCOME,
+    MODERATORS_ONLY,
+    NO_COMMUNITY,
+    NOT_JOINED,
+    STALE_BUTTON,
+    STALE_FORM,
+)
+from bot.store.database import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from bot.core.service import PlnCore
+
+log = logging.getLogger(__name__)
+
+SayFirst = Callable[[OutgoingMessage], Awaitable[None]]
+Replies = list[OutgoingMessage]
+
+
+class Dispatcher:
+    """Routes each event through the registry; PlnCore provides the units of work."""
+
+    def __init__(self, core: PlnCore) -> None:
+        self._core = core
+
+    async def handle(self, event: Event, say_first: SayFirst | None = None) -> Outcome:
+        try:
+            actor = await self.resolve(event.who)
+        except DatabaseUnavailable:
+            return Outcome((DATABASE_DOWN,))
+        if actor is None:
+            return Outcome((NO_COMMUNITY,))
+        match event:
+            case CommandEntered(text=text):
+                try:
+                    command = cmd.parse_command(text)
+                except cmd.CommandError as error:
+                    return Outcome((plain(str(error)),))
+                return await self.run_command(actor, command, say_first)
+            case ButtonPressed(action_id=action_id, value=value):
+                return await self.press(actor, action_id, value)
+            case FormSubmitted(action_id=action_id, value=value, fields=fields):
+                return await self.submit(actor, action_id, value, dict(fields))
+            case MessagePosted(text=text, message_ref=ref, reply_to=reply_to):
+                return Outcome(tuple(await self._message(actor, text, ref, reply_to)))
+            case MessageEdited(message_ref=ref, text=text):
+                return Outcome(tuple(await self._edit(actor, ref, text)))
+            case MessageDeleted(message_ref=ref):
+                return Outcome(tuple(await self._delete(actor, ref)))
+            case HomeOpened():
+                view = await self.home_view(actor)
+                return Outcome(() if view is None else (view,))
+        raise AssertionError(f"unknown event {type(event).__name__}")
+
+    async def resolve(self, who: Who) -> Actor | None:
+        """The acting member with their community; a DM without one is matched to the
+        member's most recent community (None when they are in none)."""
+        if isinstance(who, Actor):
+            return who
+        assert isinstance(who, DirectUser)
+        communities = await self._core.communities_of(who.platform, who.user_id)
+        if not communities:
+            return None
+        return Actor(
+            community=communities[0],
+            user_id=who.user_id,
+            display_name=(who.display_name or who.user_id)[:200],
+            in_direct_message=True,
+        )
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def run_command(
+        self, actor: Actor, command: Any, say_first: SayFirst | None = None
+    ) -> Outcome:
+        spec = cmd.spec_of(command)
+        allowed = not spec.moderator_only or is_moderator(actor, self._core.config)
+        if spec.started_note and say_first is not None and allowed:
+            await say_first(plain(spec.started_note))
+        if spec.outside is not None:
+            work = spec.outside(self._core, actor, command) if allowed else _just(MODERATORS_ONLY)
+            replies = await self._core.guarded(work)
+        else:
+            handler = spec.handler
+            assert handler is not None
+
+            async def unit(ctx: Context) -> Replies:
+                if spec.moderator_only and not ctx.is_moderator:
+                    return [MODERATORS_ONLY]
+                if not spec.before_joining and not ctx.is_active_member:
+                    return [NOT_JOINED]
+                return await handler(ctx, command)
+
+            replies = await self._core.guarded(self._core.with_context(actor, unit))
+        if spec.changes_schedule:
+            self._core.notify_schedule_change()
+        welcome = DM_WELCOME if spec.name == "join" and not actor.in_direct_message else None
+        return Outcome(tuple(replies), welcome=welcome, refresh_home=spec.refreshes_home)
+
+    # -- buttons and forms ------------------------------------------------------------------
+
+    async def press(self, actor: Actor, action_id: str, value: str) -> Outcome:
+        found = registry.action(action_id)
+        if isinstance(found, cmd.ButtonAction):
+            command = found.make(value)
+            if command is None:
+                return Outcome((STALE_BUTTON,))
+            return await self.run_command(actor, command)
+        if not isinstance(found, ActionSpec):
+            return Outcome((STALE_BUTTON,))
+        if found.opens_form is not None:
+            form = found.opens_form(value)
+            return Outcome((form or STALE_BUTTON,))
+        row_id = delivery_id(value)
+        if row_id is None or found.handler is None:
+            return Outcome((STALE_BUTTON,))
+        handler = found.handler
+        replies = await self._members_only(actor, lambda ctx: handler(ctx, row_id))
+        if found.changes_schedule:
+            self._core.notify_schedule_change()
+        return Outcome(tuple(replies), refresh_home=found.refreshes_home)
+
+    async def submit(
+        self, actor: Actor, action_id: str, value: str, fields: dict[str, str]
+    ) -> Outcome:
+        spec = registry.form(action_id)
+        if spec is None:
+            return Outcome((STALE_FORM,))
+        errors = spec.check(fields)
+        if errors:
+            return Outcome(tuple(plain(error) for error in errors.values()), form_errors=errors)
+        if spec.command is not None:
+            outcome = await self.handle(CommandEntered(actor, spec.command(fields)))
+            return Outcome(
+                outcome.replies,
+                welcome=outcome.welcome,
+                refresh_home=outcome.refresh_home or spec.refreshes_home,
+            )
+        row_id = delivery_id(value)
+        handler = spec.handler
+        if row_id is None or handler is None:
+            return Outcome((STALE_FORM,))
+        replies = await self._members_only(actor, lambda ctx: handler(ctx, row_id, fields))
+        return Outcome(tuple(replies), refresh_home=spec.refreshes_home)
+
+    def form_errors(self, action_id: str, fields: dict[str, str]) -> dict[str, str]:
+        """A form's errors before anything runs (Slack shows them in the open modal)."""
+        spec = registry.form(action_id)
+        return {} if spec is None else spec.check(fields)
+
+    # -- messages ---------------------------------------------------------------------------
+
+    async def _message(
+        self, actor: Actor, text: str, message_ref: str | None, reply_to: str | None
+    ) -> Replies:
+        return await self._members_only(
+            actor, lambda ctx: reflections.record_message(ctx, text, message_ref, reply_to)
+        )
+
+    async def _edit(self, actor: Actor, message_ref: str, text: str) -> Replies:
+        """A stored answer or note follows the edit; a PLN channel post of that answer
+        (showing the old words) is taken down first."""
+        core = self._core
+
+        async def changes(ctx: Context) -> bool:
+            return await reflections.edit_changes_text(ctx, message_ref, text)
+
+        # an over-long edit is refused and an unchanged one (a link unfurling) is no edit
+        try:
+            changed = len(text) <= reflections.MAX_MESSAGE_CHARS and await core.with_context(
+                actor, changes
+            )
+        except DatabaseUnavailable:
+            changed = False  # the edit below answers that the database is down
+        taken_down: Replies = []
+        if changed:
+            taken_down = await core.guarded(
+                sharing.unshare_deleted_message(
+                    core.with_context, core.messenger, actor, message_ref, edited=True
+                )
+            )
+
+        async def edit(ctx: Context) -> Replies:
+            return await reflections.edit_message(ctx, message_ref, text)
+
+        return taken_down + await core.guarded(core.with_context(actor, edit))
+
+    async def _delete(self, actor: Actor, message_ref: str) -> Replies:
+        """The stored copy goes too; a PLN channel post of that answer is taken down first."""
+        core = self._core
+        taken_down = await core.guarded(
+            sharing.unshare_deleted_message(core.with_context, core.messenger, actor, message_ref)
+        )
+
+        async def delete(ctx: Context) -> Replies:
+            return await reflections.delete_message(ctx, message_ref)
+
+        return taken_down + await core.guarded(core.with_context(actor, delete))
+
+    async def home_view(self, actor: Actor) -> OutgoingMessage | None:
+        """The member's home view; None when the database is down."""
+
+        async def view(ctx: Context) -> Replies:
+            return [await home_module.home_view(ctx)]
+
+        replies = await self._core.guarded(self._core.with_context(actor, view))
+        return replies[0] if replies and replies[0].kind == "home" else None
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    async def _members_only(
+        self, actor: Actor, work: Callable[[Context], Awaitable[Replies]]
+    ) -> Replies:
+        async def unit(ctx: Context) -> Replies:
+            if not ctx.is_active_member:
+                return [NOT_JOINED]
+            return await work(ctx)
+
+        return await self._core.guarded(self._core.with_context(actor, unit))
+
+
+async def _just(reply: OutgoingMessage) -> Replies:
+    return [reply]

@@ -46,3 +46,33 @@ def test_every_core_command_has_a_discord_subcommand() -> None:
         if spec.name not in names and spec.name != "digest schedule"  # an option of digest
     ]
     assert missing == []
+
+
+def test_the_group_is_generated_from_the_registry_with_each_commands_options() -> None:
+    """Names, options and requiredness come from each spec's argument shape, so a command
+    added to the core appears on Discord with its options without touching the adapter."""
+    group = pln_group(None)  # type: ignore[arg-type]
+    commands = {
+        command.qualified_name.removeprefix("pln "): command
+        for command in group.walk_commands()
+        if isinstance(command, app_commands.Command)
+    }
+    spec_names = {spec.name for spec in command_specs()}
+    folded = {spec.name for spec in command_specs() if spec.words[0] in spec_names - {spec.name}}
+    assert set(commands) == spec_names - folded
+    for spec in command_specs():
+        if spec.name in folded:
+            assert len(spec.arguments.options) == 1
+            parent = commands[spec.words[0]]
+            assert spec.words[1] in {parameter.name for parameter in parent.parameters}
+            continue
+        command = commands[spec.name]
+        expected = {(option.name, option.required) for option in spec.arguments.options}
+        assert {(p.name, p.required) for p in command.parameters} >= expected
+        assert len(command.description) <= 100
+        for parameter in command.parameters:
+            assert len(parameter.description) <= 100
+            choices = [choice.value for choice in parameter.choices]
+            by_name = {option.name: option for option in spec.arguments.options}
+            if parameter.name in by_name and by_name[parameter.name].choices:
+                assert choices == list(by_name[parameter.name].choices)

@@ -53,16 +53,16 @@ def test_prompt_buttons_have_stable_ids_that_name_their_action_and_prompt() -> N
     rendered = payload(prompt_message(42, "What did you learn this week?"))
     assert rendered.view is not None
     ids = [item.custom_id for item in rendered.view.children]  # type: ignore[attr-defined]
-    assert ids == ["prompt.answer:42", "prompt.skip:42", "prompt.snooze:42"]
+    assert ids == ["pln.prompt.answer:42", "pln.prompt.skip:42", "pln.prompt.snooze:42"]
     assert rendered.view.timeout is None
-    assert parse_custom_id(custom_id("prompt.skip", "42")) == ("prompt.skip", "42")
+    assert parse_custom_id(custom_id("pln.prompt.skip", "42")) == ("pln.prompt.skip", "42")
 
 
 def test_the_answer_form_is_a_paragraph_modal_within_limits() -> None:
     form = answer_form(7).form
     assert form is not None
     view = modal(form)
-    assert view.custom_id == "prompt.answer.submit:7"
+    assert view.custom_id == "pln.form.answer:7"
     (text_input,) = view.children
     assert text_input.max_length == 4000  # type: ignore[attr-defined]
 

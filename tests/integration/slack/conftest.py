@@ -315,7 +315,7 @@ def button_value(payload: dict[str, Any], action_id: str) -> str:
 
 def is_prompt(call: RecordedCall) -> bool:
     """A DM carrying a prompt (weekly, prompt now or a snooze reminder): it has an Answer button."""
-    return "prompt.answer" in action_ids(call.params)
+    return "pln.prompt.answer" in action_ids(call.params)
 
 
 def prompts_to(slack: SlackStandIn, user_id: str) -> list[RecordedCall]:

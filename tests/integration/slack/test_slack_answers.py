@@ -145,11 +145,11 @@ async def test_the_answer_button_opens_a_modal_whose_submission_is_stored(
 ) -> None:
     bot, slack = prompted, prompted.slack
     (prompt,) = prompts_to(slack, "UALICE")
-    delivery_id = button_value(prompt.params, "prompt.answer")
+    delivery_id = button_value(prompt.params, "pln.prompt.answer")
 
     pressed = await bot.requests.block_action(
         "UALICE",
-        "prompt.answer",
+        "pln.prompt.answer",
         delivery_id,
         message_ts=prompt.response["ts"],
         trigger_id="trigger-answer-1",
@@ -161,7 +161,7 @@ async def test_the_answer_button_opens_a_modal_whose_submission_is_stored(
     assert opened.params["trigger_id"] == "trigger-answer-1"
     view = opened.params["view"]
     assert view["type"] == "modal"
-    assert view["callback_id"] == "prompt.answer.submit"
+    assert view["callback_id"] == "pln.form.answer"
     assert view["private_metadata"] == delivery_id
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
     assert [(block["block_id"], block["element"]["action_id"]) for block in inputs] == [
@@ -170,7 +170,7 @@ async def test_the_answer_button_opens_a_modal_whose_submission_is_stored(
 
     for empty in ("", "   \n\u200b"):
         refused = await bot.requests.view_submission(
-            "UALICE", "prompt.answer.submit", delivery_id, modal_values(empty)
+            "UALICE", "pln.form.answer", delivery_id, modal_values(empty)
         )
         assert refused.status == 200
         assert refused.json is not None
@@ -180,7 +180,7 @@ async def test_the_answer_button_opens_a_modal_whose_submission_is_stored(
     assert await bot.count(Answer) == 0
 
     submitted = await bot.requests.view_submission(
-        "UALICE", "prompt.answer.submit", delivery_id, modal_values(ANSWER)
+        "UALICE", "pln.form.answer", delivery_id, modal_values(ANSWER)
     )
     assert submitted.status == 200
     assert submitted.text == ""  # the modal closes
@@ -203,8 +203,8 @@ async def test_an_expired_trigger_still_tells_the_member_how_to_answer(
 
     await bot.requests.block_action(
         "UALICE",
-        "prompt.answer",
-        button_value(prompt.params, "prompt.answer"),
+        "pln.prompt.answer",
+        button_value(prompt.params, "pln.prompt.answer"),
         message_ts=prompt.response["ts"],
     )
     await bot.settle()
@@ -224,14 +224,14 @@ async def test_skip_marks_the_week_skipped_and_snooze_reminds_once_a_day_later(
 
     await bot.requests.block_action(
         "UALICE",
-        "prompt.skip",
-        button_value(alice_prompt.params, "prompt.skip"),
+        "pln.prompt.skip",
+        button_value(alice_prompt.params, "pln.prompt.skip"),
         message_ts=alice_prompt.response["ts"],
     )
     await bot.requests.block_action(
         "UBOB",
-        "prompt.snooze",
-        button_value(bob_prompt.params, "prompt.snooze"),
+        "pln.prompt.snooze",
+        button_value(bob_prompt.params, "pln.prompt.snooze"),
         message_ts=bob_prompt.response["ts"],
     )
     await bot.settle()
@@ -252,7 +252,7 @@ async def test_skip_marks_the_week_skipped_and_snooze_reminds_once_a_day_later(
     assert [len(prompts_to(slack, user)) for user in ("UALICE", "UBOB", "UCAROL")] == [1, 2, 1]
     reminder = prompts_to(slack, "UBOB")[1]
     assert reminder.params["blocks"][0]["text"]["text"] == "Reminder: this week's reflection"
-    assert button_value(reminder.params, "prompt.answer") == str(bob_delivery.id)
+    assert button_value(reminder.params, "pln.prompt.answer") == str(bob_delivery.id)
 
     await bot.advance(days=1)
     assert len(prompts_to(slack, "UBOB")) == 2  # reminded once, not every day

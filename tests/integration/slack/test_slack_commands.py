@@ -88,7 +88,7 @@ def assert_whole_prompt(call: RecordedCall, delivery: Delivery) -> None:
     question = delivery.prompt_text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section" and "text" in b]
     assert sum(question in text for text in sections) == 1
-    assert action_ids(call.params) == ["prompt.answer", "prompt.skip", "prompt.snooze"]
+    assert action_ids(call.params) == ["pln.prompt.answer", "pln.prompt.skip", "pln.prompt.snooze"]
     for action_id in action_ids(call.params):
         assert button_value(call.params, action_id) == str(delivery.id)
     assert call.params["channel"] == call.response["channel"][1:]  # sent to the user id

@@ -59,10 +59,10 @@ async def test_app_home_shows_a_members_standing_and_pause_republishes_it(
     shown = "\n".join(texts(home))
     assert "Next prompt" in shown
     assert "Mon 23 Nov 09:00" in shown  # Monday 09:00 in Alice's zone (Europe/Berlin)
-    assert action_ids(home) == ["home.digest", "home.timezone", "home.pause"]
+    assert action_ids(home) == ["pln.home.digest", "pln.home.timezone", "pln.home.pause"]
 
     pressed = await bot.requests.block_action(
-        "UALICE", "home.pause", "home.pause", container_type="view"
+        "UALICE", "pln.home.pause", "pln.home.pause", container_type="view"
     )
     assert pressed.status == 200
     await bot.settle()
@@ -70,7 +70,7 @@ async def test_app_home_shows_a_members_standing_and_pause_republishes_it(
     assert (await member_row(bot, "UALICE")).paused_at == bot.clock.now()
     homes = published_homes(bot, "UALICE")
     assert len(homes) == 3  # re-published once, after the press
-    assert action_ids(homes[-1]) == ["home.digest", "home.timezone", "home.resume"]
+    assert action_ids(homes[-1]) == ["pln.home.digest", "pln.home.timezone", "pln.home.resume"]
     assert "Paused" in "\n".join(texts(homes[-1]))
     (reply,) = replies_to(bot.slack, "UALICE")
     assert reply.params["text"].startswith("Paused: no prompts")
@@ -79,7 +79,7 @@ async def test_app_home_shows_a_members_standing_and_pause_republishes_it(
     assert prompts_to(bot.slack, "UALICE") == []  # paused members get no prompt
 
     not_joined = await open_home(bot, "UCAROL")
-    assert action_ids(not_joined) == ["home.join"]
+    assert action_ids(not_joined) == ["pln.home.join"]
     assert "Next prompt" not in "\n".join(texts(not_joined))
 
 
@@ -121,9 +121,9 @@ async def test_no_one_else_ever_sees_an_answer_and_logs_carry_no_secrets(
         event = bot.requests.message_im_event("UALICE", alice_text)
         await bot.requests.event(event)
         (alice_prompt,) = prompts_to(slack, "UALICE")
-        delivery_id = button_value(alice_prompt.params, "prompt.answer")
+        delivery_id = button_value(alice_prompt.params, "pln.prompt.answer")
         values = {"answer": {"answer": {"type": "plain_text_input", "value": FORM_MARKER}}}
-        await bot.requests.view_submission("UALICE", "prompt.answer.submit", delivery_id, values)
+        await bot.requests.view_submission("UALICE", "pln.form.answer", delivery_id, values)
         await bot.requests.event(bot.requests.message_im_event("UBOB", "Carts are labelled."))
         await bot.settle()
         assert await bot.count(Answer) == 2

@@ -26,7 +26,7 @@ async def prompted(bot: SlackBot) -> SlackBot:
 async def test_unsigned_requests_are_refused_with_no_side_effect(prompted: SlackBot) -> None:
     bot, slack = prompted, prompted.slack
     (bob_prompt,) = prompts_to(slack, "UBOB")
-    bob_delivery = button_value(bob_prompt.params, "prompt.skip")
+    bob_delivery = button_value(bob_prompt.params, "pln.prompt.skip")
     bob_ts = bob_prompt.response["ts"]
     event = bot.requests.message_im_event("UALICE", "The east wing needs two more APs.")
     calls_before, hooks_before = len(slack.calls), len(slack.hook_posts)
@@ -37,7 +37,7 @@ async def test_unsigned_requests_are_refused_with_no_side_effect(prompted: Slack
         )
         answered = await bot.requests.event(event, signing=signing)
         skipped = await bot.requests.block_action(
-            "UBOB", "prompt.skip", bob_delivery, message_ts=bob_ts, signing=signing
+            "UBOB", "pln.prompt.skip", bob_delivery, message_ts=bob_ts, signing=signing
         )
         assert [join.status, answered.status, skipped.status] == [401, 401, 401], signing
     await bot.settle()
@@ -51,7 +51,7 @@ async def test_unsigned_requests_are_refused_with_no_side_effect(prompted: Slack
     # The same three requests, signed: each one does what the refused ones did not.
     await bot.requests.slash_command("UCAROL", "join", response_url=slack.response_url("carol"))
     await bot.requests.event(event)
-    await bot.requests.block_action("UBOB", "prompt.skip", bob_delivery, message_ts=bob_ts)
+    await bot.requests.block_action("UBOB", "pln.prompt.skip", bob_delivery, message_ts=bob_ts)
     await bot.settle()
     assert len(slack.hook_bodies("carol")) == 1
     assert await bot.count(Member, Member.platform_user_id == "UCAROL") == 1

@@ -1,0 +1,263 @@
+"""One scenario per registered button: how to reach it as a member would, and its effect.
+
+Each adapter's test presses every id in `bot.core.registry.action_ids()` through that
+adapter's real transport, using the scenario here to set the scene (through the core, as
+the member's earlier steps would have) and to check the effect in the store afterwards.
+A button added to the registry without a scenario here fails every adapter's test.
+
+Scenes are built with `prompt now` (a moderator's one-off), so no clock has to move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import data_rights, home, reflections, sharing
+from bot.core.actors import Actor
+from bot.core.messages import OutgoingMessage
+from bot.core.prompting import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
+from bot.core.service import PlnCore
+from bot.store.models import Answer, AnswerShare, ChannelPost, Delivery, Member
+
+ANSWER_TEXT = (
+    "Two heads of department asked for help with the new gradebook; I paired them with the "
+    "Year 9 team who already use it."
+)
+FORM_ZONE = "Europe/Berlin"
+
+
+@dataclass(frozen=True)
+class World:
+    """The scene an adapter test provides: its core, a member and a moderator as that
+    adapter's Actors, and the id of a channel on the platform to use as the PLN channel."""
+
+    core: PlnCore
+    member: Actor
+    moderator: Actor
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """`setup` returns the value the button carries; `check` asserts the press's effect.
+
+    When `form` is set, the press opens a form: the adapter test submits it with these
+    fields through the platform (Slack view_submission, Discord modal submit, console line)
+    before `check` runs.
+    """
+
+    setup: Callable[[World], Awaitable[str]]
+    check: Callable[[World, str], Awaitable[None]]
+    form: dict[str, str] | None = field(default=None)
+
+
+# --- scenes ----------------------------------------------------------------------------------
+
+
+async def _replies(work: Awaitable[list[OutgoingMessage]]) -> str:
+    return "\n".join(reply.text for reply in await work)
+
+
+async def joined(world: World) -> str:
+    await world.core.handle_command(world.member, "join")
+    return ""
+
+
+async def prompted(world: World) -> str:
+    """The member has joined and got a prompt by DM; the value is its delivery id."""
+    await joined(world)
+    said = await _replies(world.core.handle_command(world.moderator, "prompt now"))
+    assert "Sent" in said, said
+    return str(await _latest(world, Delivery.id, Delivery.member_id))
+
+
+async def answered(world: World) -> str:
+    """The member answered their prompt; the value is the answer id."""
+    await prompted(world)
+    await world.core.handle_message(world.member, ANSWER_TEXT)
+    return str(await _latest(world, Answer.id, Answer.member_id))
+
+
+async def answered_in_channel_pln(world: World) -> str:
+    """As `answered`, with a PLN channel set, so the answer can be shared."""
+    answer = await answered(world)
+    said = await _replies(
+        world.core.handle_command(world.moderator, f"channel <#{world.channel_id}>")
+    )
+    assert "PLN channel" in said, said
+    return answer
+
+
+async def shared(world: World) -> str:
+    answer = await answered_in_channel_pln(world)
+    said = await _replies(world.core.handle_command(world.member, f"share {answer}"))
+    assert "Shared" in said or "shared" in said, said
+    return answer
+
+
+async def paused(world: World) -> str:
+    await joined(world)
+    await world.core.handle_command(world.member, "pause")
+    return ""
+
+
+async def posted_in_channel(world: World) -> str:
+    """Channel mode: the week's prompt posted once in the PLN channel; value: its post id."""
+    await joined(world)
+    core, mod = world.core, world.moderator
+    await core.handle_command(mod, f"channel <#{world.channel_id}>")
+    await core.handle_command(mod, "mode channel")
+    said = await _replies(core.handle_command(mod, "prompt now"))
+    assert "Posted" in said, said
+
+    async def latest(session: AsyncSession) -> int:
+        return int(await session.scalar(select(func.max(ChannelPost.id))) or 0)
+
+    return str(await core.db.run(latest))
+
+
+# --- effects -----------------------------------------------------------------------------------
+
+
+async def _member(world: World) -> Member | None:
+    async def find(session: AsyncSession) -> Member | None:
+        return await session.scalar(
+            select(Member).where(
+                Member.platform == world.member.community.platform,
+                Member.platform_user_id == world.member.user_id,
+            )
+        )
+
+    return await world.core.db.run(find)
+
+
+async def _latest(world: World, column: object, member_column: object) -> int:
+    member = await _member(world)
+    assert member is not None, "the member should exist"
+
+    async def find(session: AsyncSession) -> int:
+        found = await session.scalar(
+            select(func.max(column)).where(member_column == member.id)  # type: ignore[call-overload,operator]
+        )
+        assert found is not None
+        return int(found)
+
+    return await world.core.db.run(find)
+
+
+async def _delivery(world: World, delivery_id: str) -> Delivery:
+    async def find(session: AsyncSession) -> Delivery | None:
+        return await session.get(Delivery, int(delivery_id))
+
+    found = await world.core.db.run(find)
+    assert found is not None
+    return found
+
+
+async def _answers_of_member(world: World) -> list[str]:
+    member = await _member(world)
+    if member is None:
+        return []
+
+    async def find(session: AsyncSession) -> list[str]:
+        return list(await session.scalars(select(Answer.text).where(Answer.member_id == member.id)))
+
+    return await world.core.db.run(find)
+
+
+async def member_is_active(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None and member.active
+
+
+async def member_is_paused(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None and member.paused_at is not None
+
+
+async def member_is_resumed(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None and member.active and member.paused_at is None
+
+
+async def member_is_erased(world: World, _value: str) -> None:
+    assert await _member(world) is None
+    assert await _answers_of_member(world) == []
+
+
+async def prompt_is_skipped(world: World, delivery_id: str) -> None:
+    assert (await _delivery(world, delivery_id)).skipped_at is not None
+
+
+async def prompt_is_snoozed(world: World, delivery_id: str) -> None:
+    assert (await _delivery(world, delivery_id)).remind_at is not None
+
+
+async def answer_is_saved(world: World, _value: str) -> None:
+    assert await _answers_of_member(world) == [ANSWER_TEXT]
+
+
+async def answer_is_deleted(world: World, _value: str) -> None:
+    assert await _answers_of_member(world) == []
+
+
+async def _share_status(world: World, answer_id: str) -> str | None:
+    async def find(session: AsyncSession) -> str | None:
+        return await session.scalar(
+            select(AnswerShare.status).where(AnswerShare.answer_id == int(answer_id))
+        )
+
+    return await world.core.db.run(find)
+
+
+async def answer_is_shared(world: World, answer_id: str) -> None:
+    assert await _share_status(world, answer_id) == "posted"
+
+
+async def answer_is_private(world: World, answer_id: str) -> None:
+    assert await _share_status(world, answer_id) is None
+    assert await _answers_of_member(world) == [ANSWER_TEXT]
+
+
+async def zone_is_set(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None and member.timezone == FORM_ZONE
+
+
+async def digest_was_read(world: World, _value: str) -> None:
+    """The digest is a reply only (nothing stored): the adapter test checks its words."""
+    assert await _member(world) is not None
+
+
+SCENARIOS: dict[str, Scenario] = {
+    ANSWER_ACTION: Scenario(prompted, answer_is_saved, form={"answer": ANSWER_TEXT}),
+    SKIP_ACTION: Scenario(prompted, prompt_is_skipped),
+    SNOOZE_ACTION: Scenario(prompted, prompt_is_snoozed),
+    POST_ANSWER_ACTION: Scenario(posted_in_channel, answer_is_saved, form={"answer": ANSWER_TEXT}),
+    sharing.SHARE_ACTION: Scenario(answered_in_channel_pln, answer_is_shared),
+    sharing.UNSHARE_ACTION: Scenario(shared, answer_is_private),
+    data_rights.DELETE_CONFIRM_ACTION: Scenario(answered, answer_is_deleted),
+    data_rights.FORGET_CONFIRM_ACTION: Scenario(answered, member_is_erased),
+    home.JOIN_ACTION: Scenario(lambda world: _nothing(), member_is_active),
+    home.DIGEST_ACTION: Scenario(answered, digest_was_read),
+    home.TIMEZONE_ACTION: Scenario(joined, zone_is_set, form={"zone": FORM_ZONE}),
+    home.PAUSE_ACTION: Scenario(joined, member_is_paused),
+    home.RESUME_ACTION: Scenario(paused, member_is_resumed),
+}
+
+# what a press's reply says, for buttons whose effect is only a reply
+REPLY_SAYS: dict[str, str] = {home.DIGEST_ACTION: "reflection digest"}
+
+# forms, each reached through the button that opens it
+FORM_OPENED_BY: dict[str, str] = {
+    reflections.ANSWER_FORM_ACTION: ANSWER_ACTION,
+    home.TIMEZONE_FORM_ACTION: home.TIMEZONE_ACTION,
+}
+
+
+async def _nothing() -> str:
+    return ""

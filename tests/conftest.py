@@ -1,4 +1,5 @@
-"""Fixtures every test can take: `clock`, `database_url`, `db`, `messenger`, `make_core`."""
+"""Fixtures every test can take: `clock`, `database_url`, `db`, `messenger`, `make_core`;
+and, from the stand-in plugins, `discord_standin_factory` and `slack_standin_factory`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ from tests.support.databases import (
     truncate_all,
 )
 from tests.support.messenger import RecordingMessenger
+
+# Plugins may only be registered here, in the root conftest.
+pytest_plugins = [
+    "tests.support.discord_standin.plugin",
+    "tests.support.slack_standin.plugin",
+]
 
 SKIPPED_POSTGRES: list[str] = []
 

@@ -24,6 +24,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from tests.support.discord_standin import MANAGE_GUILD, DiscordStandIn
+from tests.support.discord_standin.plugin import DiscordStandInFactory
 
 TOKEN = "test-bot-token"
 GUILD_ID = "1200000000000000001"
@@ -34,8 +35,10 @@ StartClient = Callable[..., Awaitable[discord.Client]]
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[DiscordStandIn]:
-    async with DiscordStandIn(token=TOKEN) as running:
+async def standin(
+    discord_standin_factory: DiscordStandInFactory,
+) -> AsyncIterator[DiscordStandIn]:
+    async with discord_standin_factory(token=TOKEN) as running:
         running.add_user(MEMBER_ID, "ada")
         running.add_user(OTHER_ID, "grace")
         running.add_guild(GUILD_ID, "School Tech Leaders", owner_id=OTHER_ID, members=[MEMBER_ID])
@@ -579,3 +582,16 @@ async def test_second_callback_is_refused_like_discord(
     original = standin.interaction_responses(interaction_id)[0].message_id
     assert original is not None
     assert standin.message(original)["content"] == "one, edited"
+
+
+async def test_the_factory_fixture_serves_on_loopback_until_the_block_ends(
+    discord_standin_factory: DiscordStandInFactory,
+) -> None:
+    async with discord_standin_factory(token=TOKEN) as running:
+        url = f"{running.api_url}/gateway"
+        assert url.startswith("http://127.0.0.1:")
+        async with aiohttp.ClientSession() as session, session.get(url) as response:
+            assert response.status == 200
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await session.get(url)

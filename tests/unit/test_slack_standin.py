@@ -17,14 +17,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.support.slack_requests import SlackRequests
 from tests.support.slack_standin import UPLOAD_METHOD, SlackStandIn
+from tests.support.slack_standin.plugin import SlackStandInFactory
 
 SECRET = "signing-secret"
 Seen = list[tuple[str, Any]]
 
 
 @pytest.fixture
-async def standin() -> AsyncIterator[SlackStandIn]:
-    async with SlackStandIn() as running:
+async def standin(slack_standin_factory: SlackStandInFactory) -> AsyncIterator[SlackStandIn]:
+    async with slack_standin_factory() as running:
         yield running
 
 
@@ -331,3 +332,16 @@ async def test_url_verification_echoes_the_challenge(slack: tuple[SlackRequests,
     requests, _ = slack
     response = await requests.url_verification("abc123")
     assert (response.status, response.json) == (200, {"challenge": "abc123"})
+
+
+async def test_the_factory_fixture_serves_on_loopback_until_the_block_ends(
+    slack_standin_factory: SlackStandInFactory,
+) -> None:
+    async with slack_standin_factory() as running:
+        url = f"{running.base_url}auth.test"
+        assert url.startswith("http://127.0.0.1:")
+        async with aiohttp.ClientSession() as session, session.post(url) as response:
+            assert (await response.json())["error"] == "not_authed"
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await session.post(url)

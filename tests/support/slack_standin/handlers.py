@@ -1,0 +1,89 @@
+"""HTTP handlers: the Web API endpoint (record, refuse or dispatch), response_url hooks
+and upload URLs."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from tests.support.slack_standin.constants import UPLOAD_METHOD, Answer
+from tests.support.slack_standin.faults import FailureInjection
+from tests.support.slack_standin.model import Handler, _Fail
+from tests.support.slack_standin.parsing import _read_call
+from tests.support.slack_standin.records import RecordedCall
+from tests.support.slack_standin.waiting import Waiting
+from tests.support.slack_standin.web_api import WebApi
+
+
+class HttpHandlers(WebApi, FailureInjection, Waiting):
+    """What the aiohttp app routes to, besides the Socket Mode websocket."""
+
+    upload_statuses: list[int]
+    _bot_methods: dict[str, Handler]
+
+    # -- HTTP handlers ---------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        call, read_error = await _read_call(request)
+        self.calls.append(call)
+        status, body, headers = self._answer(call, read_error)
+        call.status, call.response = status, body
+        self.notify_change()
+        return web.json_response(body, status=status, headers=headers)
+
+    def _answer(
+        self, call: RecordedCall, read_error: str | None
+    ) -> tuple[int, Answer, dict[str, str]]:
+        """Refusals first (Slack throttles before it looks at the request), then dispatch."""
+        refusals = self._refusals.get(call.method)
+        if refusals:
+            return refusals.popleft().answer()
+        try:
+            if read_error is not None:
+                raise _Fail(read_error)
+            return 200, self._dispatch(call), {}
+        except _Fail as failure:
+            return 200, {"ok": False, "error": failure.error}, {}
+
+    def _dispatch(self, call: RecordedCall) -> Answer:
+        if call.method == "oauth.v2.access":
+            return self._oauth_v2_access(call)
+        if call.method == "apps.connections.open":
+            return self._apps_connections_open(call)
+        handler = self._bot_methods.get(call.method)
+        if handler is None:
+            raise _Fail("unknown_method")
+        if call.token is None:
+            raise _Fail("not_authed")
+        team = self._teams.get(call.token)
+        if team is None:
+            raise _Fail("invalid_auth")
+        return handler(call, team)
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        """response_url: Slack wants a JSON body and answers a plain "ok"."""
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return web.Response(status=400, text="invalid_payload")
+        self.hook_posts.append((request.match_info["name"], body))
+        self.notify_change()
+        return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """An upload URL: the raw bytes of one file, as files_upload_v2 POSTs them."""
+        content = await request.read()
+        refusals = self._refusals.get(UPLOAD_METHOD)
+        pending = self._pending_uploads.get(request.match_info["file_id"])
+        if refusals:
+            status, _, headers = refusals.popleft().answer()
+            response = web.Response(status=status, text="upload refused", headers=headers)
+        elif pending is None:
+            response = web.Response(status=404, text="unknown upload")
+        else:
+            pending.content = content
+            response = web.Response(text=f"OK - {len(content)}")
+        self.upload_statuses.append(response.status)
+        self.notify_change()
+        return response

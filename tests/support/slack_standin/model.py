@@ -1,0 +1,57 @@
+"""The stand-in's own bookkeeping: pending uploads, installed teams, injected refusals,
+and the failure a Web API method raises to answer `{"ok": false}`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.support.slack_standin.constants import Answer
+from tests.support.slack_standin.records import RecordedCall
+
+
+@dataclass
+class _PendingUpload:
+    """An upload URL handed out by files.getUploadURLExternal, and the bytes POSTed to it."""
+
+    filename: str
+    length: int
+    team_id: str
+    content: bytes | None = None
+
+
+@dataclass(frozen=True)
+class _Team:
+    team_id: str
+    bot_token: str
+    bot_user_id: str
+    bot_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """An injected failure: 429 (with Retry-After), a 5xx, or HTTP 200 with an error."""
+
+    status: int
+    retry_after: int | None = None
+    error: str | None = None
+
+    def answer(self) -> tuple[int, Answer, dict[str, str]]:
+        if self.error is not None:
+            return self.status, {"ok": False, "error": self.error}, {}
+        if self.retry_after is not None:
+            body = {"ok": False, "error": "ratelimited"}
+            return self.status, body, {"Retry-After": str(self.retry_after)}
+        return self.status, {"ok": False, "error": "internal_error"}, {}
+
+
+class _Fail(Exception):
+    """Raised by a method handler to answer HTTP 200 `{"ok": false, "error": ...}` like Slack."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+Handler = Callable[[RecordedCall, _Team], Answer]

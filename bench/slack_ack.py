@@ -5,7 +5,7 @@ Slack gives an app 3 seconds to acknowledge a slash command, then shows the user
 `POST /slack/events` leaving the client to its HTTP answer arriving, over real HTTP on
 127.0.0.1, against the whole Slack service exactly as the CLI starts it
 (`build_slack_service`: bolt, listeners, core, store, SlackMessenger), with Slack's Web API
-played by the local stand-in the integration tests use (tests/support/slack_standin.py).
+played by the local stand-in the integration tests use (tests/support/slack_standin/).
 
 1. Idle: `/pln help`, sent sequentially. The baseline is a bare bolt AsyncApp (a `/pln`
    listener that only acks) behind the same aiohttp adapter, in the same process, with the

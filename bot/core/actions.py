@@ -77,12 +77,15 @@ class ActionSpec:
 
     `handler` gets the button's value as a row id (a press whose value is not an id is
     stale or forged and gets the "doesn't work any more" reply). `opens_form` answers with
-    the form at once, without the database, so Discord can show it within its 3 seconds.
+    the form at once, without the database, so Discord can show it within its 3 seconds;
+    `handler_opens_form` says the handler answers with a form after reading the store (the
+    channel post's Answer privately), so platforms must run it before answering the press.
     """
 
     action_id: str
     handler: Callable[[Context, int], Awaitable[Replies]] | None = None
     opens_form: Callable[[str], OutgoingMessage | None] | None = None
+    handler_opens_form: bool = False
     changes_schedule: bool = False
     refreshes_home: bool = False
 

@@ -29,6 +29,9 @@ class Actor:
     platform_timezone: str | None = None
     channel_id: str | None = None  # where a command was typed, for `/pln channel here`
     in_direct_message: bool = False  # typed in the member's DM with the bot
+    # the platform lets members close their DMs to bots (Discord): a join typed in a
+    # channel then opens the DM with a welcome, so a closed DM shows at once
+    dms_may_be_closed: bool = False
 
     @property
     def qualified_id(self) -> str:

@@ -128,7 +128,8 @@ class Dispatcher:
             replies = await self._core.guarded(self._core.with_context(actor, unit))
         if spec.changes_schedule:
             self._core.notify_schedule_change()
-        welcome = DM_WELCOME if spec.name == "join" and not actor.in_direct_message else None
+        opens_dm = actor.dms_may_be_closed and not actor.in_direct_message
+        welcome = DM_WELCOME if spec.name == "join" and opens_dm else None
         return Outcome(tuple(replies), welcome=welcome, refresh_home=spec.refreshes_home)
 
     # -- buttons and forms ------------------------------------------------------------------

@@ -341,7 +341,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(SKIP_ACTION, handler=skip),
     ActionSpec(SNOOZE_ACTION, handler=snooze, changes_schedule=True),
     # channel mode: the post's Answer privately opens the member's own answer form
-    ActionSpec(POST_ANSWER_ACTION, handler=answer_channel_post),
+    ActionSpec(POST_ANSWER_ACTION, handler=answer_channel_post, handler_opens_form=True),
 )
 FORMS: tuple[FormSpec, ...] = (
     FormSpec(ANSWER_FORM_ACTION, check=_check_answer, handler=_answer_submitted),

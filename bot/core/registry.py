@@ -62,7 +62,9 @@ def command_of_button(action_id: str) -> CommandSpec | None:
 def opens_form(action_id: str) -> bool:
     """Whether pressing this button answers with a form (Discord must show it first)."""
     found = action(action_id)
-    return isinstance(found, ActionSpec) and found.opens_form is not None
+    return isinstance(found, ActionSpec) and (
+        found.opens_form is not None or found.handler_opens_form
+    )
 
 
 def action_ids() -> tuple[str, ...]:

@@ -164,7 +164,9 @@ async def _answers_of_member(world: World) -> list[str]:
         return []
 
     async def find(session: AsyncSession) -> list[str]:
-        return list(await session.scalars(select(Answer.text).where(Answer.member_id == member.id)))
+        # Answer.text is a Python property (its parts joined), not a column
+        answers = await session.scalars(select(Answer).where(Answer.member_id == member.id))
+        return [answer.text for answer in answers]
 
     return await world.core.db.run(find)
 

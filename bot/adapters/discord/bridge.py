@@ -58,10 +58,8 @@ class DiscordBridge:
         private = interaction.guild is not None
         await interaction.response.defer(ephemeral=private, thinking=True)
 
-        async def say_first(reply: OutgoingMessage) -> None:
-            await self._follow_up(interaction, [reply], private)
-
-        outcome = await self._core.handle(CommandEntered(self._who(interaction), text), say_first)
+        # no `say_first`: the deferred reply already shows Discord's "thinking" state
+        outcome = await self._core.handle(CommandEntered(self._who(interaction), text))
         await self._follow_up(interaction, list(outcome.replies), private)
         if outcome.welcome is not None:
             await self._welcome_in_dm(interaction, outcome.welcome)
@@ -162,6 +160,7 @@ class DiscordBridge:
             display_name=user.display_name[:200],
             platform_admin=bool(interaction.permissions.manage_guild),
             channel_id=str(interaction.channel_id) if interaction.channel_id else None,
+            dms_may_be_closed=True,
         )
 
     async def _follow_up(

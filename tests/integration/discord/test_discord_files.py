@@ -12,12 +12,13 @@ import struct
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 import pytest
 
 from bot.adapters.discord.messenger import DiscordMessenger
-from bot.core.actors import Actor
+from bot.core.events import CommandEntered, Event, Outcome
 from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.ports import Recipient, SendStatus
 from tests.integration.discord.conftest import ALICE, GUILD, MODERATOR, DiscordBot
@@ -49,13 +50,16 @@ NOTE_REFUSED = (
 def files_on_commands(bot: DiscordBot, monkeypatch: pytest.MonkeyPatch, *files: Attachment) -> None:
     """The core's first reply to any `/pln` command carries `files`."""
     core = bot.service.app.core
-    original: Callable[..., Awaitable[list[OutgoingMessage]]] = core.handle_command
+    original: Callable[..., Awaitable[Outcome]] = core.handle
 
-    async def with_files(actor: Actor, *args: Any) -> list[OutgoingMessage]:
-        replies = await original(actor, *args)
-        return [replace(replies[0], files=files), *replies[1:]]
+    async def with_files(event: Event, *args: Any) -> Outcome:
+        outcome = await original(event, *args)
+        if not isinstance(event, CommandEntered):
+            return outcome
+        first, *rest = outcome.replies
+        return dataclass_replace(outcome, replies=(replace(first, files=files), *rest))
 
-    monkeypatch.setattr(core, "handle_command", with_files)
+    monkeypatch.setattr(core, "handle", with_files)
 
 
 async def command_responses(bot: DiscordBot, subcommand: str) -> list[InteractionResponse]:

@@ -6,7 +6,6 @@ PostgreSQL server) against the Slack stand-in; every request is signed like Slac
 
 from __future__ import annotations
 
-from bot.adapters.slack.listeners import PROMPT_NOW_STARTED
 from bot.core.commands import command_specs
 from bot.core.service import MODERATORS_ONLY
 from bot.store.models import Delivery, Schedule
@@ -22,6 +21,10 @@ from tests.integration.slack.conftest import (
     texts,
 )
 from tests.support.slack_standin import RecordedCall
+
+PROMPT_NOW_STARTED = next(
+    spec.started_note for spec in command_specs() if spec.name == "prompt now"
+)
 
 
 async def test_url_verification_answers_the_challenge_only_when_signed(bot: SlackBot) -> None:

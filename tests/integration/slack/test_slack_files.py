@@ -13,12 +13,13 @@ import struct
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 import pytest
 
 from bot.adapters.slack.messenger import SlackMessenger
-from bot.core.actors import Actor
+from bot.core.events import CommandEntered, Event, MessagePosted, Outcome
 from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.ports import Recipient, SendStatus
 from tests.integration.slack.conftest import SlackBot, replies_to, texts
@@ -50,15 +51,20 @@ EXPORT = (
 def files_on_replies(
     bot: SlackBot, monkeypatch: pytest.MonkeyPatch, *files: Attachment, method: str
 ) -> None:
-    """The core's first reply to `method` (run_command, handle_message) carries `files`."""
+    """The core's first reply to a command (`run_command`) or a DM (`handle_message`)
+    carries `files`."""
     core = bot.service.app.core
-    original: Callable[..., Awaitable[list[OutgoingMessage]]] = getattr(core, method)
+    original: Callable[..., Awaitable[Outcome]] = core.handle
+    kind = CommandEntered if method == "run_command" else MessagePosted
 
-    async def with_files(actor: Actor, *args: Any, **kwargs: Any) -> list[OutgoingMessage]:
-        replies = await original(actor, *args, **kwargs)
-        return [replace(replies[0], files=files), *replies[1:]]
+    async def with_files(event: Event, *args: Any, **kwargs: Any) -> Outcome:
+        outcome = await original(event, *args, **kwargs)
+        if not isinstance(event, kind) or not outcome.replies:
+            return outcome
+        first, *rest = outcome.replies
+        return dataclass_replace(outcome, replies=(replace(first, files=files), *rest))
 
-    monkeypatch.setattr(core, method, with_files)
+    monkeypatch.setattr(core, "handle", with_files)
 
 
 def messenger(bot: SlackBot) -> SlackMessenger:

@@ -43,7 +43,11 @@ async def test_prompt_now_reaches_every_member_once_and_members_are_refused(
         prompts = [m for m in discord_bot.server.dm_messages(user) if m.get("embeds")]
         assert len(prompts) == 1, user
         ids = [c["custom_id"] for row in prompts[0]["components"] for c in row["components"]]
-        assert [i.split(":")[0] for i in ids] == ["pln.prompt.answer", "pln.prompt.skip", "pln.prompt.snooze"]
+        assert [i.split(":")[0] for i in ids] == [
+            "pln.prompt.answer",
+            "pln.prompt.skip",
+            "pln.prompt.snooze",
+        ]
 
 
 async def prompted(bot: DiscordBot, *users: str) -> dict[str, dict[str, object]]:

@@ -22,9 +22,11 @@ from bot.adapters.discord.client import PlnDiscordClient
 from bot.adapters.discord.messenger import DiscordMessenger
 from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.pacing import Pacer, Sleep
+from bot.adapters.runtime import AdapterStartError
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.core.runner import Runner
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 READY_TIMEOUT = 60.0
 
 
-class DiscordStartError(Exception):
+class DiscordStartError(AdapterStartError):
     """The bot cannot start on Discord; str() is one line saying what to fix."""
 
 
@@ -43,6 +45,14 @@ class DiscordService:
     client: PlnDiscordClient
     pacer: Pacer
     _connection: asyncio.Task[None] | None = None
+
+    @property
+    def runner(self) -> Runner:
+        return self.app.runner
+
+    def banner(self) -> str:
+        """How the runtime's banner describes this service once it has connected."""
+        return f"Discord adapter, connected as {self.client.user}"
 
     async def start(self) -> None:
         """Log in, point the gateway, connect, wait for READY, then catch up on due work."""

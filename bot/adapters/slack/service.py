@@ -20,13 +20,21 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.pacing import Pacer, Sleep
+from bot.adapters.runtime import AdapterStartError
 from bot.adapters.slack.directory import SlackDirectory
 from bot.adapters.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.retries import retry_handlers
 from bot.adapters.slack.secrets import TokenCipher
-from bot.adapters.slack.server import INSTALL_PATH, REDIRECT_PATH, Readiness, build_web_app
+from bot.adapters.slack.server import (
+    EVENTS_PATH,
+    HEALTH_PATH,
+    INSTALL_PATH,
+    REDIRECT_PATH,
+    Readiness,
+    build_web_app,
+)
 from bot.adapters.slack.settings import BOT_SCOPES, SlackMode, SlackSettings
 from bot.adapters.slack.workspaces import (
     BotTokens,
@@ -36,6 +44,7 @@ from bot.adapters.slack.workspaces import (
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.core.runner import Runner
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -43,7 +52,7 @@ log = logging.getLogger(__name__)
 OAUTH_STATE_SECONDS = 600
 
 
-class SlackStartError(Exception):
+class SlackStartError(AdapterStartError):
     """The bot cannot start on Slack; str() is one line saying what to fix."""
 
 
@@ -60,6 +69,17 @@ class SlackService:
     port: int | None = None
     _web_runner: web.AppRunner | None = None
     _socket: AsyncSocketModeHandler | None = None
+
+    @property
+    def runner(self) -> Runner:
+        return self.app.runner
+
+    def banner(self) -> str:
+        """How the runtime's banner describes this service once it has started."""
+        if self.mode is SlackMode.SOCKET:
+            return "Slack adapter, Socket Mode"
+        where = f"{self.settings.http_host}:{self.port}"
+        return f"Slack adapter, HTTP on {where} (POST {EVENTS_PATH}, GET {HEALTH_PATH})"
 
     async def start(self) -> None:
         """Listen, check the token, catch up on due work, then report ready."""

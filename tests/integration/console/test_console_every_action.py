@@ -8,8 +8,10 @@ exactly as typed at the terminal.
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -18,6 +20,7 @@ from bot.adapters.console.session import CONSOLE_COMMUNITY, ConsoleSession
 from bot.core import registry
 from bot.core.actors import Actor
 from bot.core.clock import SimulatedClock
+from bot.core.events import Event, Outcome
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from tests.support.action_scenarios import REPLY_SAYS, SCENARIOS, World
@@ -55,10 +58,12 @@ async def test_every_button_works_on_the_console(
     session, messenger, out, core = _console(make_core, tmp_path)
     scenario = SCENARIOS[action_id]  # a new button without a scenario fails here
     world = World(core, MEMBER, MODERATOR, channel_id="pln")
-    value = await scenario.setup(world)
-    # the scene is set through the core; the button itself is shown as the member sees it
-    # in its own message, then pressed by number, exactly as typed at the terminal
-    messenger.show("alice", _message_with(action_id, value))
+    with _shown_to_their_author(core, messenger):
+        value = await scenario.setup(world)
+    # the member presses the button they were shown (a prompt, the reply to an answer, a
+    # channel post); a confirmation the scene did not ask for is shown as its own message
+    if (action_id, value) not in {(b.action_id, b.value) for b in messenger.choices_for("alice")}:
+        messenger.show("alice", _message_with(action_id, value))
     before = out.tell()
     assert await session.handle_line(f":{_button_number(messenger, action_id, value)}")
     if scenario.form is not None:
@@ -86,6 +91,26 @@ async def test_the_channel_posts_answer_privately_button_is_pressed_from_the_cha
     assert await session.handle_line("Our new laptop trolley booking sheet finally works.")
     assert "Saved as your answer" in out.getvalue()
     assert "There is no choice" not in out.getvalue()
+
+
+@contextlib.contextmanager
+def _shown_to_their_author(core: PlnCore, messenger: ConsoleMessenger) -> Iterator[None]:
+    """While the scene is set through the core, its replies appear on the console as they
+    would for the person who typed, so their buttons are the ones pressed afterwards."""
+    original = core.handle
+
+    async def showing(event: Event, *args: Any) -> Outcome:
+        outcome = await original(event, *args)
+        if isinstance(event.who, Actor):
+            for reply in outcome.replies:
+                messenger.show(event.who.user_id, reply)
+        return outcome
+
+    core.handle = showing  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        core.handle = original  # type: ignore[method-assign]
 
 
 def _message_with(action_id: str, value: str) -> object:

@@ -1,35 +1,39 @@
-"""Exactly-once delivery of prompts: claim by inserting rows, then send, then record.
+"""Claiming prompts: what fell due is inserted as rows, in the transaction that decides it.
 
 The store is the truth. A delivery row is inserted (claimed) in the same transaction
 that decides it is due; the unique key (schedule, member, local date) means a second
-process or a restart can never claim it again. See docs/ARCHITECTURE.md for the states.
+process or a restart can never claim it again. In channel mode a community gets one
+`channel_post` row per occurrence instead. Sending them is `bot.core.sending`'s job:
+`prompt_job` puts this claimer in front of the delivery, channel post and reminder queues.
+See docs/ARCHITECTURE.md for the states.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import Clock
-from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendResult, SendStatus
+from bot.core.context import CoreConfig
+from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
 from bot.core.prompt_choice import RotationPicker, revisit_question
-from bot.core.prompting import channel_post_message, prompt_message
 from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
+from bot.core.sending.job import QueueJob
+from bot.core.sending.pipeline import SendPipeline
+from bot.core.sending.post_queue import PostQueue
+from bot.core.sending.prompt_queue import PromptQueue
+from bot.core.sending.queue import SendQueue
+from bot.core.sending.reminder_queue import ReminderQueue
 from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store import deliveries as delivery_store
-from bot.store.database import Database
 from bot.store.models import (
     ONE_OFF_KINDS,
-    ChannelPost,
     Community,
     DeliveryStatus,
     Member,
@@ -37,32 +41,8 @@ from bot.store.models import (
     ScheduleKind,
 )
 
-log = logging.getLogger(__name__)
-
 CHANNEL_MODE = "channel"
-
-
-@dataclass(frozen=True)
-class DeliveryPolicy:
-    grace: timedelta = timedelta(hours=12)
-    default_timezone: str = "UTC"
-    lookback: timedelta = timedelta(days=8)  # how far back start-up looks for missed prompts
-    batch_size: int = 200
-    max_attempts: int = 5
-    retry_delay: timedelta = timedelta(minutes=1)
-    progress_every: int = 1000
-
-
-@dataclass
-class DueReport:
-    """What one pass of due work did, for logs and replies."""
-
-    claimed: int = 0
-    caught_up: int = 0
-    missed: int = 0
-    sent: int = 0
-    failed: int = 0
-    deferred: int = 0
+LOOKBACK = timedelta(days=8)  # how far back a claim looks for prompts missed while down
 
 
 @dataclass(frozen=True)
@@ -76,112 +56,52 @@ def weekly_rule(schedule: Schedule) -> WeeklyRule:
     return WeeklyRule(schedule.weekday, time.fromisoformat(schedule.local_time))
 
 
-class DeliveryService:
-    """Claims what is due, sends it through the adapter's Messenger, and records the outcome."""
+def prompt_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
+    """Prompts: claim what fell due, then send deliveries, channel posts and reminders."""
+    picker = RotationPicker(default_library())
+    platform, policy, library = pipeline.messenger.platform, pipeline.policy, picker.library
+    queues: list[SendQueue[Any]] = [
+        PromptQueue(platform, policy, library),
+        PostQueue(platform, policy),
+        ReminderQueue(platform, policy, library),
+    ]
+    return QueueJob("prompts", PromptClaimer(platform, config, picker), queues, pipeline)
 
-    def __init__(
-        self,
-        db: Database,
-        clock: Clock,
-        messenger: Messenger,
-        policy: DeliveryPolicy,
-        picker: RotationPicker | None = None,
-    ) -> None:
-        self._db = db
-        self._clock = clock
-        self._messenger = messenger
-        self._policy = policy
-        self._picker = picker or RotationPicker(default_library())
 
-    @property
-    def platform(self) -> str:
-        return self._messenger.platform
+class PromptClaimer:
+    """Decides which prompts fell due and inserts their rows (a `Claimer`)."""
 
-    @property
-    def messenger(self) -> Messenger:
-        return self._messenger
+    def __init__(self, platform: str, config: CoreConfig, picker: RotationPicker) -> None:
+        self._platform = platform
+        self._grace = config.grace
+        self._default_timezone = config.default_timezone
+        self._picker = picker
 
     def zone_of(self, member: Member) -> ZoneInfo:
-        return ZoneInfo(member.timezone or self._policy.default_timezone)
+        return ZoneInfo(member.timezone or self._default_timezone)
 
-    async def recover(self) -> int:
-        """Start-up: sends interrupted by a crash become 'uncertain' and are never resent."""
-        count = await self._db.run(
-            lambda s: delivery_store.mark_interrupted_sends_uncertain(s, self.platform)
-        )
-        count += await self._db.run(
-            lambda s: post_store.mark_interrupted_uncertain(s, self.platform)
-        )
-        if count:
-            log.warning(
-                "sends interrupted by a restart marked uncertain (not resent)",
-                extra={"fields": {"count": count}},
-            )
-        return count
+    async def next_due(self, session: AsyncSession, now: datetime) -> datetime | None:
+        """The earliest future fire: weekly ones per zone in use, and one-offs."""
+        times: list[datetime] = []
+        for schedule, community in await community_store.active_schedules(session, self._platform):
+            if schedule.kind in ONE_OFF_KINDS:
+                if schedule.fire_at is not None:
+                    times.append(max(schedule.fire_at, now))
+                continue
+            rule = weekly_rule(schedule)
+            if community.delivery_mode == CHANNEL_MODE and community.channel_id:
+                zone = ZoneInfo(self._default_timezone)
+                times.append(next_fire_after(rule, zone, now).at)
+                continue
+            for zone_name in await community_store.member_zones(session, community.id):
+                zone = ZoneInfo(zone_name or self._default_timezone)
+                times.append(next_fire_after(rule, zone, now).at)
+        return min(times, default=None)
 
-    async def run_due_work(self) -> DueReport:
-        """Claim everything due now, then send every claimed delivery."""
-        report = await self.claim_due()
-        await self.send_claimed(report)
-        await self.send_channel_posts(report)
-        await self.send_due_reminders(report)
-        if report.caught_up or report.missed:
-            log.info(
-                "catch-up after downtime",
-                extra={
-                    "fields": {
-                        "caught_up": report.caught_up,
-                        "missed": report.missed,
-                        "grace": str(self._policy.grace),
-                    }
-                },
-            )
-        return report
-
-    async def next_due_time(self) -> datetime | None:
-        """When the process should next wake up: the earliest future fire or retry."""
-        now = self._clock.now()
-
-        async def find(session: AsyncSession) -> datetime | None:
-            times: list[datetime] = []
-            for schedule, community in await community_store.active_schedules(
-                session, self.platform
-            ):
-                if schedule.kind in ONE_OFF_KINDS:
-                    if schedule.fire_at is not None:
-                        times.append(max(schedule.fire_at, now))
-                    continue
-                rule = weekly_rule(schedule)
-                if community.delivery_mode == CHANNEL_MODE and community.channel_id:
-                    zone = ZoneInfo(self._policy.default_timezone)
-                    times.append(next_fire_after(rule, zone, now).at)
-                    continue
-                for zone_name in await community_store.member_zones(session, community.id):
-                    zone = ZoneInfo(zone_name or self._policy.default_timezone)
-                    times.append(next_fire_after(rule, zone, now).at)
-            retry = await delivery_store.earliest_retry(session, self.platform, now)
-            if retry is not None:
-                times.append(retry)
-            post_retry = await post_store.earliest_retry(session, self.platform, now)
-            if post_retry is not None:
-                times.append(post_retry)
-            reminder = await delivery_store.earliest_reminder(session, self.platform)
-            if reminder is not None:
-                times.append(max(reminder, now))
-            return min(times, default=None)
-
-        return await self._db.run(find)
-
-    # -- claiming -----------------------------------------------------------------------
-
-    async def claim_due(self) -> DueReport:
+    async def claim(self, session: AsyncSession, now: datetime) -> DueReport:
         """Insert a delivery row for everything due now, in one transaction: the claim."""
-        return await self._db.run(self._claim_due)
-
-    async def _claim_due(self, session: AsyncSession) -> DueReport:
-        now = self._clock.now()
         report = DueReport()
-        for schedule, community in await community_store.active_schedules(session, self.platform):
+        for schedule, community in await community_store.active_schedules(session, self._platform):
             if schedule.kind in ONE_OFF_KINDS and (not schedule.fire_at or schedule.fire_at > now):
                 continue  # not due yet: no need to look at anyone
             if schedule.kind == ScheduleKind.REVISIT:
@@ -190,7 +110,7 @@ class DeliveryService:
                 continue
             if community.delivery_mode == CHANNEL_MODE and community.channel_id:
                 await post_store.insert_posts(
-                    session, await self._post_rows(session, schedule, community, now, report)
+                    session, await self._post_rows(session, schedule, community, now)
                 )
             else:
                 candidates = await self._due_candidates(session, schedule, community, now)
@@ -215,12 +135,12 @@ class DeliveryService:
         ]
         by_zone: dict[str, list[Member]] = defaultdict(list)
         for member in members:
-            by_zone[member.timezone or self._policy.default_timezone].append(member)
+            by_zone[member.timezone or self._default_timezone].append(member)
         candidates: list[_Candidate] = []
         for zone_name, group in by_zone.items():
             zone = ZoneInfo(zone_name)
             for fire in self._fires(schedule, zone, now):
-                earliest = max(schedule.created_at, now - self._policy.lookback)
+                earliest = max(schedule.created_at, now - LOOKBACK)
                 candidates.extend(
                     _Candidate(member, fire)
                     for member in group
@@ -238,27 +158,22 @@ class DeliveryService:
         return self._picker.library.by_id(schedule.prompt_id)
 
     async def _post_rows(
-        self,
-        session: AsyncSession,
-        schedule: Schedule,
-        community: Community,
-        now: datetime,
-        report: DueReport,
+        self, session: AsyncSession, schedule: Schedule, community: Community, now: datetime
     ) -> list[dict[str, Any]]:
         """Channel mode: one post per occurrence, at the community's time in its default zone.
 
         Only the latest occurrence within the grace period is posted; older ones are missed,
         as for deliveries. Rows already claimed are skipped by the unique key on insert.
         """
-        zone = ZoneInfo(self._policy.default_timezone)
-        earliest = max(schedule.created_at, now - self._policy.lookback)
+        zone = ZoneInfo(self._default_timezone)
+        earliest = max(schedule.created_at, now - LOOKBACK)
         fires = [fire for fire in self._fires(schedule, zone, now) if fire.at >= earliest]
         if not fires:
             return []
         latest = max(fire.at for fire in fires)
         rows = []
         for fire in fires:
-            claimed = fire.at == latest and now - fire.at <= self._policy.grace
+            claimed = fire.at == latest and now - fire.at <= self._grace
             prompt = self._fixed_prompt(schedule) or await self._picker.for_channel(
                 session, community, fire.local_date
             )
@@ -308,7 +223,7 @@ class DeliveryService:
             if schedule.fire_at is None or schedule.fire_at > now:
                 return []
             return [FireTime(schedule.fire_at, schedule.fire_at.astimezone(zone).date())]
-        return fire_times_between(weekly_rule(schedule), zone, now - self._policy.lookback, now)
+        return fire_times_between(weekly_rule(schedule), zone, now - LOOKBACK, now)
 
     def _delivery_rows(
         self,
@@ -328,7 +243,7 @@ class DeliveryService:
         rows: list[dict[str, Any]] = []
         for candidate in candidates:
             fire = candidate.fire
-            in_grace = now - fire.at <= self._policy.grace
+            in_grace = now - fire.at <= self._grace
             is_latest = latest[candidate.member.id] == fire.at
             status = DeliveryStatus.CLAIMED if in_grace and is_latest else DeliveryStatus.MISSED
             if status == DeliveryStatus.CLAIMED:
@@ -359,257 +274,6 @@ class DeliveryService:
                 }
             )
         return rows
-
-    # -- sending ------------------------------------------------------------------------
-
-    async def send_claimed(self, report: DueReport | None = None) -> DueReport:
-        """Send every claimed delivery that is ready, one compare-and-set at a time."""
-        report = report or DueReport()
-        await self._send_batches(report)
-        return report
-
-    async def _send_batches(self, report: DueReport) -> None:
-        total = await self._db.run(lambda s: delivery_store.count_claimed(s, self.platform))
-        handled = 0
-        while True:
-            now = self._clock.now()
-            batch = await self._db.run(
-                partial(
-                    delivery_store.claimed_batch,
-                    platform=self.platform,
-                    now=now,
-                    limit=self._policy.batch_size,
-                )
-            )
-            if not batch:
-                break
-            progressed = False
-            for delivery, member, community, kind in batch:
-                took = await self._db.run(
-                    partial(delivery_store.mark_sending, delivery_id=delivery.id)
-                )
-                if not took:
-                    continue  # another worker is sending this one
-                progressed = True
-                if not member.active or member.paused_at is not None:
-                    await self._db.run(
-                        partial(
-                            delivery_store.set_delivery_state,
-                            delivery_id=delivery.id,
-                            status=DeliveryStatus.FAILED,
-                            last_error="member left or paused before it was sent",
-                        )
-                    )
-                    continue
-                recipient = _recipient(member, community)
-                prompt = self._picker.library.by_id(delivery.prompt_id)
-                message = prompt_message(
-                    delivery.id,
-                    delivery.prompt_text,
-                    framework=f"{prompt.framework} · {prompt.element}" if prompt else None,
-                    revisit=kind == ScheduleKind.REVISIT,
-                )
-                result = await self._send(recipient, message)
-                await self._db.run(
-                    partial(
-                        self._record, delivery_id=delivery.id, member_id=member.id, result=result
-                    )
-                )
-                self._count(report, result)
-                handled += 1
-                if handled % self._policy.progress_every == 0:
-                    log.info(
-                        "fan-out progress", extra={"fields": {"done": handled, "total": total}}
-                    )
-            if not progressed:
-                break
-        if handled:
-            log.info(
-                "fan-out finished",
-                extra={
-                    "fields": {
-                        "sent": report.sent,
-                        "failed": report.failed,
-                        "deferred": report.deferred,
-                    }
-                },
-            )
-
-    # -- channel mode ---------------------------------------------------------------------
-
-    async def send_channel_posts(self, report: DueReport | None = None) -> DueReport:
-        """Post each claimed channel post once, with the same claim, send, record steps."""
-        report = report or DueReport()
-        now = self._clock.now()
-        posts = await self._db.run(
-            partial(post_store.claimed_posts, platform=self.platform, now=now)
-        )
-        for post, community in posts:
-            if not await self._db.run(partial(post_store.mark_sending, post_id=post.id)):
-                continue
-            result = await self._post(community, post)
-            self._count(report, result)
-            await self._db.run(partial(self._record_post, post_id=post.id, result=result))
-        return report
-
-    async def _post(self, community: Community, post: ChannelPost) -> SendResult:
-        if not isinstance(self._messenger, ChannelMessenger) or not community.channel_id:
-            return SendResult.unreachable("this platform cannot post in a channel")
-        message = channel_post_message(post.id, post.prompt_text)
-        try:
-            return await self._messenger.send_to_channel(
-                community.external_id, community.channel_id, message
-            )
-        except Exception as error:  # the Messenger contract: raising means "not delivered"
-            return SendResult.retry_later(type(error).__name__)
-
-    async def _record_post(self, session: AsyncSession, post_id: int, result: SendResult) -> None:
-        now = self._clock.now()
-        if result.status == SendStatus.SENT:
-            await post_store.set_state(
-                session,
-                post_id,
-                status=DeliveryStatus.SENT,
-                sent_at=now,
-                platform_message_ref=result.platform_message_ref,
-                retry_at=None,
-            )
-        elif result.status == SendStatus.UNREACHABLE:
-            log.warning("channel post failed", extra={"fields": {"reason": result.reason}})
-            await post_store.set_state(
-                session, post_id, status=DeliveryStatus.FAILED, last_error=_short(result.reason)
-            )
-        else:
-            delay = result.retry_after or self._policy.retry_delay
-            await post_store.set_state(
-                session,
-                post_id,
-                status=DeliveryStatus.CLAIMED,
-                retry_at=now + delay,
-                last_error=_short(result.reason),
-            )
-
-    # -- reminders after a snooze -------------------------------------------------------
-
-    async def send_due_reminders(self, report: DueReport | None = None) -> DueReport:
-        """Send the reminders of snoozed prompts that have fallen due.
-
-        Each reminder is taken by a compare-and-set before the call, so it is sent at most
-        once; a refused send puts the reminder back for later.
-        """
-        report = report or DueReport()
-        now = self._clock.now()
-        ids = await self._db.run(
-            partial(
-                delivery_store.due_reminder_ids,
-                platform=self.platform,
-                now=now,
-                limit=self._policy.batch_size,
-            )
-        )
-        for delivery_id in ids:
-            taken = await self._db.run(
-                partial(delivery_store.take_reminder, delivery_id=delivery_id, now=now)
-            )
-            if taken is None:
-                continue
-            delivery, member, community = taken
-            if not member.active or member.paused_at is not None:
-                continue
-            prompt = self._picker.library.by_id(delivery.prompt_id)
-            message = prompt_message(
-                delivery.id,
-                delivery.prompt_text,
-                framework=f"{prompt.framework} · {prompt.element}" if prompt else None,
-                reminder=True,
-            )
-            result = await self._send(_recipient(member, community), message)
-            self._count(report, result)
-            if result.status == SendStatus.SENT and result.platform_message_ref:
-                await self._db.run(
-                    partial(
-                        delivery_store.set_delivery_state,
-                        delivery_id=delivery.id,
-                        reminder_message_ref=result.platform_message_ref,
-                    )
-                )
-            elif result.status == SendStatus.UNREACHABLE:
-                await self._db.run(
-                    partial(self._mark_unreachable, member_id=member.id, reason=result.reason)
-                )
-            elif result.status == SendStatus.RETRY_LATER:
-                later = now + (result.retry_after or self._policy.retry_delay)
-                await self._db.run(
-                    partial(
-                        delivery_store.set_delivery_state, delivery_id=delivery.id, remind_at=later
-                    )
-                )
-        return report
-
-    async def _mark_unreachable(
-        self, session: AsyncSession, member_id: int, reason: str | None
-    ) -> None:
-        member = await session.get(Member, member_id)
-        if member is not None:
-            member.unreachable_at = self._clock.now()
-            member.unreachable_reason = _short(reason)
-
-    async def _send(self, recipient: Recipient, message: Any) -> SendResult:
-        try:
-            return await self._messenger.send_direct(recipient, message)
-        except Exception as error:  # the Messenger contract: raising means "not delivered"
-            log.warning(
-                "send failed; will retry",
-                extra={"fields": {"member_id": recipient.member_id, "error": type(error).__name__}},
-            )
-            return SendResult.retry_later(type(error).__name__)
-
-    async def _record(
-        self, session: AsyncSession, delivery_id: int, member_id: int, result: SendResult
-    ) -> None:
-        now = self._clock.now()
-        if result.status == SendStatus.SENT:
-            await delivery_store.set_delivery_state(
-                session,
-                delivery_id,
-                status=DeliveryStatus.SENT,
-                sent_at=now,
-                platform_message_ref=result.platform_message_ref,
-                retry_at=None,
-                last_error=None,
-            )
-        elif result.status == SendStatus.UNREACHABLE:
-            await delivery_store.set_delivery_state(
-                session, delivery_id, status=DeliveryStatus.FAILED, last_error=_short(result.reason)
-            )
-            await self._mark_unreachable(session, member_id, result.reason)
-        else:
-            attempts = await delivery_store.attempts_of(session, delivery_id)
-            if attempts >= self._policy.max_attempts:
-                await delivery_store.set_delivery_state(
-                    session,
-                    delivery_id,
-                    status=DeliveryStatus.FAILED,
-                    last_error=_short(result.reason),
-                )
-                return
-            delay = result.retry_after or self._policy.retry_delay * attempts
-            await delivery_store.set_delivery_state(
-                session,
-                delivery_id,
-                status=DeliveryStatus.CLAIMED,
-                retry_at=now + delay,
-                last_error=_short(result.reason),
-            )
-
-    @staticmethod
-    def _count(report: DueReport, result: SendResult) -> None:
-        if result.status == SendStatus.SENT:
-            report.sent += 1
-        elif result.status == SendStatus.UNREACHABLE:
-            report.failed += 1
-        else:
-            report.deferred += 1
 
 
 async def _one_weekly_prompt_per_person(
@@ -650,17 +314,3 @@ def _receiving_since(member: Member) -> datetime:
     if member.resumed_at is not None and member.resumed_at > member.joined_at:
         return member.resumed_at
     return member.joined_at
-
-
-def _recipient(member: Member, community: Community) -> Recipient:
-    return Recipient(
-        member_id=member.id,
-        platform=member.platform,
-        community_external_id=community.external_id,
-        platform_user_id=member.platform_user_id,
-        display_name=member.display_name,
-    )
-
-
-def _short(reason: str | None) -> str | None:
-    return reason[:200] if reason else None

@@ -6,21 +6,19 @@ claimed and sent exactly once, like a prompt: a `digest_send` row per member and
 the claim, `sending` is committed before the platform call, and a send a crash interrupted
 becomes `uncertain` and is never repeated. A period in which the member was sent no prompt
 brings no digest: nothing to reflect on, so no message.
+
+This module claims (`DigestClaimer`) and answers `/pln digest schedule`; the digest's
+message and send are `bot.core.sending.digest_queue`'s.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
-from functools import partial
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import digest as digest_module
-from bot.core.actors import Actor, CommunityRef
-from bot.core.clock import Clock
 from bot.core.context import Context, CoreConfig
 from bot.core.digest_calendar import (
     MONTHLY,
@@ -31,19 +29,16 @@ from bot.core.digest_calendar import (
     next_period,
 )
 from bot.core.formatting import local_datetime
-from bot.core.messages import OutgoingMessage, Section, plain
-from bot.core.ports import Messenger, Recipient, SendResult, SendStatus
+from bot.core.jobs import DueReport
+from bot.core.messages import OutgoingMessage, plain
+from bot.core.sending.digest_queue import DigestQueue, member_zone
+from bot.core.sending.job import QueueJob
+from bot.core.sending.pipeline import SendPipeline
 from bot.store import digest_sends as store
-from bot.store.database import Database
 from bot.store.identities import linked_member_ids
-from bot.store.models import Community, DeliveryStatus, Member
-
-log = logging.getLogger(__name__)
+from bot.store.models import DeliveryStatus, Member
 
 OFF = store.OFF
-BATCH_SIZE = 200
-MAX_ATTEMPTS = 5
-RETRY_DELAY = timedelta(minutes=1)
 
 
 # -- the command ----------------------------------------------------------------------------
@@ -87,77 +82,39 @@ async def digest_schedule(ctx: Context, cadence: str | None) -> list[OutgoingMes
 # -- the job --------------------------------------------------------------------------------
 
 
-class DigestScheduler:
-    """Sends each member's digest once when their period ends (a DueJob)."""
+def digest_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
+    """Scheduled digests: claim each period that ended, then send through the digest queue."""
+    platform = pipeline.messenger.platform
+    queue = DigestQueue(platform, pipeline.policy, pipeline.db, pipeline.clock, config)
+    return QueueJob("digest", DigestClaimer(platform, config), [queue], pipeline)
 
-    name = "digest"
 
-    def __init__(
-        self, db: Database, clock: Clock, messenger: Messenger, config: CoreConfig
-    ) -> None:
-        self._db = db
-        self._clock = clock
-        self._messenger = messenger
+class DigestClaimer:
+    """Claims one `digest_send` per member and ended period (a `Claimer`)."""
+
+    def __init__(self, platform: str, config: CoreConfig) -> None:
+        self._platform = platform
         self._config = config
 
-    @property
-    def platform(self) -> str:
-        return self._messenger.platform
-
-    def _zone(self, name: str | None) -> ZoneInfo:
-        """The member's zone; one the zone database no longer knows falls back to the
-        default rather than stopping everyone's digests."""
-        try:
-            return ZoneInfo(name or self._config.default_timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo(self._config.default_timezone)
-
-    async def recover(self) -> int:
-        """Start-up: digests a crash interrupted become 'uncertain' and are never resent."""
-        count = await self._db.run(lambda s: store.mark_interrupted_uncertain(s, self.platform))
-        if count:
-            log.warning(
-                "digests interrupted by a restart marked uncertain (not resent)",
-                extra={"fields": {"count": count}},
-            )
-        return count
-
-    async def run_due(self, now: datetime) -> int:
-        """Claim the digests of every period that has ended, then send what is claimed."""
-        claimed = await self._db.run(partial(self._claim, now=now))
-        sent = await self._send_claimed()
-        if claimed or sent:
-            log.info("digests", extra={"fields": {"claimed": claimed, "handled": sent}})
-        return sent
-
-    async def next_due(self, now: datetime) -> datetime | None:
-        """The next period end over the zones and cadences in use, or the next retry."""
-
-        async def find(session: AsyncSession) -> datetime | None:
-            at = self._config.prompt_time
-            times = [
-                boundary(next_period(cadence, zone, at, now).end, at, zone)
-                for zone, cadence in await self._groups(session)
-            ]
-            retry = await store.earliest_retry(session, self.platform, now)
-            if retry is not None:
-                times.append(retry)
-            return min(times, default=None)
-
-        return await self._db.run(find)
-
-    # -- claiming -----------------------------------------------------------------------
+    async def next_due(self, session: AsyncSession, now: datetime) -> datetime | None:
+        """The next period end over the zones and cadences in use."""
+        at = self._config.prompt_time
+        times = [
+            boundary(next_period(cadence, zone, at, now).end, at, zone)
+            for zone, cadence in await self._groups(session)
+        ]
+        return min(times, default=None)
 
     async def _groups(self, session: AsyncSession) -> dict[tuple[ZoneInfo, str], list[str | None]]:
         """Receivers grouped by (zone, cadence): everyone in a group shares a period."""
         groups: dict[tuple[ZoneInfo, str], list[str | None]] = defaultdict(list)
-        for zone_name, cadence in await store.cadence_zones(session, self.platform):
+        for zone_name, cadence in await store.cadence_zones(session, self._platform):
             if cadence not in MONTHS_IN:
                 continue
-            groups[(self._zone(zone_name), cadence)].append(zone_name)
+            groups[(member_zone(zone_name, self._config), cadence)].append(zone_name)
         return groups
 
-    async def _claim(self, session: AsyncSession, now: datetime) -> int:
+    async def claim(self, session: AsyncSession, now: datetime) -> DueReport:
         at = self._config.prompt_time
         rows: list[dict[str, object]] = []
         for (zone, cadence), zone_names in (await self._groups(session)).items():
@@ -165,7 +122,7 @@ class DigestScheduler:
             since, until = period.window(at, zone)
             members = await store.unsettled_members(
                 session,
-                self.platform,
+                self._platform,
                 zones=zone_names,
                 cadence=cadence,
                 period_key=period.key,
@@ -174,7 +131,11 @@ class DigestScheduler:
             if members:
                 rows += await self._rows(session, members, period, since, until, now)
         await store.insert_sends(session, rows)
-        return sum(1 for row in rows if row["status"] == DeliveryStatus.CLAIMED)
+        statuses = [row["status"] for row in rows]
+        return DueReport(
+            claimed=statuses.count(DeliveryStatus.CLAIMED),
+            missed=statuses.count(DeliveryStatus.MISSED),
+        )
 
     async def _rows(
         self,
@@ -218,154 +179,3 @@ class DigestScheduler:
                 }
             )
         return rows
-
-    # -- sending ------------------------------------------------------------------------
-
-    async def _send_claimed(self) -> int:
-        handled = 0
-        while True:
-            ids = await self._db.run(
-                partial(
-                    store.claimed_ids,
-                    platform=self.platform,
-                    now=self._clock.now(),
-                    limit=BATCH_SIZE,
-                )
-            )
-            progressed = False
-            for send_id in ids:
-                if not await self._db.run(partial(store.mark_sending, send_id=send_id)):
-                    continue  # another worker is sending this one
-                progressed = True
-                handled += 1
-                await self._send_one(send_id)
-            if not progressed:
-                return handled
-
-    async def _send_one(self, send_id: int) -> None:
-        """Build the digest, send it (no transaction open), record the outcome."""
-        try:
-            built = await self._build(send_id)
-        except Exception as error:  # never log the digest: it holds the member's words
-            log.warning(
-                "digest could not be built; will retry",
-                extra={"fields": {"send_id": send_id, "error": type(error).__name__}},
-            )
-            built = SendResult.retry_later(f"digest not built: {type(error).__name__}")
-        if isinstance(built, SendResult):
-            result, member_id = built, None
-        else:
-            recipient, message = built
-            result, member_id = await self._send(recipient, message), recipient.member_id
-        await self._db.run(
-            partial(self._record, send_id=send_id, member_id=member_id, result=result)
-        )
-
-    async def _build(self, send_id: int) -> tuple[Recipient, OutgoingMessage] | SendResult:
-        """Read in one unit of work, then compose outside it (CPU work, maybe an LLM call)."""
-        prepared = await self._db.run(partial(self._prepare, send_id=send_id))
-        if isinstance(prepared, SendResult):
-            return prepared
-        recipient, period, request = prepared
-        messages = await digest_module.compose(request)
-        return recipient, _scheduled_message(send_id, period, messages)
-
-    async def _prepare(
-        self, session: AsyncSession, send_id: int
-    ) -> tuple[Recipient, DigestPeriod, digest_module.DigestRequest] | SendResult:
-        """Everything the digest needs from the store; the member must still want it."""
-        found = await store.send_with_member(session, send_id)
-        if found is None:
-            return SendResult.unreachable("gone")
-        send, member, community = found
-        if not store.receives_digests(member):
-            return SendResult.unreachable("left, paused or turned digests off before it was sent")
-        period = DigestPeriod.from_key(send.cadence, send.period_key)
-        zone = self._zone(member.timezone)
-        since, until = period.window(self._config.prompt_time, zone)
-        ctx = Context(
-            session, _actor(member, community), community, member, self._clock.now(), self._config
-        )
-        request = await digest_module.gather(ctx, since, until, period.label, period.key)
-        return _recipient(member, community), period, request
-
-    async def _send(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
-        try:
-            return await self._messenger.send_direct(recipient, message)
-        except Exception as error:  # the Messenger contract: raising means "not delivered"
-            return SendResult.retry_later(type(error).__name__)
-
-    async def _record(
-        self, session: AsyncSession, send_id: int, member_id: int | None, result: SendResult
-    ) -> None:
-        now = self._clock.now()
-        reason = result.reason[:200] if result.reason else None
-        if result.status == SendStatus.SENT:
-            await store.set_state(
-                session,
-                send_id,
-                status=DeliveryStatus.SENT,
-                sent_at=now,
-                platform_message_ref=result.platform_message_ref,
-                retry_at=None,
-                last_error=None,
-            )
-            return
-        if result.status == SendStatus.UNREACHABLE:
-            await store.set_state(session, send_id, status=DeliveryStatus.FAILED, last_error=reason)
-            member = await session.get(Member, member_id) if member_id is not None else None
-            if member is not None:  # as for prompts: skipped until they next talk to the bot
-                member.unreachable_at = now
-                member.unreachable_reason = reason
-            return
-        attempts = await store.attempts_of(session, send_id)
-        if attempts >= MAX_ATTEMPTS:
-            await store.set_state(session, send_id, status=DeliveryStatus.FAILED, last_error=reason)
-            return
-        await store.set_state(
-            session,
-            send_id,
-            status=DeliveryStatus.CLAIMED,
-            retry_at=now + (result.retry_after or RETRY_DELAY * attempts),
-            last_error=reason,
-        )
-
-
-def _scheduled_message(
-    send_id: int, period: DigestPeriod, messages: list[OutgoingMessage]
-) -> OutgoingMessage:
-    """The digest as one message, so one send is the whole digest (no half-sent digests)."""
-    ended = period.label if period.cadence == MONTHLY else f"The term {period.label}"
-    intro = f"{ended} is over: here is your {period.cadence} reflection digest."
-    outro = "Change how often it comes with `/pln digest schedule monthly`, `termly` or `off`."
-    return OutgoingMessage(
-        text="\n\n".join([intro, *(m.text for m in messages), outro]),
-        heading=f"Your digest: {period.label}",
-        sections=(
-            Section(body=intro),
-            *(section for m in messages for section in (m.sections or (Section(body=m.text),))),
-            Section(body=outro),
-        ),
-        kind="digest",
-        metadata={"digest_send_id": str(send_id), "digest_period": period.key},
-        files=tuple(file for m in messages for file in m.files),
-    )
-
-
-def _actor(member: Member, community: Community) -> Actor:
-    """The member as the core sees them in a request, for a digest built outside one."""
-    return Actor(
-        community=CommunityRef(community.platform, community.external_id, community.name),
-        user_id=member.platform_user_id,
-        display_name=member.display_name,
-    )
-
-
-def _recipient(member: Member, community: Community) -> Recipient:
-    return Recipient(
-        member_id=member.id,
-        platform=member.platform,
-        community_external_id=community.external_id,
-        platform_user_id=member.platform_user_id,
-        display_name=member.display_name,
-    )

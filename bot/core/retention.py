@@ -16,6 +16,7 @@ from functools import partial
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context
+from bot.core.jobs import DueReport
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.ports import ChannelMessenger, Messenger
 from bot.store import retention as store
@@ -94,8 +95,9 @@ class RetentionJob:
         """Nothing to recover: each community's purge is one transaction."""
         return 0
 
-    async def run_due(self, now: datetime) -> int:
-        """Once a day: purge every community with a setting; returns how many items went."""
+    async def run_due(self, now: datetime) -> DueReport:
+        """Once a day: purge every community with a setting (the count goes to the log and
+        the audit row; nothing is sent, so the report is empty)."""
 
         async def claim(session: AsyncSession) -> list[store.RetentionRule]:
             platform = self._messenger.platform
@@ -121,7 +123,7 @@ class RetentionJob:
                 "retention purge finished",
                 extra={"fields": {"communities": len(rules), "purged": total}},
             )
-        return total
+        return DueReport()
 
     async def next_due(self, now: datetime) -> datetime | None:
         """A day after the last run; now if it never ran; None while no community has a setting."""

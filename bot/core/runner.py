@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.core.alarm import Alarm
 from bot.core.clock import SimulatedClock
-from bot.core.delivery import DueReport
+from bot.core.jobs import DueReport
 from bot.core.service import PlnCore
 from bot.store.database import DatabaseUnavailable
 

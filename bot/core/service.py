@@ -17,7 +17,7 @@ from bot.core import digest_schedule, moderation, registry, retention
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
 from bot.core.context import Context, ContextRunner, CoreConfig
-from bot.core.delivery import DeliveryPolicy, DeliveryService, DueReport
+from bot.core.delivery import prompt_job
 from bot.core.dispatch import Dispatcher, SayFirst
 from bot.core.events import (
     ButtonPressed,
@@ -29,7 +29,7 @@ from bot.core.events import (
     MessagePosted,
     Outcome,
 )
-from bot.core.jobs import DueJob
+from bot.core.jobs import DueJob, DueReport
 from bot.core.messages import OutgoingMessage
 from bot.core.ports import Messenger
 from bot.core.replies import (  # re-exported: adapters and tests name them from here
@@ -38,6 +38,7 @@ from bot.core.replies import (  # re-exported: adapters and tests name them from
     MODERATORS_ONLY,
     NOT_JOINED,
 )
+from bot.core.sending.pipeline import SendPipeline
 from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store.database import Database, DatabaseUnavailable
@@ -58,17 +59,16 @@ class PlnCore:
         self.db = db
         self.clock = clock
         self.config = config
-        self.deliveries = DeliveryService(
-            db,
-            clock,
-            messenger,
-            DeliveryPolicy(grace=config.grace, default_timezone=config.default_timezone),
-        )
+        # every kind of scheduled work; sends go through one pipeline. The prompts come
+        # first (members wait for them); `deliveries` is their job, and its messenger is
+        # the adapter's (`messenger` below)
+        pipeline = SendPipeline(db, clock, messenger)
+        self.deliveries = prompt_job(pipeline, config)
         self._schedule_listeners: list[Callable[[], None]] = []
         self._dispatcher = Dispatcher(self)
-        # periodic work beside the prompts, run after them on every wake
         self.jobs: list[DueJob] = [
-            digest_schedule.DigestScheduler(db, clock, messenger, config),
+            self.deliveries,
+            digest_schedule.digest_job(pipeline, config),
             retention.RetentionJob(db, messenger),
         ]
 
@@ -80,26 +80,24 @@ class PlnCore:
 
     async def start(self) -> DueReport:
         """Recover from a crash and catch up on what fell due while the bot was down."""
-        await self.deliveries.recover()
         for job in self.jobs:
             await job.recover()
         return await self.run_due_work()
 
     async def run_due_work(self) -> DueReport:
-        """Prompts first (members wait for them), then the periodic jobs."""
-        report = await self.deliveries.run_due_work()
-        now = self.clock.now()
-        for job in self.jobs:
+        """Prompts first (members wait for them), then the other jobs; the prompts' report."""
+        prompts, *others = self.jobs
+        report = await prompts.run_due(self.clock.now())
+        for job in others:
             try:
-                await job.run_due(now)
+                await job.run_due(self.clock.now())
             except DatabaseUnavailable:
                 log.warning("database unavailable for a job", extra={"fields": {"job": job.name}})
         return report
 
     async def next_due_time(self) -> datetime | None:
         now = self.clock.now()
-        times = [await self.deliveries.next_due_time()]
-        times += [await job.next_due(now) for job in self.jobs]
+        times = [await job.next_due(now) for job in self.jobs]
         return min((t for t in times if t is not None), default=None)
 
     # -- what members do: one entry point ---------------------------------------------------
@@ -204,7 +202,7 @@ class PlnCore:
         if schedule_id is None:
             return [MODERATORS_ONLY]
         log.info("prompt now requested", extra={"fields": {"schedule_id": schedule_id}})
-        await self.deliveries.run_due_work()
+        await self.deliveries.run_due(self.clock.now())
         post = await self.db.run(lambda s: post_store.post_of_schedule(s, schedule_id))
         if post is not None:
             return [moderation.channel_post_reply(post.status)]

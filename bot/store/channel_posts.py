@@ -1,4 +1,7 @@
-"""Queries for channel posts (channel mode): claimed like deliveries, once per occurrence."""
+"""Queries for channel posts (channel mode): claimed like deliveries, once per occurrence.
+
+Their send state machine is bot/store/send_states.py's, shared with deliveries and digests.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store import send_states
 from bot.store.dialect import insert_ignoring_duplicates
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus
 
@@ -25,51 +27,15 @@ async def insert_posts(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
         )
 
 
-async def claimed_posts(
-    session: AsyncSession, platform: str, now: datetime
-) -> list[tuple[ChannelPost, Community]]:
-    result = await session.execute(
+async def post_to_send(session: AsyncSession, post_id: int) -> tuple[ChannelPost, Community] | None:
+    """A post with its community: what its send needs."""
+    row = await session.execute(
         select(ChannelPost, Community)
         .join(Community, Community.id == ChannelPost.community_id)
-        .where(
-            ChannelPost.status == DeliveryStatus.CLAIMED,
-            Community.platform == platform,
-            (ChannelPost.retry_at.is_(None)) | (ChannelPost.retry_at <= now),
-        )
-        .order_by(ChannelPost.due_at, ChannelPost.id)
+        .where(ChannelPost.id == post_id)
     )
-    return [(post, community) for post, community in result.tuples()]
-
-
-async def mark_sending(session: AsyncSession, post_id: int) -> bool:
-    return await send_states.mark_sending(session, ChannelPost, post_id)
-
-
-async def set_state(session: AsyncSession, post_id: int, **values: Any) -> None:
-    await send_states.set_state(session, ChannelPost, post_id, **values)
-
-
-async def mark_interrupted_uncertain(session: AsyncSession, platform: str) -> int:
-    """As for deliveries: a post interrupted mid-call is never posted again."""
-    ids = (
-        select(ChannelPost.id)
-        .join(Community, Community.id == ChannelPost.community_id)
-        .where(ChannelPost.status == DeliveryStatus.SENDING, Community.platform == platform)
-    )
-    return await send_states.mark_interrupted_uncertain(session, ChannelPost, ids)
-
-
-async def earliest_retry(session: AsyncSession, platform: str, now: datetime) -> datetime | None:
-    result: datetime | None = await session.scalar(
-        select(func.min(ChannelPost.retry_at))
-        .join(Community, Community.id == ChannelPost.community_id)
-        .where(
-            ChannelPost.status == DeliveryStatus.CLAIMED,
-            Community.platform == platform,
-            ChannelPost.retry_at > now,
-        )
-    )
-    return result
+    found = row.tuples().first()
+    return None if found is None else (found[0], found[1])
 
 
 async def community_post(

@@ -1,4 +1,8 @@
-"""Queries for deliveries: claiming, the send state machine, and a member's open prompt."""
+"""Queries for deliveries: claiming, what a send needs, reminders, a member's open prompt.
+
+The send state machine's updates are bot/store/send_states.py's, shared with the other
+queues.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store import send_states
 from bot.store.dialect import insert_ignoring_duplicates
 from bot.store.models import (
     Answer,
@@ -22,6 +25,8 @@ from bot.store.models import (
 )
 
 DELIVERY_KEY = ("schedule_id", "member_id", "due_local_date")
+# a delivery with its member, community and schedule kind: what a send needs
+DeliveryRow = tuple[Delivery, Member, Community, str]
 
 
 async def existing_delivery_keys(
@@ -48,78 +53,17 @@ async def insert_deliveries(session: AsyncSession, rows: Sequence[dict[str, Any]
         )
 
 
-async def claimed_batch(
-    session: AsyncSession, platform: str, now: datetime, limit: int
-) -> list[tuple[Delivery, Member, Community, str]]:
-    """Claimed deliveries ready to send now, oldest first, with their schedule's kind."""
-    result = await session.execute(
+async def delivery_to_send(session: AsyncSession, delivery_id: int) -> DeliveryRow | None:
+    """A delivery with its member, community and its schedule's kind: what a send needs."""
+    row = await session.execute(
         select(Delivery, Member, Community, Schedule.kind)
         .join(Member, Member.id == Delivery.member_id)
         .join(Community, Community.id == Member.community_id)
         .join(Schedule, Schedule.id == Delivery.schedule_id)
-        .where(
-            Delivery.status == DeliveryStatus.CLAIMED,
-            Community.platform == platform,
-            (Delivery.retry_at.is_(None)) | (Delivery.retry_at <= now),
-        )
-        .order_by(Delivery.due_at, Delivery.id)
-        .limit(limit)
+        .where(Delivery.id == delivery_id)
     )
-    return [tuple(row) for row in result.tuples()]  # type: ignore[misc]
-
-
-async def mark_sending(session: AsyncSession, delivery_id: int) -> bool:
-    """Take one claimed delivery for sending; False when another worker took it first."""
-    return await send_states.mark_sending(session, Delivery, delivery_id)
-
-
-async def set_delivery_state(session: AsyncSession, delivery_id: int, **values: Any) -> None:
-    await send_states.set_state(session, Delivery, delivery_id, **values)
-
-
-async def attempts_of(session: AsyncSession, delivery_id: int) -> int:
-    return await send_states.attempts_of(session, Delivery, delivery_id)
-
-
-async def mark_interrupted_sends_uncertain(session: AsyncSession, platform: str) -> int:
-    """After a crash, sends that were under way may or may not have reached the member.
-
-    They are never resent (that could send twice); they are marked so a person can see them.
-    """
-    ids = (
-        select(Delivery.id)
-        .join(Member, Member.id == Delivery.member_id)
-        .join(Community, Community.id == Member.community_id)
-        .where(Delivery.status == DeliveryStatus.SENDING, Community.platform == platform)
-    )
-    return await send_states.mark_interrupted_uncertain(session, Delivery, ids)
-
-
-async def count_claimed(session: AsyncSession, platform: str) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .join(Member, Member.id == Delivery.member_id)
-            .join(Community, Community.id == Member.community_id)
-            .where(Delivery.status == DeliveryStatus.CLAIMED, Community.platform == platform)
-        )
-        or 0
-    )
-
-
-async def earliest_retry(session: AsyncSession, platform: str, now: datetime) -> datetime | None:
-    result: datetime | None = await session.scalar(
-        select(func.min(Delivery.retry_at))
-        .join(Member, Member.id == Delivery.member_id)
-        .join(Community, Community.id == Member.community_id)
-        .where(
-            Delivery.status == DeliveryStatus.CLAIMED,
-            Community.platform == platform,
-            Delivery.retry_at > now,
-        )
-    )
-    return result
+    found = row.tuples().first()
+    return None if found is None else (found[0], found[1], found[2], found[3])
 
 
 async def latest_sent_delivery(session: AsyncSession, member_id: int) -> Delivery | None:
@@ -170,31 +114,44 @@ async def member_delivery_by_ref(
     return result.first()
 
 
-async def due_reminder_ids(
-    session: AsyncSession, platform: str, now: datetime, limit: int
-) -> list[int]:
-    """Snoozed prompts whose reminder time has come and that are still unanswered."""
+def _open_reminders(what: Any, platform: str) -> Select[Any]:
+    """`what` over the platform's snoozed prompts still open (unanswered, not skipped)."""
     answered = select(Answer.id).where(Answer.delivery_id == Delivery.id).exists()
-    result = await session.scalars(
-        select(Delivery.id)
+    return (
+        select(what)
         .join(Member, Member.id == Delivery.member_id)
         .join(Community, Community.id == Member.community_id)
         .where(
             Community.platform == platform,
             Delivery.status == DeliveryStatus.SENT,
-            Delivery.remind_at <= now,
+            Delivery.remind_at.is_not(None),
             Delivery.skipped_at.is_(None),
             ~answered,
         )
+    )
+
+
+async def due_reminder_ids(
+    session: AsyncSession, platform: str, now: datetime, limit: int
+) -> list[int]:
+    """Snoozed prompts whose reminder time has come and that are still unanswered."""
+    result = await session.scalars(
+        _open_reminders(Delivery.id, platform)
+        .where(Delivery.remind_at <= now)
         .order_by(Delivery.remind_at, Delivery.id)
         .limit(limit)
     )
     return list(result)
 
 
+async def count_reminders(session: AsyncSession, platform: str) -> int:
+    """Reminders waiting, due or not (the total in progress logs)."""
+    return int(await session.scalar(_open_reminders(func.count(Delivery.id), platform)) or 0)
+
+
 async def take_reminder(
     session: AsyncSession, delivery_id: int, now: datetime
-) -> tuple[Delivery, Member, Community] | None:
+) -> DeliveryRow | None:
     """Compare-and-set the reminder off before sending it, so it is never sent twice."""
     result = await session.execute(
         update(Delivery)
@@ -204,29 +161,13 @@ async def take_reminder(
     )
     if getattr(result, "rowcount", 0) != 1:
         return None
-    row = await session.execute(
-        select(Delivery, Member, Community)
-        .join(Member, Member.id == Delivery.member_id)
-        .join(Community, Community.id == Member.community_id)
-        .where(Delivery.id == delivery_id)
-    )
-    found = row.tuples().first()
-    return None if found is None else (found[0], found[1], found[2])
+    return await delivery_to_send(session, delivery_id)
 
 
 async def earliest_reminder(session: AsyncSession, platform: str) -> datetime | None:
     """The next reminder to send: of prompts still open (unanswered, not skipped)."""
-    answered = select(Answer.id).where(Answer.delivery_id == Delivery.id).exists()
     result: datetime | None = await session.scalar(
-        select(func.min(Delivery.remind_at))
-        .join(Member, Member.id == Delivery.member_id)
-        .join(Community, Community.id == Member.community_id)
-        .where(
-            Delivery.status == DeliveryStatus.SENT,
-            Community.platform == platform,
-            Delivery.skipped_at.is_(None),
-            ~answered,
-        )
+        _open_reminders(func.min(Delivery.remind_at), platform)
     )
     return result
 

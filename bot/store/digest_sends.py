@@ -1,8 +1,9 @@
 """Queries for scheduled digests: who is due, claiming by insert, the send state machine.
 
 A `digest_send` row is claimed like a delivery: inserting it (unique per member and period)
-is the claim, a compare-and-set to `sending` is committed before the platform call, and
-rows found `sending` at start-up become `uncertain`, never resent.
+is the claim; from there it is sent through the shared state machine
+(bot/store/send_states.py): a compare-and-set to `sending` committed before the platform
+call, and rows found `sending` at start-up become `uncertain`, never resent.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store import send_states
 from bot.store.dialect import insert_ignoring_duplicates
 from bot.store.models import Community, Delivery, DeliveryStatus, DigestSend, Member
 
@@ -142,28 +142,6 @@ async def insert_sends(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
         )
 
 
-async def claimed_ids(session: AsyncSession, platform: str, now: datetime, limit: int) -> list[int]:
-    """Claimed digests ready to send now (no retry time, or it has come), oldest first."""
-    result = await session.scalars(
-        select(DigestSend.id)
-        .join(Member, Member.id == DigestSend.member_id)
-        .join(Community, Community.id == Member.community_id)
-        .where(
-            DigestSend.status == DeliveryStatus.CLAIMED,
-            Community.platform == platform,
-            DigestSend.retry_at.is_(None) | (DigestSend.retry_at <= now),
-        )
-        .order_by(DigestSend.due_at, DigestSend.id)
-        .limit(limit)
-    )
-    return list(result)
-
-
-async def mark_sending(session: AsyncSession, send_id: int) -> bool:
-    """Take one claimed digest for sending; False when another worker took it first."""
-    return await send_states.mark_sending(session, DigestSend, send_id)
-
-
 async def send_with_member(
     session: AsyncSession, send_id: int
 ) -> tuple[DigestSend, Member, Community] | None:
@@ -175,39 +153,6 @@ async def send_with_member(
     )
     found = row.tuples().first()
     return None if found is None else (found[0], found[1], found[2])
-
-
-async def set_state(session: AsyncSession, send_id: int, **values: Any) -> None:
-    await send_states.set_state(session, DigestSend, send_id, **values)
-
-
-async def attempts_of(session: AsyncSession, send_id: int) -> int:
-    return await send_states.attempts_of(session, DigestSend, send_id)
-
-
-async def mark_interrupted_uncertain(session: AsyncSession, platform: str) -> int:
-    """After a crash, a digest under way may or may not have reached the member: never resent."""
-    ids = (
-        select(DigestSend.id)
-        .join(Member, Member.id == DigestSend.member_id)
-        .join(Community, Community.id == Member.community_id)
-        .where(DigestSend.status == DeliveryStatus.SENDING, Community.platform == platform)
-    )
-    return await send_states.mark_interrupted_uncertain(session, DigestSend, ids)
-
-
-async def earliest_retry(session: AsyncSession, platform: str, now: datetime) -> datetime | None:
-    result: datetime | None = await session.scalar(
-        select(func.min(DigestSend.retry_at))
-        .join(Member, Member.id == DigestSend.member_id)
-        .join(Community, Community.id == Member.community_id)
-        .where(
-            DigestSend.status == DeliveryStatus.CLAIMED,
-            Community.platform == platform,
-            DigestSend.retry_at > now,
-        )
-    )
-    return result
 
 
 async def set_cadence(session: AsyncSession, member_ids: Iterable[int], cadence: str) -> None:

@@ -1,20 +1,52 @@
-"""The send state machine's row updates, shared by every table that is claimed and sent.
+"""The send state machine's queries, shared by every table that is claimed and sent.
 
 Deliveries, channel posts and scheduled digests all move claimed → sending → sent /
-uncertain / failed the same way (see docs/ARCHITECTURE.md); the updates live here once, and
-each table's module names them for its own rows.
+uncertain / failed the same way (see docs/ARCHITECTURE.md). The queries live here once,
+each taking the table's model; a row's platform is its community's (through its member for
+deliveries and digests, directly for channel posts).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import ChannelPost, Delivery, DeliveryStatus, DigestSend
+from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
 
 SentRow = type[Delivery] | type[ChannelPost] | type[DigestSend]
+_Row = TypeVar("_Row", bound=tuple[Any, ...])
+
+
+def on_platform(query: Select[_Row], model: SentRow, platform: str) -> Select[_Row]:
+    """`query` over `model`, narrowed to the rows of one platform's communities."""
+    if issubclass(model, ChannelPost):
+        query = query.join(Community, Community.id == model.community_id)
+    else:
+        query = query.join(Member, Member.id == model.member_id).join(
+            Community, Community.id == Member.community_id
+        )
+    return query.where(Community.platform == platform)
+
+
+async def ready_ids(
+    session: AsyncSession, model: SentRow, platform: str, now: datetime, limit: int
+) -> list[int]:
+    """Claimed rows ready to send now (no retry time, or it has come), oldest due first."""
+    query = on_platform(select(model.id), model, platform).where(
+        model.status == DeliveryStatus.CLAIMED,
+        model.retry_at.is_(None) | (model.retry_at <= now),
+    )
+    result = await session.scalars(query.order_by(model.due_at, model.id).limit(limit))
+    return list(result)
+
+
+async def count_claimed(session: AsyncSession, model: SentRow, platform: str) -> int:
+    """Claimed rows, ready or waiting for a retry (the total in progress logs)."""
+    query = on_platform(select(func.count(model.id)), model, platform)
+    return int(await session.scalar(query.where(model.status == DeliveryStatus.CLAIMED)) or 0)
 
 
 async def mark_sending(session: AsyncSession, model: SentRow, row_id: int) -> bool:
@@ -42,15 +74,27 @@ async def attempts_of(session: AsyncSession, model: SentRow, row_id: int) -> int
     return int(await session.scalar(select(model.attempts).where(model.id == row_id)) or 0)
 
 
-async def mark_interrupted_uncertain(
-    session: AsyncSession, model: SentRow, sending_ids: Select[tuple[int]]
-) -> int:
-    """After a crash, rows that were `sending` (`sending_ids`, this platform's) may or may not
-    have reached the platform: never resent (that could send twice), marked for a person."""
+async def mark_interrupted_uncertain(session: AsyncSession, model: SentRow, platform: str) -> int:
+    """After a crash, the platform's rows that were `sending` may or may not have reached
+    the platform: never resent (that could send twice), marked for a person to see."""
+    sending = on_platform(select(model.id), model, platform).where(
+        model.status == DeliveryStatus.SENDING
+    )
     result = await session.execute(
         update(model)
-        .where(model.id.in_(sending_ids))
+        .where(model.id.in_(sending))
         .values(status=DeliveryStatus.UNCERTAIN, last_error="interrupted while sending")
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def earliest_retry(
+    session: AsyncSession, model: SentRow, platform: str, now: datetime
+) -> datetime | None:
+    """The next time a claimed row put back for later becomes ready."""
+    query = on_platform(select(func.min(model.retry_at)), model, platform).where(
+        model.status == DeliveryStatus.CLAIMED, model.retry_at > now
+    )
+    result: datetime | None = await session.scalar(query)
+    return result

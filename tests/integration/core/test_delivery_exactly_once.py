@@ -216,6 +216,6 @@ async def test_a_member_who_leaves_between_claim_and_send_is_not_sent_to(
     clock.set(MONDAY_9)
     await core.deliveries.claim_due()
     await core.handle_command(member("bob"), "leave")
-    await core.deliveries.send_claimed()
+    await core.deliveries.send()
     assert messenger.counts() == {"alice": 1}
     assert await statuses(core.db) == {DeliveryStatus.SENT: 1, DeliveryStatus.FAILED: 1}

@@ -249,7 +249,7 @@ async def test_a_member_paused_between_claim_and_send_is_not_sent_to(
     await core.deliveries.claim_due()
     await core.handle_command(ALICE, "pause")
 
-    await core.deliveries.send_claimed()
+    await core.deliveries.send()
 
     assert messenger.counts() == {"bob": 1}
     assert [d.status for d in await deliveries_of(db, "alice")] == [DeliveryStatus.FAILED]
@@ -365,7 +365,7 @@ async def test_reminder_loops_running_at_once_send_the_reminder_once(
     clock.advance(SNOOZE + timedelta(minutes=1))
     try:
         await asyncio.gather(
-            *(process.deliveries.send_due_reminders() for process in (core, other, core, other))
+            *(process.deliveries.send() for process in (core, other, core, other))
         )
         await core.run_due_work()
     finally:

@@ -1,0 +1,51 @@
+"""Deliveries: weekly prompts, `prompt now` and revisits, each to one member by DM."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.messages import OutgoingMessage
+from bot.core.ports import SendResult
+from bot.core.prompting import prompt_message
+from bot.core.sending.claimed_queue import ClaimedRowQueue
+from bot.core.sending.queue import Built, SendPolicy, recipient
+from bot.prompts.library import Library
+from bot.store import deliveries as delivery_store
+from bot.store.deliveries import DeliveryRow
+from bot.store.models import Delivery, ScheduleKind
+
+
+class PromptQueue(ClaimedRowQueue[DeliveryRow]):
+    name = "prompt"
+    model = Delivery
+
+    def __init__(self, platform: str, policy: SendPolicy, library: Library) -> None:
+        super().__init__(platform, policy)
+        self._library = library
+
+    async def load(self, session: AsyncSession, row_id: int) -> DeliveryRow | None:
+        return await delivery_store.delivery_to_send(session, row_id)
+
+    async def build(self, row: DeliveryRow) -> Built:
+        """Rows stay claimed while a member leaves or pauses: those are not sent."""
+        delivery, member, community, kind = row
+        if not member.active or member.paused_at is not None:
+            return SendResult.unreachable("member left or paused before it was sent")
+        revisit = kind == ScheduleKind.REVISIT
+        return recipient(member, community), delivery_message(
+            self._library, delivery, revisit=revisit
+        )
+
+
+def delivery_message(
+    library: Library, delivery: Delivery, *, reminder: bool = False, revisit: bool = False
+) -> OutgoingMessage:
+    """The prompt as it reaches the member, naming its framework and element."""
+    prompt = library.by_id(delivery.prompt_id)
+    return prompt_message(
+        delivery.id,
+        delivery.prompt_text,
+        framework=f"{prompt.framework} · {prompt.element}" if prompt else None,
+        reminder=reminder,
+        revisit=revisit,
+    )

@@ -364,9 +364,7 @@ async def test_reminder_loops_running_at_once_send_the_reminder_once(
     other = make_core(messenger, database=Database(database_url))
     clock.advance(SNOOZE + timedelta(minutes=1))
     try:
-        await asyncio.gather(
-            *(process.deliveries.send() for process in (core, other, core, other))
-        )
+        await asyncio.gather(*(process.deliveries.send() for process in (core, other, core, other)))
         await core.run_due_work()
     finally:
         await other.db.dispose()

@@ -51,7 +51,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import digest as digest_module
+from bot.core import digest_requests as digest_module
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.context import Context, CoreConfig

@@ -19,7 +19,7 @@ from bot.core.export_schema import to_markdown
 from bot.core.formatting import cut, local_date
 from bot.core.messages import Attachment, Button, ButtonStyle, OutgoingMessage, Section, plain
 from bot.core.ports import Messenger
-from bot.core.prompt_choice import RotationPicker
+from bot.core.prompt_picker import RotationPicker
 from bot.core.revisit_quotes import forget_quotes
 from bot.core.sharing import NOT_A_MEMBER, elsewhere, take_down, unknown_answer
 from bot.prompts.library import default_library

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import CoreConfig
 from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
-from bot.core.prompt_choice import RotationPicker, revisit_question
+from bot.core.prompt_picker import RotationPicker, revisit_question
 from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
 from bot.core.sending.job import QueueJob
 from bot.core.sending.pipeline import SendPipeline

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from bot.core.actions import ActionSpec, FormSpec
 from bot.core.context import Context
-from bot.core.digest import current_streak
+from bot.core.digest_requests import current_streak
 from bot.core.formatting import local_date, local_datetime
 from bot.core.messages import Button, ButtonStyle, Field, Form, FormInput, OutgoingMessage, Section
 from bot.core.timezones import TimezoneError, describe_zone, resolve_timezone

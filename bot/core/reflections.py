@@ -9,14 +9,14 @@ from bot.core.actions import ActionSpec, FormSpec, delivery_id
 from bot.core.context import Context
 from bot.core.formatting import cut, local_date, local_datetime, word_count
 from bot.core.messages import Button, Form, FormInput, OutgoingMessage, plain
-from bot.core.prompt_choice import RotationPicker
-from bot.core.prompting import (
+from bot.core.prompt_messages import (
     ANSWER_ACTION,
     ANSWER_FORM_ACTION,
     POST_ANSWER_ACTION,
     SKIP_ACTION,
     SNOOZE_ACTION,
 )
+from bot.core.prompt_picker import RotationPicker
 from bot.core.revisit_quotes import forget_quotes
 from bot.core.sharing import SHARE_ACTION
 from bot.prompts.library import LibraryPrompt, default_library

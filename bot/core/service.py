@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import digest_schedule, moderation, registry, retention
+from bot.core import digest_schedule, registry, retention
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
 from bot.core.context import Context, ContextRunner, CoreConfig
@@ -39,7 +39,6 @@ from bot.core.replies import (  # re-exported: adapters and tests name them from
     NOT_JOINED,
 )
 from bot.core.sending.pipeline import SendPipeline
-from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store.database import Database, DatabaseUnavailable
 
@@ -183,8 +182,9 @@ class PlnCore:
     def with_context(self) -> ContextRunner:
         return self._with_context
 
-    async def prompt_now(self, actor: Actor) -> list[OutgoingMessage]:
-        return await self._prompt_now(actor)
+    async def run_due_prompts(self) -> DueReport:
+        """Claim and send the prompts due now (a moderator's `prompt now`), nothing else."""
+        return await self.deliveries.run_due(self.clock.now())
 
     def notify_schedule_change(self) -> None:
         self._notify_schedule_change()
@@ -193,21 +193,6 @@ class PlnCore:
         return await self._guarded(work)
 
     # -- plumbing -------------------------------------------------------------------------
-
-    async def _prompt_now(self, actor: Actor) -> list[OutgoingMessage]:
-        async def create(ctx: Context) -> int | None:
-            return await moderation.create_prompt_now(ctx) if ctx.is_moderator else None
-
-        schedule_id = await self._with_context(actor, create)
-        if schedule_id is None:
-            return [MODERATORS_ONLY]
-        log.info("prompt now requested", extra={"fields": {"schedule_id": schedule_id}})
-        await self.deliveries.run_due(self.clock.now())
-        post = await self.db.run(lambda s: post_store.post_of_schedule(s, schedule_id))
-        if post is not None:
-            return [moderation.channel_post_reply(post.status)]
-        outcome = await self.db.run(lambda s: moderation.occurrence_outcome(s, schedule_id))
-        return [moderation.prompt_now_reply(outcome)]
 
     async def _with_context(self, actor: Actor, work: Callable[[Context], Awaitable[T]]) -> T:
         """Run `work` as one unit of work, with the actor's community and member loaded."""

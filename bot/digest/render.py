@@ -1,7 +1,10 @@
 """The digest as words: one part per section, the same text on every platform.
 
-Platform-neutral plain text; the core wraps the parts into an OutgoingMessage and each
-adapter decides how sections look. The member's own sentences are quoted as written.
+This is the one home of the digest's wording: the parts, the title, the figures' labels,
+the chart's line and the scheduled digest's opening and closing sentences. Platform-neutral
+plain text; the core wraps it into an OutgoingMessage (bot/core/digest_requests.py for
+`/pln digest`, bot/core/sending/digest_queue.py for the scheduled one) and each adapter
+decides how sections look. The member's own sentences are quoted as written.
 """
 
 from __future__ import annotations
@@ -18,6 +21,45 @@ from bot.digest.themes import Theme
 
 MAX_TOUCHED_LISTED = 8
 MAX_UNTOUCHED_LISTED = 5
+
+HEADING = "Your reflection digest"
+NO_ANSWERS = "No answers in this period yet: reply to your next prompt to start."
+CHART_TITLE = "Your reflection chart"
+SCHEDULE_HINT = "Change how often it comes with `/pln digest schedule monthly`, `termly` or `off`."
+
+
+def title(label: str) -> str:
+    """The digest's first line, e.g. "... for the last 30 days (only you can see this)"."""
+    return f"{HEADING} for {label} (only you can see this)"
+
+
+def chart_filename(slug: str) -> str:
+    return f"pln-digest-{slug}.png"
+
+
+def chart_line(filename: str) -> str:
+    return f"Your chart is attached: {filename}"
+
+
+def figure_fields(figures: Figures) -> list[tuple[str, str]]:
+    """The figures as (label, value) pairs, for platforms that show fields side by side."""
+    return [
+        ("Received", str(figures.received)),
+        ("Answered", str(figures.answered)),
+        ("Skipped", str(figures.skipped)),
+        ("Streak", f"{figures.current_streak} (longest {figures.longest_streak})"),
+        ("Words", f"{figures.words:,}"),
+    ]
+
+
+def scheduled_intro(label: str, cadence: str, *, term: bool) -> str:
+    """The scheduled digest's opening: "November 2026 is over: here is your monthly ..."."""
+    ended = f"The term {label}" if term else label
+    return f"{ended} is over: here is your {cadence} reflection digest."
+
+
+def scheduled_heading(label: str) -> str:
+    return f"Your digest: {label}"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.core.prompt_messages import ANSWER_FORM_ACTION
 from bot.core.runner import Runner
 from bot.core.service import DATABASE_DOWN, NOT_JOINED, PlnCore
 from bot.store.database import Database

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.core.prompt_messages import ANSWER_FORM_ACTION
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.logging_setup import NOISY_LOGGERS, KeyValueFormatter

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import data_rights, home, reflections, sharing
 from bot.core.actors import Actor
 from bot.core.messages import OutgoingMessage
-from bot.core.prompting import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
+from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
 from bot.core.service import PlnCore
 from bot.store.models import Answer, AnswerShare, ChannelPost, Delivery, Member
 

@@ -18,7 +18,7 @@ from bot.adapters.discord.render import (
 from bot.adapters.discord.settings import DiscordSettings
 from bot.config import SettingsError
 from bot.core.messages import Attachment, Field, OutgoingMessage, Section, plain
-from bot.core.prompting import prompt_message
+from bot.core.prompt_messages import prompt_message
 from bot.core.reflections import answer_form
 
 

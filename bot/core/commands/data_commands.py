@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core import data_rights, digest_schedule, home, linking, sharing
-from bot.core import digest as digest_module
+from bot.core import digest_requests as digest_module
 from bot.core.commands import values
 from bot.core.commands.shapes import (
     Option,

@@ -3,10 +3,11 @@ community's own prompts, retention and digest summaries. Most are for moderators
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core import digest as digest_module
+from bot.core import digest_requests as digest_module
 from bot.core import moderation, retention
 from bot.core.commands import values
 from bot.core.commands.shapes import (
@@ -17,7 +18,12 @@ from bot.core.commands.shapes import (
     rest_of_line,
 )
 from bot.core.commands.spec import CommandSpec, CoreServices
+from bot.core.context import Context
 from bot.core.messages import OutgoingMessage
+from bot.core.replies import MODERATORS_ONLY
+from bot.store import channel_posts as post_store
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.core.actors import Actor
@@ -104,7 +110,25 @@ class Summaries:
 async def _prompt_now(
     services: CoreServices, actor: Actor, _command: PromptNow
 ) -> list[OutgoingMessage]:
-    return await services.prompt_now(actor)
+    """A one-off occurrence, claimed and sent at once; the reply counts how it went.
+
+    The occurrence is created in one unit of work, the fan-out runs outside it (it talks to
+    the platform), and the counts are read after it.
+    """
+
+    async def create(ctx: Context) -> int | None:
+        return await moderation.create_prompt_now(ctx) if ctx.is_moderator else None
+
+    schedule_id = await services.with_context(actor, create)
+    if schedule_id is None:
+        return [MODERATORS_ONLY]
+    log.info("prompt now requested", extra={"fields": {"schedule_id": schedule_id}})
+    await services.run_due_prompts()
+    post = await services.db.run(lambda s: post_store.post_of_schedule(s, schedule_id))
+    if post is not None:
+        return [moderation.channel_post_reply(post.status)]
+    outcome = await services.db.run(lambda s: moderation.occurrence_outcome(s, schedule_id))
+    return [moderation.prompt_now_reply(outcome)]
 
 
 SPECS: tuple[CommandSpec, ...] = (

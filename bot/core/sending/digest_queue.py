@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import digest as digest_module
+from bot.core import digest_requests as digest_module
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
 from bot.core.context import Context, CoreConfig
@@ -21,6 +21,7 @@ from bot.core.messages import OutgoingMessage, Section
 from bot.core.ports import Recipient, SendResult
 from bot.core.sending.claimed_queue import ClaimedRowQueue
 from bot.core.sending.queue import Built, SendPolicy, recipient
+from bot.digest import render
 from bot.store import digest_sends as store
 from bot.store.database import Database
 from bot.store.models import DigestSend
@@ -85,12 +86,11 @@ def scheduled_message(
     send_id: int, period: DigestPeriod, messages: list[OutgoingMessage]
 ) -> OutgoingMessage:
     """The digest as one message, so one send is the whole digest (no half-sent digests)."""
-    ended = period.label if period.cadence == MONTHLY else f"The term {period.label}"
-    intro = f"{ended} is over: here is your {period.cadence} reflection digest."
-    outro = "Change how often it comes with `/pln digest schedule monthly`, `termly` or `off`."
+    intro = render.scheduled_intro(period.label, period.cadence, term=period.cadence != MONTHLY)
+    outro = render.SCHEDULE_HINT
     return OutgoingMessage(
         text="\n\n".join([intro, *(m.text for m in messages), outro]),
-        heading=f"Your digest: {period.label}",
+        heading=render.scheduled_heading(period.label),
         sections=(
             Section(body=intro),
             *(section for m in messages for section in (m.sections or (Section(body=m.text),))),

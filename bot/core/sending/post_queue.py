@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.ports import SendResult, SendStatus
-from bot.core.prompting import channel_post_message
+from bot.core.prompt_messages import channel_post_message
 from bot.core.sending.claimed_queue import ClaimedRowQueue
 from bot.core.sending.queue import Built, ChannelTarget, Outcome
 from bot.store import channel_posts as post_store

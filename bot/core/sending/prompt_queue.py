@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import OutgoingMessage
 from bot.core.ports import SendResult
-from bot.core.prompting import prompt_message
+from bot.core.prompt_messages import prompt_message
 from bot.core.sending.claimed_queue import ClaimedRowQueue
 from bot.core.sending.queue import Built, SendPolicy, recipient
 from bot.prompts.library import Library

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.context import Context, CoreConfig
-from bot.core.digest import digest_for_window
+from bot.core.digest_requests import digest_for_window
 from bot.core.messages import OutgoingMessage
 from bot.core.runner import Runner
 from bot.core.service import MODERATORS_ONLY, PlnCore

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.linking import CODE_REFUSED, JOIN_FIRST, LOCKED_OUT
-from bot.core.prompting import ANSWER_FORM_ACTION
+from bot.core.prompt_messages import ANSWER_FORM_ACTION
 from bot.core.service import PlnCore
 from bot.prompts.library import default_library
 from bot.store import deliveries as delivery_store

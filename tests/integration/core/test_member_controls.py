@@ -28,7 +28,7 @@ from bot.core.home import (
     TIMEZONE_FORM_ACTION,
 )
 from bot.core.messages import OutgoingMessage
-from bot.core.prompting import SKIP_ACTION, SNOOZE_ACTION
+from bot.core.prompt_messages import SKIP_ACTION, SNOOZE_ACTION
 from bot.core.service import DATABASE_DOWN, INTERNAL_ERROR, NOT_JOINED, PlnCore
 from bot.store.database import Database
 from bot.store.models import Answer, AnswerPart, Delivery, DeliveryStatus, FreeNote, Member

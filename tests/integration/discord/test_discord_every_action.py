@@ -20,7 +20,7 @@ from bot.core.actions import LEGACY_IDS
 from bot.core.actors import Actor, CommunityRef
 from bot.core.data_rights import FORGET_CONFIRM_ACTION
 from bot.core.messages import Button, OutgoingMessage
-from bot.core.prompting import SKIP_ACTION
+from bot.core.prompt_messages import SKIP_ACTION
 from bot.core.registry import action_ids, form_ids
 from tests.integration.discord.conftest import ALICE, GUILD, MODERATOR, DiscordBot
 from tests.support.action_scenarios import (

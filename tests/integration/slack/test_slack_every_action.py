@@ -17,7 +17,7 @@ import pytest
 from bot.adapters.slack.directory import SlackDirectory
 from bot.core import registry
 from bot.core.actions import LEGACY_IDS
-from bot.core.prompting import SKIP_ACTION
+from bot.core.prompt_messages import SKIP_ACTION
 from bot.store.models import Answer, Delivery, Member
 from tests.integration.slack.conftest import BOT_TOKEN, MODERATOR, SlackBot, texts
 from tests.support.action_scenarios import FORM_OPENED_BY, REPLY_SAYS, SCENARIOS, World

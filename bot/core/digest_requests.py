@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 
 from bot.core.context import Context, CoreConfig
 from bot.core.messages import Attachment, Field, OutgoingMessage, Section, plain
-from bot.core.prompt_choice import RotationPicker
-from bot.digest import figures
+from bot.core.prompt_picker import RotationPicker
+from bot.digest import figures, render
 from bot.digest.coverage import ElementKey
 from bot.digest.llm import LlmEndpoint, llm_summary
 from bot.digest.records import PromptSent, Reflection
@@ -41,8 +41,6 @@ PERIODS: dict[str, tuple[str, timedelta | None]] = {
     "year": ("the last 52 weeks", timedelta(weeks=52)),
     "all": ("all time", None),
 }
-HEADING = "Your reflection digest"
-NO_ANSWERS = "No answers in this period yet: reply to your next prompt to start."
 
 
 @dataclass(frozen=True)
@@ -134,12 +132,12 @@ async def gather(
 async def compose(request: DigestRequest) -> list[OutgoingMessage]:
     """The digest message; CPU work in a thread, the LLM (if any) with its fallback."""
     source = request.source
-    title = f"{HEADING} for {source.label} (only you can see this)"
+    title = render.title(source.label)
     if not source.reflections:
         empty = await asyncio.to_thread(build_content, source, with_chart=False)
         part = figures_part(empty.figures)
-        text = "\n".join([title, part.body, NO_ANSWERS])
-        return [OutgoingMessage(text=text, heading=HEADING, sections=(Section(text),))]
+        text = "\n".join([title, part.body, render.NO_ANSWERS])
+        return [OutgoingMessage(text=text, heading=render.HEADING, sections=(Section(text),))]
     content = await asyncio.to_thread(build_content, source)
     llm_text = None
     if request.llm is not None:
@@ -149,27 +147,21 @@ async def compose(request: DigestRequest) -> list[OutgoingMessage]:
     sections = [
         Section(
             heading=title,
-            fields=(
-                Field("Received", str(counts.received)),
-                Field("Answered", str(counts.answered)),
-                Field("Skipped", str(counts.skipped)),
-                Field("Streak", f"{counts.current_streak} (longest {counts.longest_streak})"),
-                Field("Words", f"{counts.words:,}"),
-            ),
+            fields=tuple(Field(label, value) for label, value in render.figure_fields(counts)),
         ),
         *(Section(heading=part.heading, body=part.body) for part in parts[1:]),
     ]
-    filename = f"pln-digest-{request.slug}.png"
+    filename = render.chart_filename(request.slug)
     lines = [title]
     for part in parts:
         lines += ["", part.heading, part.body]
     files: tuple[Attachment, ...] = ()
     if content.chart is not None:
-        files = (Attachment(filename, content.chart, "image/png", "Your reflection chart"),)
-        lines += ["", f"Your chart is attached: {filename}"]
+        files = (Attachment(filename, content.chart, "image/png", render.CHART_TITLE),)
+        lines += ["", render.chart_line(filename)]
     return [
         OutgoingMessage(
-            text="\n".join(lines), heading=HEADING, sections=tuple(sections), files=files
+            text="\n".join(lines), heading=render.HEADING, sections=tuple(sections), files=files
         )
     ]
 

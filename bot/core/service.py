@@ -1,7 +1,8 @@
-"""The core's front door: adapters hand in commands, messages, button presses and forms here.
+"""The core's front door: adapters hand in events (`handle`), the alarm runs due work.
 
-Each call is one unit of work (one transaction, retried whole on a transient database
-fault) and answers with platform-neutral messages for the adapter to render.
+Each event is turned into units of work (one transaction each, retried whole on a
+transient database fault) by the dispatcher, and answered with an `Outcome` of
+platform-neutral messages for the adapter to render. Errors become friendly replies.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class PlnCore:
         self.db = db
         self.clock = clock
         self.config = config
+        self._messenger = messenger
         # every kind of scheduled work; sends go through one pipeline. The prompts come
         # first (members wait for them); `deliveries` is their job, and its messenger is
         # the adapter's (`messenger` below)
@@ -176,7 +178,8 @@ class PlnCore:
 
     @property
     def messenger(self) -> Messenger:
-        return self.deliveries.messenger
+        """The adapter's sender, for handlers that post or take down outside a send queue."""
+        return self._messenger
 
     @property
     def with_context(self) -> ContextRunner:

@@ -71,7 +71,7 @@ async def command_responses(bot: DiscordBot, subcommand: str) -> list[Interactio
 
 
 def messenger(bot: DiscordBot) -> DiscordMessenger:
-    found = bot.service.app.core.deliveries.messenger
+    found = bot.service.app.core.messenger
     assert isinstance(found, DiscordMessenger)
     return found
 

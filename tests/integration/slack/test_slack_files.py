@@ -68,7 +68,7 @@ def files_on_replies(
 
 
 def messenger(bot: SlackBot) -> SlackMessenger:
-    found = bot.service.app.core.deliveries.messenger
+    found = bot.service.app.core.messenger
     assert isinstance(found, SlackMessenger)
     return found
 

@@ -3,6 +3,7 @@ erasure and linking identities across platforms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -148,19 +149,16 @@ async def _forget(services: CoreServices, actor: Actor, command: ForgetMe) -> li
     )
 
 
-def _share_button(value: str) -> Share | None:
-    answer = _answer_id_or_none(value)
-    return None if answer is None else Share(answer)
+def _answer_button(
+    make: Callable[[int], Share | Unshare | DeleteAnswer],
+) -> Callable[[str], Share | Unshare | DeleteAnswer | None]:
+    """A button whose value is an answer id; a value ours never carries is a stale press."""
 
+    def from_value(value: str) -> Share | Unshare | DeleteAnswer | None:
+        answer = _answer_id_or_none(value)
+        return None if answer is None else make(answer)
 
-def _unshare_button(value: str) -> Unshare | None:
-    answer = _answer_id_or_none(value)
-    return None if answer is None else Unshare(answer)
-
-
-def _delete_button(value: str) -> DeleteAnswer | None:
-    answer = _answer_id_or_none(value)
-    return None if answer is None else DeleteAnswer(answer, confirmed=True)
+    return from_value
 
 
 ANSWER_OPTION = Option("answer", "The answer's id from /pln history, like 12", required=True)
@@ -221,7 +219,12 @@ SPECS: tuple[CommandSpec, ...] = (
         description="I ask you to confirm first; a deleted answer is gone for good.",
         example="delete #12",
         outside=_delete,
-        buttons=(ButtonAction(data_rights.DELETE_CONFIRM_ACTION, _delete_button),),
+        buttons=(
+            ButtonAction(
+                data_rights.DELETE_CONFIRM_ACTION,
+                _answer_button(lambda answer: DeleteAnswer(answer, confirmed=True)),
+            ),
+        ),
     ),
     CommandSpec(
         name="share",
@@ -234,7 +237,7 @@ SPECS: tuple[CommandSpec, ...] = (
         ),
         example="share #12",
         outside=_share,
-        buttons=(ButtonAction(sharing.SHARE_ACTION, _share_button),),
+        buttons=(ButtonAction(sharing.SHARE_ACTION, _answer_button(Share)),),
     ),
     CommandSpec(
         name="unshare",
@@ -245,7 +248,7 @@ SPECS: tuple[CommandSpec, ...] = (
         description="The post is deleted; your answer stays, private to you again.",
         example="unshare #12",
         outside=_unshare,
-        buttons=(ButtonAction(sharing.UNSHARE_ACTION, _unshare_button),),
+        buttons=(ButtonAction(sharing.UNSHARE_ACTION, _answer_button(Unshare)),),
     ),
     CommandSpec(
         name="export",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -70,6 +70,10 @@ def delivery_id(value: str) -> int | None:
 
 Replies = list["OutgoingMessage"]
 
+# What a button's value names, so a press in a DM that carries no community (Discord) is
+# routed to the community of that row: a prompt's delivery, a channel post, an answer.
+RoutesBy = Literal["delivery", "post", "answer"]
+
 
 @dataclass(frozen=True)
 class ActionSpec:
@@ -86,6 +90,7 @@ class ActionSpec:
     handler: Callable[[Context, int], Awaitable[Replies]] | None = None
     opens_form: Callable[[str], OutgoingMessage | None] | None = None
     handler_opens_form: bool = False
+    routes_by: RoutesBy | None = None
     changes_schedule: bool = False
     refreshes_home: bool = False
 
@@ -108,6 +113,7 @@ class FormSpec:
     handler: Callable[[Context, int, Mapping[str, str]], Awaitable[Replies]] | None = None
     command: Callable[[Mapping[str, str]], str] | None = None
     refreshes_home: bool = False
+    routes_by: RoutesBy | None = None
 
     def __post_init__(self) -> None:
         if not self.action_id.startswith(NAMESPACE):

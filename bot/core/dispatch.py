@@ -11,11 +11,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core import commands as cmd
 from bot.core import home as home_module
 from bot.core import reflections, registry, sharing
 from bot.core.actions import ActionSpec, delivery_id
-from bot.core.actors import Actor
+from bot.core.actors import Actor, CommunityRef
 from bot.core.context import Context, is_moderator
 from bot.core.events import (
     ButtonPressed,
@@ -28,7 +30,6 @@ from bot.core.events import (
     MessageEdited,
     MessagePosted,
     Outcome,
-    Who,
 )
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.replies import (
@@ -40,7 +41,9 @@ from bot.core.replies import (
     STALE_BUTTON,
     STALE_FORM,
 )
+from bot.store import dm_routing
 from bot.store.database import DatabaseUnavailable
+from bot.store.models import Community
 
 if TYPE_CHECKING:
     from bot.core.service import PlnCore
@@ -59,7 +62,7 @@ class Dispatcher:
 
     async def handle(self, event: Event, say_first: SayFirst | None = None) -> Outcome:
         try:
-            actor = await self.resolve(event.who)
+            actor = await self.resolve(event)
         except DatabaseUnavailable:
             return Outcome((DATABASE_DOWN,))
         if actor is None:
@@ -86,17 +89,28 @@ class Dispatcher:
                 return Outcome(() if view is None else (view,))
         raise AssertionError(f"unknown event {type(event).__name__}")
 
-    async def resolve(self, who: Who) -> Actor | None:
-        """The acting member with their community; a DM without one is matched to the
-        member's most recent community (None when they are in none)."""
+    async def resolve(self, event: Event) -> Actor | None:
+        """The acting member with their community. A DM that carries none (Discord) belongs
+        to the community of what it refers to: the row a button names, the prompt a reply
+        answers, the answer an edit changes; a plain reply goes to the prompt still open;
+        otherwise to the member's most recent community. None when they are in none."""
+        who = event.who
         if isinstance(who, Actor):
             return who
         assert isinstance(who, DirectUser)
-        communities = await self._core.communities_of(who.platform, who.user_id)
-        if not communities:
-            return None
+
+        async def route(session: AsyncSession) -> CommunityRef | None:
+            found = await _community_referred_to(session, who, event)
+            return None if found is None else CommunityRef(*_ref(found))
+
+        community = await self._core.db.run(route)
+        if community is None:
+            communities = await self._core.communities_of(who.platform, who.user_id)
+            if not communities:
+                return None
+            community = communities[0]
         return Actor(
-            community=communities[0],
+            community=community,
             user_id=who.user_id,
             display_name=(who.display_name or who.user_id)[:200],
             in_direct_message=True,
@@ -256,3 +270,40 @@ class Dispatcher:
 
 async def _just(reply: OutgoingMessage) -> Replies:
     return [reply]
+
+
+async def _community_referred_to(
+    session: AsyncSession, who: DirectUser, event: Event
+) -> Community | None:
+    platform, user = who.platform, who.user_id
+    match event:
+        case (
+            ButtonPressed(action_id=action_id, value=value)
+            | FormSubmitted(action_id=action_id, value=value)
+        ):
+            row_id = delivery_id(value)
+            kind = registry.routes_by(action_id)
+            if row_id is None or kind is None:
+                return None
+            find = _ROW_FINDERS[kind]
+            return await find(session, platform, user, row_id)
+        case MessagePosted(reply_to=reply_to):
+            if reply_to is not None:
+                replied = await dm_routing.community_of_message(session, platform, user, reply_to)
+                if replied is not None:
+                    return replied
+            return await dm_routing.community_with_open_prompt(session, platform, user)
+        case MessageEdited(message_ref=ref) | MessageDeleted(message_ref=ref):
+            return await dm_routing.community_of_message(session, platform, user, ref)
+    return None
+
+
+_ROW_FINDERS = {
+    "delivery": dm_routing.community_of_delivery,
+    "post": dm_routing.community_of_post,
+    "answer": dm_routing.community_of_answer,
+}
+
+
+def _ref(community: Community) -> tuple[str, str, str]:
+    return community.platform, community.external_id, community.name or ""

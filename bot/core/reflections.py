@@ -337,12 +337,19 @@ async def _answer_submitted(
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec(ANSWER_ACTION, opens_form=_answer_form_for),
-    ActionSpec(SKIP_ACTION, handler=skip),
-    ActionSpec(SNOOZE_ACTION, handler=snooze, changes_schedule=True),
+    ActionSpec(ANSWER_ACTION, opens_form=_answer_form_for, routes_by="delivery"),
+    ActionSpec(SKIP_ACTION, handler=skip, routes_by="delivery"),
+    ActionSpec(SNOOZE_ACTION, handler=snooze, changes_schedule=True, routes_by="delivery"),
     # channel mode: the post's Answer privately opens the member's own answer form
-    ActionSpec(POST_ANSWER_ACTION, handler=answer_channel_post, handler_opens_form=True),
+    ActionSpec(
+        POST_ANSWER_ACTION,
+        handler=answer_channel_post,
+        handler_opens_form=True,
+        routes_by="post",
+    ),
 )
 FORMS: tuple[FormSpec, ...] = (
-    FormSpec(ANSWER_FORM_ACTION, check=_check_answer, handler=_answer_submitted),
+    FormSpec(
+        ANSWER_FORM_ACTION, check=_check_answer, handler=_answer_submitted, routes_by="delivery"
+    ),
 )

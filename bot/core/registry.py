@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from bot.core import home, reflections
-from bot.core.actions import NAMESPACE, ActionSpec, FormSpec, canonical
+from bot.core.actions import NAMESPACE, ActionSpec, FormSpec, RoutesBy, canonical
 from bot.core.commands import ButtonAction, CommandSpec, command_specs
 
 Action = ActionSpec | ButtonAction
@@ -65,6 +65,12 @@ def opens_form(action_id: str) -> bool:
     return isinstance(found, ActionSpec) and (
         found.opens_form is not None or found.handler_opens_form
     )
+
+
+def routes_by(action_id: str) -> RoutesBy | None:
+    """What the value of a button or form names (a delivery, a post, an answer), if anything."""
+    found = action(action_id) or form(action_id)
+    return None if found is None else found.routes_by
 
 
 def action_ids() -> tuple[str, ...]:

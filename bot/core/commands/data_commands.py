@@ -223,6 +223,7 @@ SPECS: tuple[CommandSpec, ...] = (
             ButtonAction(
                 data_rights.DELETE_CONFIRM_ACTION,
                 _answer_button(lambda answer: DeleteAnswer(answer, confirmed=True)),
+                routes_by="answer",
             ),
         ),
     ),
@@ -237,7 +238,7 @@ SPECS: tuple[CommandSpec, ...] = (
         ),
         example="share #12",
         outside=_share,
-        buttons=(ButtonAction(sharing.SHARE_ACTION, _answer_button(Share)),),
+        buttons=(ButtonAction(sharing.SHARE_ACTION, _answer_button(Share), routes_by="answer"),),
     ),
     CommandSpec(
         name="unshare",
@@ -248,7 +249,9 @@ SPECS: tuple[CommandSpec, ...] = (
         description="The post is deleted; your answer stays, private to you again.",
         example="unshare #12",
         outside=_unshare,
-        buttons=(ButtonAction(sharing.UNSHARE_ACTION, _answer_button(Unshare)),),
+        buttons=(
+            ButtonAction(sharing.UNSHARE_ACTION, _answer_button(Unshare), routes_by="answer"),
+        ),
     ),
     CommandSpec(
         name="export",

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.core.actions import RoutesBy
 from bot.core.commands.shapes import Arguments
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class ButtonAction:
 
     action_id: str
     make: Callable[[str], Any]
+    routes_by: RoutesBy | None = None  # what the value names, for presses in a bare DM
 
 
 @dataclass(frozen=True)

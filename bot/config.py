@@ -129,6 +129,8 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("database_url", "DATABASE_URL"),
         repr=False,
     )
+    # `platform:community/user` entries, each a moderator in its own community only
+    # (`console:<name>` is stored as `console:local/<name>`: the console has one community)
     moderators: Annotated[frozenset[str], NoDecode, BeforeValidator(parse_moderators)] = frozenset()
     prompt_day: Annotated[Weekday, BeforeValidator(parse_weekday)] = "mon"
     prompt_time: Annotated[time, BeforeValidator(parse_time)] = time(9, 0)

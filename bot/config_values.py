@@ -23,8 +23,19 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 # Moderator ids are platform-qualified because the same person has different ids on each
-# platform, and a bare "U0123" could collide across platforms.
+# platform, and a bare "U0123" could collide across platforms. They are also scoped to one
+# community (a Slack workspace or Discord guild: slack:T0123/U0456), because being a
+# moderator of one community says nothing about another the bot also serves.
 PLATFORMS: Final = frozenset({"console", "slack", "discord"})
+# what each platform's community is called, and the id that names one
+_COMMUNITY_WORDS: Final[Mapping[str, tuple[str, str]]] = {
+    "console": ("console", "local"),
+    "slack": ("workspace", "<team id>"),
+    "discord": ("guild", "<guild id>"),
+}
+# The console's one community (bot/adapters/console/session.py: CONSOLE_COMMUNITY).
+CONSOLE_PLATFORM: Final = "console"
+CONSOLE_COMMUNITY_ID: Final = "local"
 
 _WEEKDAYS: Final[tuple[Weekday, ...]] = get_args(Weekday)
 _WEEKDAY_NAMES: Final[Mapping[str, Weekday]] = {
@@ -67,7 +78,8 @@ def parse_database_url(value: object) -> str:
 
 
 def parse_moderators(value: object) -> frozenset[str]:
-    """Accept a comma list (env) or a list of strings (TOML) of platform:id entries."""
+    """Accept a comma list (env) or a list of strings (TOML) of platform:community/user
+    entries; the stored form is always `platform:community/user` (see Actor.scoped_id)."""
     if value is None:
         return frozenset()
     if isinstance(value, str):
@@ -75,7 +87,7 @@ def parse_moderators(value: object) -> frozenset[str]:
     elif isinstance(value, Iterable) and not isinstance(value, Mapping):
         entries = cast(Iterable[object], value)
     else:
-        raise ValueError(f"expected a comma-separated list like slack:U0123, got {value!r}")
+        raise ValueError(f"expected a comma-separated list like slack:T0123/U0456, got {value!r}")
     parsed: set[str] = set()
     problems: list[str] = []
     for entry in entries:
@@ -85,24 +97,50 @@ def parse_moderators(value: object) -> frozenset[str]:
         text = entry.strip()
         if not text:
             continue  # tolerate "a,b," and blank list items
-        platform, sep, user_id = text.partition(":")
-        platform = platform.strip().lower()
-        user_id = user_id.strip()
-        if not sep or not user_id or not platform:
-            problems.append(f"{text!r} should look like platform:id, e.g. slack:U0123")
-        elif platform not in PLATFORMS:
-            problems.append(
-                f"{text!r} has unknown platform {platform!r} "
-                f"(expected one of {', '.join(sorted(PLATFORMS))})"
-            )
-        elif any(ch.isspace() for ch in user_id):
-            problems.append(f"{text!r} has spaces in the id")
+        scoped, problem = _moderator_entry(text)
+        if problem is not None:
+            problems.append(problem)
         else:
-            parsed.add(f"{platform}:{user_id}")
+            parsed.add(scoped)
     if problems:
         # " and " because SettingsError joins separate settings with "; ".
         raise ValueError(" and ".join(problems))
     return frozenset(parsed)
+
+
+def _moderator_entry(text: str) -> tuple[str, str | None]:
+    """One entry as `platform:community/user`, or the problem with it."""
+    platform, sep, rest = text.partition(":")
+    platform = platform.strip().lower()
+    rest = rest.strip()
+    if not sep or not rest or not platform:
+        return "", f"{text!r} should look like platform:community/user, e.g. slack:T0123/U0456"
+    if platform not in PLATFORMS:
+        return "", (
+            f"{text!r} has unknown platform {platform!r} "
+            f"(expected one of {', '.join(sorted(PLATFORMS))})"
+        )
+    if any(ch.isspace() for ch in rest):
+        return "", f"{text!r} has spaces in the id"
+    community, slash, user_id = rest.partition("/")
+    if not slash:
+        if platform == CONSOLE_PLATFORM:
+            # the console has exactly one community, so console:<name> can only mean it
+            return f"{platform}:{CONSOLE_COMMUNITY_ID}/{rest}", None
+        where, scope = _COMMUNITY_WORDS[platform]
+        return "", (
+            f"{text!r} would apply in every {where}: write {platform}:{scope}/{rest} "
+            f"to scope it to one {where} (only console:<name> may leave out its community)"
+        )
+    if not community or not user_id:
+        scope = _COMMUNITY_WORDS[platform][1]
+        return "", f"{text!r} should look like {platform}:{scope}/<user id>"
+    if platform == CONSOLE_PLATFORM and community != CONSOLE_COMMUNITY_ID:
+        return "", (
+            f"{text!r} names a console community other than {CONSOLE_COMMUNITY_ID!r}, "
+            f"the only one: write console:{user_id}"
+        )
+    return f"{platform}:{community}/{user_id}", None
 
 
 def parse_weekday(value: object) -> Weekday:

@@ -35,5 +35,10 @@ class Actor:
 
     @property
     def qualified_id(self) -> str:
-        """The id as PLN_MODERATORS writes it, e.g. `slack:U0123`."""
+        """The id on its platform, e.g. `slack:U0123` (the same in every community)."""
         return f"{self.community.platform}:{self.user_id}"
+
+    @property
+    def scoped_id(self) -> str:
+        """The id in this community, as PLN_MODERATORS stores it, e.g. `slack:T0123/U0456`."""
+        return f"{self.community.platform}:{self.community.external_id}/{self.user_id}"

@@ -37,8 +37,15 @@ class CoreConfig:
 
 def is_moderator(actor: Actor, config: CoreConfig) -> bool:
     """The one moderator rule: the platform's own admins (Slack workspace admins, Discord
-    Manage Guild) plus the ids listed in PLN_MODERATORS. Adapters never decide this."""
-    return actor.platform_admin or actor.qualified_id in config.moderators
+    Manage Guild) plus the ids listed in PLN_MODERATORS, each for its own community only
+    (`discord:G1/42` moderates guild G1, not guild G2). Adapters never decide this.
+
+    The console has exactly one community, so a `console:<name>` entry (a CoreConfig built
+    in code, without bot.config's parsing into `console:local/<name>`) names it too.
+    """
+    if actor.platform_admin or actor.scoped_id in config.moderators:
+        return True
+    return actor.community.platform == "console" and actor.qualified_id in config.moderators
 
 
 @dataclass

@@ -65,7 +65,7 @@ def _env(tmp_path: Path, slack: SlackStandIn, **extra: str) -> dict[str, str]:
         SLACK_BOT_TOKEN="xoxb-test",
         PLN_HTTP_HOST="127.0.0.1",
         PLN_HTTP_PORT="0",
-        PLN_MODERATORS="slack:UMOD",
+        PLN_MODERATORS="slack:T1/UMOD",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)

@@ -66,7 +66,7 @@ def test_env_overrides_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert settings.database_url == "sqlite+aiosqlite:////var/lib/pln/bot.db"
     assert settings.sqlite_path == Path("/var/lib/pln/bot.db")
-    assert settings.moderators == frozenset({"console:mod"})
+    assert settings.moderators == frozenset({"console:local/mod"})
     assert settings.prompt_day == "wed"
     assert settings.prompt_time == time(16, 45)
     assert settings.default_timezone == "America/Chicago"
@@ -97,7 +97,7 @@ def test_toml_file_in_working_directory(clean_env: Path) -> None:
         clean_env,
         """
         database_url = "postgres://pln@db.internal/pln"
-        moderators = ["slack:U0123", "discord:4567"]
+        moderators = ["slack:T0123/U0123", "discord:8910/4567"]
         prompt_day = "tue"
         prompt_time = "07:30"
         default_timezone = "Europe/London"
@@ -108,7 +108,7 @@ def test_toml_file_in_working_directory(clean_env: Path) -> None:
     )
     settings = load_settings()
     assert settings.database_url == "postgresql+asyncpg://pln@db.internal/pln"
-    assert settings.moderators == frozenset({"slack:U0123", "discord:4567"})
+    assert settings.moderators == frozenset({"slack:T0123/U0123", "discord:8910/4567"})
     assert settings.prompt_day == "tue"
     assert settings.prompt_time == time(7, 30)
     assert settings.default_timezone == "Europe/London"
@@ -198,17 +198,56 @@ def test_bad_database_scheme_does_not_echo_password() -> None:
 
 
 def test_moderators_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PLN_MODERATORS", " console:mod, Slack:U0123 ,discord:4567,, ")
-    assert load_settings().moderators == frozenset({"console:mod", "slack:U0123", "discord:4567"})
+    monkeypatch.setenv(
+        "PLN_MODERATORS", " console:mod, Slack:T0123/U0123 ,discord:8910/4567,, console:local/bo"
+    )
+    assert load_settings().moderators == frozenset(
+        {"console:local/mod", "slack:T0123/U0123", "discord:8910/4567", "console:local/bo"}
+    )
 
 
 def test_moderators_bad_entries_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PLN_MODERATORS", "console:mod,U0123,teams:42")
+    monkeypatch.setenv("PLN_MODERATORS", "console:mod,U0123,teams:G/42")
     message = error_for()
     assert message.startswith("PLN_MODERATORS: ")
     assert "'U0123'" in message
-    assert "'teams:42'" in message
+    assert "'teams:G/42'" in message
     assert "console:mod" not in message
+
+
+@pytest.mark.parametrize(
+    ("entry", "scoped"),
+    [("discord:42", "discord:<guild id>/42"), ("slack:U0123", "slack:<team id>/U0123")],
+)
+def test_an_unscoped_slack_or_discord_moderator_is_refused_with_the_scoped_form(
+    monkeypatch: pytest.MonkeyPatch, entry: str, scoped: str
+) -> None:
+    """`discord:42` would make 42 a moderator in every guild the bot is in (issue 13)."""
+    monkeypatch.setenv("PLN_MODERATORS", f"console:mod,{entry}")
+    message = error_for()
+    assert "\n" not in message
+    assert message.startswith("PLN_MODERATORS: ")
+    assert f"'{entry}' would apply in every " in message
+    assert f"write {scoped} " in message
+    assert "console:<name>" in message  # the one shorthand still allowed is named
+
+
+def test_a_scoped_moderator_and_the_console_shorthand_are_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PLN_MODERATORS", "discord:G1/42,slack:T0123/U0456,console:alice")
+    assert load_settings().moderators == frozenset(
+        {"discord:G1/42", "slack:T0123/U0456", "console:local/alice"}
+    )
+
+
+def test_a_console_moderator_of_another_console_community_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PLN_MODERATORS", "console:elsewhere/alice")
+    message = error_for()
+    assert message.startswith("PLN_MODERATORS: ")
+    assert "write console:alice" in message
 
 
 @pytest.mark.parametrize(

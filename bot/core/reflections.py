@@ -28,6 +28,7 @@ from bot.store.identities import linked_member_ids
 from bot.store.models import Answer, Delivery, Member, Schedule, ScheduleKind
 
 MAX_MESSAGE_CHARS = 40_000
+MAX_ANSWER_CHARS = 100_000  # one answer's parts together: later additions beyond it are refused
 SNOOZE_FOR = timedelta(days=1)
 HISTORY_ENTRY_CHARS = 1_000
 
@@ -133,32 +134,62 @@ def answer_form(delivery_id: int) -> OutgoingMessage:
 async def _append_answer(
     ctx: Context, delivery: Delivery, text: str, message_ref: str | None
 ) -> OutgoingMessage:
+    """The delivery's answer starts with this message, or gets it as one more part.
+
+    An addition costs the same few statements however long the answer is: its size comes
+    from one aggregate query, and no earlier part is read. An addition that would take the
+    answer past MAX_ANSWER_CHARS is refused whole, and the member is told.
+    """
+    size = await reflection_store.answer_size(ctx.session, delivery.id)
+    if size is not None and size.chars + len(text) > MAX_ANSWER_CHARS:
+        return too_long_for_the_answer(size.chars, len(text))
     if delivery.skipped_at is not None:
         delivery.skipped_at = None  # answering after all un-skips the week
     delivery.remind_at = None  # answered: no reminder
-    answer, created = await reflection_store.append_to_answer(
+    if size is not None:
+        await reflection_store.add_part(
+            ctx.session, size=size, text=text, platform_message_ref=message_ref, now=ctx.now
+        )
+        total, words = size.chars + len(text), word_count(text)
+        return plain(
+            f"Added to your answer ({words:,} more word{'' if words == 1 else 's'}; it now "
+            f"holds {total:,} of the {MAX_ANSWER_CHARS:,} characters an answer can hold)."
+        )
+    answer_id = await reflection_store.start_answer(
         ctx.session, delivery=delivery, text=text, platform_message_ref=message_ref, now=ctx.now
     )
-    words = word_count(answer.text)
-    if created:
-        prompt = await RotationPicker(default_library()).lookup(ctx.session, delivery.prompt_id)
-        await _schedule_revisit(ctx, delivery, prompt)
-        follow_up = (
-            f"\nA follow-up, if you like: {prompt.follow_up} Reply here and I'll add it to "
-            "your answer."
-            if prompt is not None
-            else ""
+    prompt = await RotationPicker(default_library()).lookup(ctx.session, delivery.prompt_id)
+    await _schedule_revisit(ctx, delivery, prompt)
+    follow_up = (
+        f"\nA follow-up, if you like: {prompt.follow_up} Reply here and I'll add it to your answer."
+        if prompt is not None
+        else ""
+    )
+    return OutgoingMessage(
+        text=(
+            f"Saved as your answer to this week's reflection ({word_count(text):,} words, "
+            "private to you). Send another message to add to it; `/pln history` shows your "
+            "answers. To let the PLN read it, press Share with the PLN (or "
+            f"`/pln share #{answer_id}`).{follow_up}"
+        ),
+        buttons=(Button("Share with the PLN", SHARE_ACTION, str(answer_id)),),
+    )
+
+
+def too_long_for_the_answer(held: int, adding: int) -> OutgoingMessage:
+    """The refusal of an addition that would take an answer past MAX_ANSWER_CHARS."""
+    room = max(MAX_ANSWER_CHARS - held, 0)
+    return plain(
+        f"That message ({adding:,} characters) was not saved: your answer to this prompt "
+        f"already holds {held:,} characters, and one answer can hold up to "
+        f"{MAX_ANSWER_CHARS:,}. Everything you wrote before is kept. "
+        + (
+            f"There is room for {room:,} more characters; send a shorter addition, or keep "
+            "the rest for next week's answer."
+            if room
+            else "It is full: keep the rest for next week's answer."
         )
-        return OutgoingMessage(
-            text=(
-                f"Saved as your answer to this week's reflection ({words:,} words, private to "
-                "you). Send another message to add to it; `/pln history` shows your answers. "
-                f"To let the PLN read it, press Share with the PLN (or `/pln share #{answer.id}`)."
-                f"{follow_up}"
-            ),
-            buttons=(Button("Share with the PLN", SHARE_ACTION, str(answer.id)),),
-        )
-    return plain(f"Added to your answer (now {words:,} words).")
+    )
 
 
 async def edit_message(ctx: Context, message_ref: str, text: str) -> list[OutgoingMessage]:

@@ -5,9 +5,10 @@ Every query here takes the member's id: no function returns another member's wor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Answer, AnswerPart, Delivery, FreeNote
@@ -22,46 +23,86 @@ async def answer_for_delivery(session: AsyncSession, delivery_id: int) -> Answer
     return result.one_or_none()
 
 
-async def append_to_answer(
+@dataclass(frozen=True)
+class AnswerSize:
+    """An existing answer's size, read without loading its parts."""
+
+    answer_id: int
+    chars: int  # its parts' characters together
+    next_position: int
+
+
+async def answer_size(session: AsyncSession, delivery_id: int) -> AnswerSize | None:
+    """The delivery's answer with its size, in one statement; None when it has no answer.
+
+    The sum and the next position are worked out by the database: no part's text is read.
+    """
+    row = (
+        await session.execute(
+            select(
+                Answer.id,
+                func.coalesce(func.sum(func.length(AnswerPart.text)), 0),
+                func.coalesce(func.max(AnswerPart.position) + 1, 0),
+            )
+            .outerjoin(AnswerPart, AnswerPart.answer_id == Answer.id)
+            .where(Answer.delivery_id == delivery_id)
+            .group_by(Answer.id)
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    answer_id, chars, position = row
+    return AnswerSize(int(answer_id), int(chars or 0), int(position or 0))
+
+
+async def start_answer(
     session: AsyncSession,
     *,
     delivery: Delivery,
     text: str,
     platform_message_ref: str | None,
     now: datetime,
-) -> tuple[Answer, bool]:
-    """Add a message to the delivery's answer; returns the answer and whether it is new."""
-    answer = await answer_for_delivery(session, delivery.id)
-    created = answer is None
-    if answer is None:
-        answer = Answer(
-            delivery_id=delivery.id, member_id=delivery.member_id, created_at=now, updated_at=now
-        )
-        session.add(answer)
-        await session.flush()
-        position = 0
-    else:
-        position = int(
-            await session.scalar(
-                select(func.coalesce(func.max(AnswerPart.position) + 1, 0)).where(
-                    AnswerPart.answer_id == answer.id
-                )
-            )
-            or 0
-        )
-        answer.updated_at = now
-    session.add(
-        AnswerPart(
-            answer_id=answer.id,
-            position=position,
+) -> int:
+    """The delivery's first answer, with its first part; returns the answer's id."""
+    answer = Answer(
+        delivery_id=delivery.id, member_id=delivery.member_id, created_at=now, updated_at=now
+    )
+    answer.parts.append(
+        AnswerPart(position=0, text=text, platform_message_ref=platform_message_ref, created_at=now)
+    )
+    session.add(answer)
+    await session.flush()
+    return answer.id
+
+
+async def add_part(
+    session: AsyncSession,
+    *,
+    size: AnswerSize,
+    text: str,
+    platform_message_ref: str | None,
+    now: datetime,
+) -> None:
+    """Append one part to an existing answer: an INSERT and an UPDATE, whatever its length.
+
+    Two messages appending at once both read the same next position; the unique
+    (answer_id, position) key refuses the second, and `Database.run` runs it again.
+    """
+    await session.execute(
+        insert(AnswerPart).values(
+            answer_id=size.answer_id,
+            position=size.next_position,
             text=text,
             platform_message_ref=platform_message_ref,
             created_at=now,
         )
     )
-    await session.flush()
-    await session.refresh(answer, ["parts"])
-    return answer, created
+    await session.execute(
+        update(Answer)
+        .where(Answer.id == size.answer_id)
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def add_free_note(

@@ -25,6 +25,7 @@ from bot.core.events import (
     CommandEntered,
     DirectUser,
     FormSubmitted,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
     Who,
@@ -146,6 +147,31 @@ class DiscordBridge:
         if channel is not None:
             await self._say(channel, list(outcome.replies))
 
+    async def direct_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
+        """A member deleted a DM: the stored copy (and its PLN channel post) goes too.
+
+        Discord's MESSAGE_DELETE carries only ids, so the member is the DM channel's
+        recipient (the cached message's author when discord.py still has it).
+        """
+        if event.guild_id is not None:
+            return
+        cached = event.cached_message
+        if cached is not None and cached.author.bot:
+            return
+        channel = await self._channel(event.channel_id)
+        if cached is not None:
+            user: discord.abc.User | None = cached.author
+        elif isinstance(channel, discord.DMChannel):
+            user = channel.recipient or await self._recipient(event.channel_id)
+        else:
+            user = None
+        if user is None or user.bot:
+            return
+        who = DirectUser(PLATFORM, str(user.id), user.display_name)
+        outcome = await self._core.handle(MessageDeleted(who, str(event.message_id)))
+        if channel is not None:
+            await self._say(channel, list(outcome.replies))
+
     # -- plumbing ---------------------------------------------------------------------------
 
     def _who(self, interaction: discord.Interaction) -> Who:
@@ -192,6 +218,14 @@ class DiscordBridge:
             except discord.HTTPException:
                 return None
         return channel if isinstance(channel, discord.abc.Messageable) else None
+
+    async def _recipient(self, channel_id: int) -> discord.User | None:
+        """The other side of a DM channel, asked of Discord (a cached channel may lack it)."""
+        try:
+            channel = await self._client.fetch_channel(channel_id)
+        except discord.HTTPException:
+            return None
+        return channel.recipient if isinstance(channel, discord.DMChannel) else None
 
 
 def _modal_values(data: dict[str, Any]) -> dict[str, str]:

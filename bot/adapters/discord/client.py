@@ -1,9 +1,10 @@
 """The discord.py client: minimal intents, no mentions ever, and the `/pln` command group.
 
 Intents: guilds (to know the guilds and their names) and DM messages (members answer in
-DMs, which carry their content without the privileged message-content intent). Every
-subcommand rebuilds the text after `/pln` and hands it to the core grammar, so replies and
-errors read the same as on Slack and the console.
+DMs, which carry their content without the privileged message-content intent; the same
+intent brings DM edits and deletes). Every subcommand rebuilds the text after `/pln` and
+hands it to the core grammar, so replies and errors read the same as on Slack and the
+console.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class PlnDiscordClient(discord.Client):
 
     async def on_raw_message_edit(self, event: discord.RawMessageUpdateEvent) -> None:
         await self.bridge.direct_message_edit(event)
+
+    async def on_raw_message_delete(self, event: discord.RawMessageDeleteEvent) -> None:
+        await self.bridge.direct_message_delete(event)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.bridge.interaction(interaction)

@@ -1,4 +1,5 @@
-"""Messages members post and edit, dispatched as MESSAGE_CREATE and MESSAGE_UPDATE."""
+"""Messages members post, edit and delete, dispatched as MESSAGE_CREATE, MESSAGE_UPDATE and
+MESSAGE_DELETE."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from tests.support.discord_standin.model import _now_iso
 class MemberMessages(Gateway):
     """Test-side builders for what members write in DMs and guild channels."""
 
-    # -- gateway: messages members post and edit -------------------------------------------
+    _deleted_messages: set[str]
+
+    # -- gateway: messages members post, edit and delete ----------------------------------
 
     async def message_create(
         self,
@@ -75,4 +78,14 @@ class MemberMessages(Gateway):
             message["embeds"] = embeds
         message["edited_timestamp"] = _now_iso()
         await self.dispatch("MESSAGE_UPDATE", copy.deepcopy(message))
+        return str(message_id)
+
+    async def message_delete(self, message_id: Snowflake) -> str:
+        """A member deletes a message: MESSAGE_DELETE carries only ids, never the author."""
+        message = self._messages[str(message_id)]
+        self._deleted_messages.add(str(message["id"]))
+        data: JsonDict = {"id": message["id"], "channel_id": message["channel_id"]}
+        if message.get("guild_id"):
+            data["guild_id"] = message["guild_id"]
+        await self.dispatch("MESSAGE_DELETE", data)
         return str(message_id)

@@ -102,7 +102,7 @@ async def _give_code(ctx: Context, member: Member) -> list[OutgoingMessage]:
 
 async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMessage]:
     guard = _guard_for(ctx)
-    if guard.locked(member.id, ctx.now):
+    if guard.locked(_guessers(member), ctx.now):
         return [LOCKED_OUT]
     row = await link_store.live_code(ctx.session, code_hash(code), ctx.now)
     owner = await ctx.session.get(Member, row.member_id) if row is not None else None
@@ -132,7 +132,7 @@ async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMes
     if not await link_store.use_code(ctx.session, row.id, ctx.now):
         return [_refused(guard, member, ctx.now)]  # another request spent it a moment ago
     person_id = await link_store.join_people(ctx.session, [*people, *mine])
-    guard.forget(member.id)
+    guard.forget(_guessers(member))
     log.info(
         "identities linked",
         extra={"fields": {"person_id": person_id, "identities": len(people) + len(mine)}},
@@ -147,46 +147,71 @@ async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMes
 
 
 def _refused(guard: FailedAttempts, member: Member, now: datetime) -> OutgoingMessage:
-    guard.record(member.id, now)
+    if guard.record(_guessers(member), now):
+        log.warning("link attempts locked out", extra={"fields": {"member_id": member.id}})
     log.info("link code refused", extra={"fields": {"member_id": member.id}})
     return CODE_REFUSED
 
 
+# Who a wrong code counts against. Not the member row: one platform user is a member of
+# every guild or workspace they join, and each row would bring 5 more guesses. So the
+# platform user (the same id in all their communities) and, once linked, the person.
+Guesser = tuple[str, ...]
+
+
+def _guessers(member: Member) -> list[Guesser]:
+    found: list[Guesser] = [("user", member.platform, member.platform_user_id)]
+    if member.person_id is not None:
+        found.append(("person", str(member.person_id)))
+    return found
+
+
 @dataclass
 class FailedAttempts:
-    """Codes that did not work, per member: 5 within 10 minutes lock linking for 10 minutes.
+    """Codes that did not work, per platform user and per person: 5 within 10 minutes lock
+    linking for 10 minutes for all of that user's (or person's) identities.
 
     Kept in memory: a code has 40 bits and lives 10 minutes, so this only has to slow a
     guesser down, and a restart (which a guesser cannot cause) forgetting the count costs
     nothing. No table is needed, and nothing about failed guesses is ever written down.
-    Each process counts its own: one member's commands reach one platform's process.
+    Each process counts its own: one platform user's commands, in every community they
+    are in, reach that platform's one process. A person's count is per process too, so a
+    person linked on two platforms has at most 5 tries on each.
     """
 
-    failures: dict[int, list[datetime]] = field(default_factory=dict)
-    locked_until: dict[int, datetime] = field(default_factory=dict)
+    failures: dict[Guesser, list[datetime]] = field(default_factory=dict)
+    locked_until: dict[Guesser, datetime] = field(default_factory=dict)
 
-    def locked(self, member_id: int, now: datetime) -> bool:
-        until = self.locked_until.get(member_id)
+    def locked(self, guessers: list[Guesser], now: datetime) -> bool:
+        return any(self._locked(guesser, now) for guesser in guessers)
+
+    def _locked(self, guesser: Guesser, now: datetime) -> bool:
+        until = self.locked_until.get(guesser)
         if until is not None and now >= until:
-            del self.locked_until[member_id]
+            del self.locked_until[guesser]
             return False
         return until is not None
 
-    def record(self, member_id: int, now: datetime) -> None:
-        recent = [t for t in self.failures.get(member_id, []) if now - t < FAILURE_WINDOW]
-        recent.append(now)
-        if len(recent) >= MAX_FAILURES:
-            self.locked_until[member_id] = now + LOCKOUT
-            log.warning("link attempts locked out", extra={"fields": {"member_id": member_id}})
-            recent = []
-        self.failures[member_id] = recent
+    def record(self, guessers: list[Guesser], now: datetime) -> bool:
+        """Count one wrong code against each; True when that locks any of them out."""
+        locked = False
+        for guesser in guessers:
+            recent = [t for t in self.failures.get(guesser, []) if now - t < FAILURE_WINDOW]
+            recent.append(now)
+            if len(recent) >= MAX_FAILURES:
+                self.locked_until[guesser] = now + LOCKOUT
+                locked = True
+                recent = []
+            self.failures[guesser] = recent
+        return locked
 
-    def forget(self, member_id: int) -> None:
-        self.failures.pop(member_id, None)
-        self.locked_until.pop(member_id, None)
+    def forget(self, guessers: list[Guesser]) -> None:
+        for guesser in guessers:
+            self.failures.pop(guesser, None)
+            self.locked_until.pop(guesser, None)
 
 
-# One count per database: member ids are unique only within one (tests run many in a process).
+# One count per database: person ids are unique only within one (tests run many in a process).
 _GUARDS: WeakKeyDictionary[object, FailedAttempts] = WeakKeyDictionary()
 
 

@@ -329,6 +329,40 @@ async def test_wrong_expired_and_used_codes_get_one_answer_and_guessing_is_locke
     assert (await say(discord, ALICE_DISCORD, f"link {good}")).startswith("Linked")
 
 
+async def test_a_member_of_three_guilds_gets_five_wrong_codes_in_all_not_fifteen(
+    db: Database, slack: PlnCore, discord: PlnCore, clock: SimulatedClock
+) -> None:
+    """Failures count per platform user, not per member row: joining more guilds buys no
+    more guesses (issue 13)."""
+    guilds = [CommunityRef("discord", f"G-{n}", f"Guild {n}") for n in range(3)]
+    mallory = [member("D-mallory", guild) for guild in guilds]
+    await joined(discord, *mallory)
+    await joined(slack, ALICE_SLACK)
+    good = await new_code(slack, ALICE_SLACK)
+    wrong = "ABCD-2345" if good != "ABCD-2345" else "WXYZ-6789"
+    for n in range(5):  # round the three guilds: 2 + 2 + 1 wrong codes
+        assert await say(discord, mallory[n % 3], f"link {wrong}") == CODE_REFUSED.text
+    for identity in mallory:  # locked in every guild, even with a good code
+        assert await say(discord, identity, f"link {good}") == LOCKED_OUT.text
+    clock.advance(timedelta(minutes=10))
+    good = await new_code(slack, ALICE_SLACK)  # the first one has expired by now
+    assert (await say(discord, mallory[2], f"link {good}")).startswith("Linked")
+
+
+async def test_a_linked_persons_wrong_codes_count_together(
+    db: Database, slack: PlnCore, discord: PlnCore, clock: SimulatedClock
+) -> None:
+    """Failures also count per person: the identities of one linked person share 5 tries
+    (where one process sees them; see linking.FailedAttempts)."""
+    await linked(slack, discord)
+    wrong = "ABCD-2345"
+    for n in range(5):
+        actor, core = (ALICE_SLACK, slack) if n % 2 == 0 else (ALICE_DISCORD, discord)
+        assert await say(core, actor, f"link {wrong}") == CODE_REFUSED.text
+    assert await say(slack, ALICE_SLACK, f"link {wrong}") == LOCKED_OUT.text
+    assert await say(discord, ALICE_DISCORD, f"link {wrong}") == LOCKED_OUT.text
+
+
 async def test_unlink_separates_and_each_keeps_its_own_answers(
     db: Database, slack: PlnCore, discord: PlnCore, clock: SimulatedClock
 ) -> None:

@@ -121,7 +121,9 @@ def delete_confirmation(
 class _Holdings:
     """How much is held about the person, for the confirmation, and the posts to take down."""
 
+    platform: str
     identities: int
+    communities: int
     answers: int
     notes: int
     prompts: int
@@ -136,10 +138,12 @@ async def forget_me(
     async def look(ctx: Context) -> _Holdings | None:
         if ctx.member is None:
             return None
-        ids = await linked_member_ids(ctx.session, ctx.member)
+        ids = await erasure_store.person_member_ids(ctx.session, ctx.member)
         record = await erasure_store.person_record(ctx.session, ids)
         return _Holdings(
+            platform=ctx.member.platform,
             identities=len(record.identities),
+            communities=len({community.id for _, community in record.identities}),
             answers=len(record.answers),
             notes=len(record.notes),
             prompts=len(record.deliveries),
@@ -159,11 +163,11 @@ async def forget_me(
         if not await take_down(messenger, post):
             left_up += 1  # best effort: the erasure goes on, and the member is told
 
-    async def erase(ctx: Context) -> tuple[int, AsyncEngine | None]:
+    async def erase(ctx: Context) -> tuple[erasure_store.Erased, AsyncEngine | None]:
         engine = erasure_store.engine_of(ctx.session)
         if ctx.member is None:
-            return 0, engine
-        ids = await linked_member_ids(ctx.session, ctx.member)
+            return erasure_store.Erased(identities=0, communities=0), engine
+        ids = await erasure_store.person_member_ids(ctx.session, ctx.member)
         erased = await erasure_store.erase_person(ctx.session, ids, ctx.now)
         ctx.member = None
         return erased, engine
@@ -171,7 +175,16 @@ async def forget_me(
     erased, engine = await run(actor, erase)
     # after the commit: no old page image of what was erased may stay in SQLite's WAL
     await erasure_store.truncate_sqlite_wal(engine)
-    log.info("erasure done", extra={"fields": {"identities": erased, "posts_left_up": left_up}})
+    log.info(
+        "erasure done",
+        extra={
+            "fields": {
+                "identities": erased.identities,
+                "communities": erased.communities,
+                "posts_left_up": left_up,
+            }
+        },
+    )
     still_up = (
         f"\nI couldn't take {left_up} of your shared posts down from the PLN channel: please "
         "delete them there, or ask a moderator to."
@@ -180,7 +193,8 @@ async def forget_me(
     )
     return [
         plain(
-            "Done: everything I held about you is erased, and I keep no copy. "
+            "Done: everything I held about you is erased, and I keep no copy: "
+            f"{_identities_in(erased.identities, erased.communities)}. "
             f"If you `/pln join` again, you start afresh.{still_up}"
         )
     ]
@@ -191,6 +205,13 @@ def count(n: int, what: str) -> str:
     return f"{n:,} {what}{'' if n == 1 else 's'}"
 
 
+def _identities_in(identities: int, communities: int) -> str:
+    """`1 identity in 1 community`, `3 identities in 2 communities`."""
+    who = "identity" if identities == 1 else "identities"
+    where = "community" if communities == 1 else "communities"
+    return f"{identities:,} {who} in {communities:,} {where}"
+
+
 def forget_confirmation(held: _Holdings) -> OutgoingMessage:
     posts = len(held.posts)
     lines = [
@@ -198,7 +219,8 @@ def forget_confirmation(held: _Holdings) -> OutgoingMessage:
         f"• your {count(held.answers, 'answer')} and {count(held.notes, 'note')}",
         f"• the {count(held.prompts, 'prompt')} you received, skips and snoozes included",
         "• your profile: name, time zone, pause and digest settings",
-        f"• every linked identity of yours ({held.identities:,} in all), and any link codes",
+        f"• you in every PLN on {held.platform.title()} and every linked identity of yours "
+        f"({_identities_in(held.identities, held.communities)}), and any link codes",
         f"• {count(posts, 'shared post')} in the PLN channel, taken down first"
         if posts
         else "• nothing shared: no posts to take down",
@@ -219,7 +241,7 @@ async def export(ctx: Context) -> list[OutgoingMessage]:
     """A Markdown file to read and a JSON file for programs: everything held about them."""
     if ctx.member is None:
         return [NOTHING_HELD]
-    data = await build_export(ctx, await linked_member_ids(ctx.session, ctx.member))
+    data = await build_export(ctx, await erasure_store.person_member_ids(ctx.session, ctx.member))
     day = ctx.now.astimezone(ctx.zone).date().isoformat()
     markdown = to_markdown(data, ctx.zone)
     as_json = data.model_dump_json(indent=2)

@@ -2,8 +2,9 @@
 for an erasure.
 
 Both live here, side by side, so a new table that holds a member's data is seen by both:
-what an export shows is exactly what an erasure deletes. The person is every linked
-identity (`identities.linked_member_ids`).
+what an export shows is exactly what an erasure deletes. The person is every member row of
+the same platform user on that platform (one per community: a Discord user in two guilds)
+and every identity linked to any of those (`person_member_ids`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from bot.store.models import (
@@ -33,6 +34,38 @@ from bot.store.models import (
 log = logging.getLogger(__name__)
 
 ERASURE = "erasure"  # the audit_event kind
+
+
+async def person_member_ids(session: AsyncSession, member: Member) -> list[int]:
+    """Every member row of the member's person, the member's own id first.
+
+    That is the rows of the same platform user id on the same platform in every community
+    (a Discord user in several guilds, a Slack user in several workspaces), and every
+    identity linked to any of them, followed until nothing new turns up.
+    """
+    users = {(member.platform, member.platform_user_id)}
+    persons = {member.person_id} if member.person_id is not None else set()
+    found: set[int] = {member.id}
+    while True:
+        wanted: list[ColumnElement[bool]] = [
+            and_(Member.platform == platform, Member.platform_user_id == user_id)
+            for platform, user_id in sorted(users)
+        ]
+        if persons:
+            wanted.append(Member.person_id.in_(sorted(persons)))
+        rows = await session.execute(
+            select(Member.id, Member.platform, Member.platform_user_id, Member.person_id).where(
+                or_(*wanted)
+            )
+        )
+        before = (len(found), len(users), len(persons))
+        for member_id, platform, user_id, person_id in rows.tuples():
+            found.add(member_id)
+            users.add((platform, user_id))
+            if person_id is not None:
+                persons.add(person_id)
+        if (len(found), len(users), len(persons)) == before:
+            return [member.id, *sorted(found - {member.id})]
 
 
 @dataclass(frozen=True)
@@ -91,8 +124,16 @@ async def person_record(session: AsyncSession, member_ids: Sequence[int]) -> Per
     )
 
 
-async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: datetime) -> int:
-    """Delete the person's member rows; returns how many identities were erased.
+@dataclass(frozen=True)
+class Erased:
+    """What an erasure deleted: member rows (identities), in how many communities."""
+
+    identities: int
+    communities: int
+
+
+async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: datetime) -> Erased:
+    """Delete the person's member rows; returns how many, in how many communities.
 
     The foreign keys do the rest in the same transaction: deliveries, answers and their
     parts, notes, shares, link codes, digest sends and revisit schedules cascade, and
@@ -113,7 +154,7 @@ async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: da
             AuditEvent(community_id=community_id, kind=ERASURE, count=identities, happened_at=now)
         )
     await session.flush()
-    return sum(communities.values())
+    return Erased(identities=sum(communities.values()), communities=len(communities))
 
 
 async def revisits_of(

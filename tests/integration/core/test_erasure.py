@@ -373,3 +373,40 @@ async def test_no_log_line_carries_what_was_erased(
     lines = [formatter.format(record) for record in caplog.records]
     assert any("erasure" in line for line in lines)
     assert [line for line in lines if any(s in line for s in SECRETS[:5])] == []
+
+
+async def test_erasure_on_discord_covers_every_guild_of_the_member(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock, db: Database
+) -> None:
+    """One Discord user in two guilds (two communities): forget-me typed in one guild erases
+    her in both, takes her post in the other guild's channel down, and says so."""
+    discord_messenger = RecordingMessenger(platform="discord")
+    discord = make_core(discord_messenger)
+    in_guild_1 = dataclasses.replace(ALICE_ON_DISCORD, platform_admin=True, channel_id="G1-PLN")
+    in_guild_2 = dataclasses.replace(
+        in_guild_1,
+        community=CommunityRef("discord", "guild-2", "District PLN"),
+        channel_id="G2-PLN",
+    )
+    bob_in_guild_2 = member("d-bob-3", in_guild_2.community)
+    for actor in (in_guild_1, in_guild_2, bob_in_guild_2):
+        await discord.handle_command(actor, "join")
+    await discord.handle_command(in_guild_2, "channel here")
+    clock.set(MONDAY_9 + timedelta(minutes=5))
+    await discord.run_due_work()
+    await answer(discord, in_guild_1, ANSWER)
+    shared = await answer(discord, in_guild_2, SHARED)
+    await discord.handle_command(in_guild_2, f"share #{shared}")
+    await answer(discord, bob_in_guild_2, BOB_ANSWER)
+    assert len(discord_messenger.visible_channel_posts()) == 1
+
+    ask = await texts(discord.handle_command(in_guild_1, "forget-me"))
+    assert "2 communities" in ask and "2 answers" in ask, ask
+    done = await texts(discord.handle_command(in_guild_1, "forget-me confirm"))
+
+    assert done.startswith("Done: everything I held about you is erased")
+    assert "2 communities" in done, done
+    assert traces(await every_string_in_the_database(db)) == []
+    assert await rows_of(db, Member) == 1 and await rows_of(db, Answer) == 1
+    assert discord_messenger.visible_channel_posts() == [], "the other guild's post is down"
+    assert await rows_of(db, AuditEvent) == 2, "one row per community, no names"

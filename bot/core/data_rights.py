@@ -75,20 +75,25 @@ async def delete_answer(
                 )
             ]
 
-    async def remove(ctx: Context) -> bool:
+    async def remove(ctx: Context) -> tuple[bool, AsyncEngine | None]:
+        """Whether the answer was deleted, and the engine it was deleted on."""
+        engine = erasure_store.engine_of(ctx.session)
         if ctx.member is None:
-            return False
+            return False, engine
         ids = await linked_member_ids(ctx.session, ctx.member)
         found = await share_store.own_answer(ctx.session, ids, answer_id)
         if found is None:
-            return False
+            return False, engine
         answer, delivery = found
         await forget_quotes(ctx.session, ids, delivery.id)
         await ctx.session.delete(answer)  # parts and the share row go with it
-        return True
+        return True, engine
 
-    if not await run(actor, remove):
+    deleted, engine = await run(actor, remove)
+    if not deleted:
         return [unknown_answer(answer_id)]
+    # after the commit: "for good" means no old page image of it stays in SQLite's WAL
+    await erasure_store.truncate_sqlite_wal(engine)
     return [plain(f"Deleted answer #{answer_id} for good.")]
 
 

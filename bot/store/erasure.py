@@ -213,5 +213,5 @@ async def truncate_sqlite_wal(engine: AsyncEngine | None) -> bool:
         await cursor.close()
     busy = bool(row and row[0])
     if busy:
-        log.warning("the WAL checkpoint after an erasure was busy; SQLite will finish it later")
+        log.warning("the WAL checkpoint after a deletion was busy; SQLite will finish it later")
     return not busy

@@ -410,3 +410,34 @@ async def test_erasure_on_discord_covers_every_guild_of_the_member(
     assert await rows_of(db, Member) == 1 and await rows_of(db, Answer) == 1
     assert discord_messenger.visible_channel_posts() == [], "the other guild's post is down"
     assert await rows_of(db, AuditEvent) == 2, "one row per community, no names"
+
+
+async def test_a_deleted_answer_leaves_no_bytes_in_the_sqlite_file_or_its_wal(
+    core: PlnCore, clock: SimulatedClock, db: Database
+) -> None:
+    """`/pln delete` says "for good": the text must not wait in the WAL for a checkpoint."""
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL keeps dead rows until vacuum; no query can see them")
+    path = Path(str(make_url(db.url).database))
+    wal = path.with_name(path.name + "-wal")
+
+    def wal_bytes() -> bytes:
+        return wal.read_bytes() if wal.exists() else b""
+
+    def file_bytes() -> bytes:
+        return path.read_bytes()
+
+    for actor in (ALICE, BOB):
+        await core.handle_command(actor, "join")
+    clock.set(MONDAY_9 + timedelta(minutes=5))
+    await core.run_due_work()
+    gone = await answer(core, ALICE, ANSWER)
+    await answer(core, BOB, BOB_ANSWER)
+    assert ANSWER.encode() in wal_bytes(), "the check can see text in the WAL"
+
+    reply = await texts(core.handle_command(ALICE, f"delete #{gone} confirm"))
+
+    assert reply == f"Deleted answer #{gone} for good."
+    assert ANSWER.encode() not in wal_bytes()
+    assert ANSWER.encode() not in file_bytes()
+    assert BOB_ANSWER.encode() in file_bytes(), "bob's answer is still stored"

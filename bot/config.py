@@ -82,6 +82,7 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "llm_model": "PLN_LLM_MODEL",
     "llm_api_key": "PLN_LLM_API_KEY",
     "llm_timeout": "PLN_LLM_TIMEOUT",
+    "retention_min_days": "PLN_RETENTION_MIN_DAYS",
 }
 
 # A config path chosen by the caller of load_settings (for a CLI --config option). It is
@@ -146,6 +147,8 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_timeout: float = Field(default=10.0, gt=0, le=120)
+    # the shortest `/pln retention` moderators may choose; lower it only on purpose
+    retention_min_days: int = Field(default=30, ge=1, le=36_500)
 
     @classmethod
     def settings_customise_sources(

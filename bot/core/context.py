@@ -33,6 +33,8 @@ class CoreConfig:
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 10.0
+    # the shortest `/pln retention` a moderator may choose (PLN_RETENTION_MIN_DAYS)
+    retention_min_days: int = 30
 
 
 def is_moderator(actor: Actor, config: CoreConfig) -> bool:

@@ -10,21 +10,29 @@ figures and streaks right. The audit log records how many items went, never what
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.context import Context
+from bot.core.actors import Actor
+from bot.core.context import Context, ContextRunner
+from bot.core.formatting import local_date
 from bot.core.jobs import DueReport
-from bot.core.messages import OutgoingMessage, plain
-from bot.core.ports import ChannelMessenger, Messenger
+from bot.core.messages import Button, ButtonStyle, OutgoingMessage, plain
+from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendStatus
+from bot.core.sending.queue import recipient
+from bot.store import communities as community_store
 from bot.store import retention as store
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 
+CONFIRM_ACTION = "pln.retention.confirm"
 EVERY = timedelta(days=1)
+# members are told by DM when a setting is confirmed; nothing is purged before this has passed
+NOTICE = timedelta(days=7)
 KEPT = (
     "Retention is off: answers and notes are kept until their authors delete them "
     "(`/pln delete` or `/pln forget-me`). Turn it on with a number of days, e.g. "
@@ -36,6 +44,10 @@ def _days(days: int) -> str:
     return "1 day" if days == 1 else f"{days:,} days"
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
 def _what_happens(days: int) -> str:
     return (
         f"answers and notes older than {_days(days)} are deleted every day, and the PLN "
@@ -44,22 +56,27 @@ def _what_happens(days: int) -> str:
     )
 
 
+def below_floor(days: int, floor: int) -> OutgoingMessage | None:
+    """The refusal of a setting shorter than the operator allows (PLN_RETENTION_MIN_DAYS)."""
+    if days >= floor:
+        return None
+    return plain(
+        f"Retention can't be shorter than {_days(floor)} here: that is the floor this bot's "
+        "operator set (`PLN_RETENTION_MIN_DAYS`). Nothing changed. Choose "
+        f"`/pln retention {floor}` or more."
+    )
+
+
 async def retention_setting(ctx: Context, setting: str | None) -> list[OutgoingMessage]:
-    """`/pln retention [days|off]` (moderators; the dispatcher checks): show or change it."""
+    """`/pln retention [days|off]` (moderators; the dispatcher checks): show it, turn it off,
+    or, for a number of days, say what it would delete and ask to confirm. Nothing is
+    deleted or changed by a number alone."""
     community = ctx.community
     if setting is None:
-        if community.retention_days is None:
-            return [plain(KEPT)]
-        purged = await store.purged_total(ctx.session, community.id)
-        return [
-            plain(
-                f"Retention is on: {_what_happens(community.retention_days)}. So far "
-                f"{purged:,} answers and notes have been deleted this way. "
-                "`/pln retention off` keeps everything from now on."
-            )
-        ]
+        return [await _shown(ctx)]
     if setting == "off":
         community.retention_days = None
+        community.retention_from = None
         return [
             plain(
                 "Done: retention is off. Answers and notes are kept until their authors "
@@ -67,11 +84,126 @@ async def retention_setting(ctx: Context, setting: str | None) -> list[OutgoingM
             )
         ]
     days = int(setting)  # validated by the command parser: 1 to 36500
-    community.retention_days = days
+    refusal = below_floor(days, ctx.config.retention_min_days)
+    if refusal is not None:
+        return [refusal]
+    held = await store.expiring(ctx.session, community.id, ctx.now - timedelta(days=days))
+    starts = local_date(ctx.now + NOTICE, ctx.zone)
+    return [
+        OutgoingMessage(
+            text=(
+                f"Keep answers for {_days(days)}? Then {_what_happens(days)}.\n"
+                f"As things stand today that deletes {_count(held.answers, 'answer')} and "
+                f"{_count(held.notes, 'note')} of {_count(held.members, 'member')}, and more "
+                "as they grow old. Nothing is deleted yet: when you confirm, I tell every "
+                f"member by DM, and nothing is purged before {starts} ({NOTICE.days} days' "
+                f"notice).\nPress Confirm, or type `/pln retention {days} confirm`."
+            ),
+            buttons=(Button("Confirm", CONFIRM_ACTION, str(days), ButtonStyle.DANGER),),
+        )
+    ]
+
+
+async def _shown(ctx: Context) -> OutgoingMessage:
+    community = ctx.community
+    if community.retention_days is None:
+        return plain(KEPT)
+    starts = community.retention_from
+    if starts is not None and starts > ctx.now:
+        return plain(
+            f"Retention is confirmed and starts {local_date(starts, ctx.zone)}: from then, "
+            f"{_what_happens(community.retention_days)}. Members were told by DM. "
+            "`/pln retention off` cancels it."
+        )
+    purged = await store.purged_total(ctx.session, community.id)
+    return plain(
+        f"Retention is on: {_what_happens(community.retention_days)}. So far "
+        f"{purged:,} answers and notes have been deleted this way. "
+        "`/pln retention off` keeps everything from now on."
+    )
+
+
+@dataclass(frozen=True)
+class _Confirmed:
+    """A confirmed setting: when it starts, and whom to tell."""
+
+    days: int
+    starts: datetime
+    starts_text: str
+    recipients: list[Recipient]
+
+
+def member_notice(days: int, starts: str) -> OutgoingMessage:
+    """The DM every active member gets when a moderator confirms a retention setting."""
+    return OutgoingMessage(
+        text=(
+            f"A note from your PLN: its moderators chose to keep answers and notes for "
+            f"{_days(days)}. From {starts}, answers and notes older than that are deleted "
+            "every day (shared posts are taken down first). To keep a copy of yours, type "
+            "`/pln export` before then."
+        ),
+        heading="Retention notice",
+    )
+
+
+async def confirm_retention(
+    run: ContextRunner, messenger: Messenger, actor: Actor, days: int
+) -> list[OutgoingMessage]:
+    """A moderator confirmed a number of days: it comes into force after NOTICE, and every
+    active member is told now by DM (sent outside the unit of work, one after another at the
+    messenger's own pace)."""
+
+    async def set_it(ctx: Context) -> _Confirmed | OutgoingMessage:
+        refusal = below_floor(days, ctx.config.retention_min_days)
+        if refusal is not None:
+            return refusal
+        community = ctx.community
+        pending = community.retention_from
+        if community.retention_days == days and (pending is None or pending > ctx.now):
+            return plain(  # a second press of the same Confirm: nothing more to do
+                f"Retention of {_days(days)} was already confirmed; members were told. "
+                "`/pln retention` shows when it starts."
+            )
+        starts = ctx.now + NOTICE
+        community.retention_days = days
+        community.retention_from = starts
+        members = await community_store.active_members(ctx.session, community.id)
+        return _Confirmed(
+            days,
+            starts,
+            local_date(starts, ctx.zone),
+            [recipient(member, community) for member in members],
+        )
+
+    confirmed = await run(actor, set_it)
+    if isinstance(confirmed, OutgoingMessage):
+        return [confirmed]
+    notice = member_notice(days, confirmed.starts.strftime("%a %d %b %Y (UTC)"))
+    told = 0
+    for member in confirmed.recipients:
+        try:
+            result = await messenger.send_direct(member, notice)
+        except Exception:  # the platform's error; the others are still told
+            log.warning("retention notice not sent", extra={"fields": {"member": member.member_id}})
+            continue
+        told += result.status == SendStatus.SENT
+    log.info(
+        "retention confirmed",
+        extra={"fields": {"days": days, "members": len(confirmed.recipients), "told": told}},
+    )
+    missed = len(confirmed.recipients) - told
+    not_told = (
+        f" I couldn't reach {_count(missed, 'member')} by DM just now; please tell them "
+        "another way."
+        if missed
+        else ""
+    )
     return [
         plain(
-            f"Done: {_what_happens(days)}. The first purge runs within a day. "
-            "`/pln retention off` stops it."
+            f"Done: nothing is purged before {confirmed.starts_text}. From then, "
+            f"{_what_happens(days)}. I told {told:,} of "
+            f"{_count(len(confirmed.recipients), 'member')} by DM.{not_told} "
+            "`/pln retention off` cancels it."
         )
     ]
 
@@ -101,11 +233,11 @@ class RetentionJob:
 
         async def claim(session: AsyncSession) -> list[store.RetentionRule]:
             platform = self._messenger.platform
-            if not await store.any_rule(session, platform):
-                return []
+            if not await store.any_rule(session, platform, now):
+                return []  # none in force (a confirmed one may still be in its notice)
             if not await store.claim_run(session, self._run_name, now, EVERY):
                 return []  # not a day yet, or another process took today's run
-            return await store.rules(session, platform)
+            return await store.rules(session, platform, now)
 
         total = 0
         rules = await self._db.run(claim)
@@ -126,13 +258,17 @@ class RetentionJob:
         return DueReport()
 
     async def next_due(self, now: datetime) -> datetime | None:
-        """A day after the last run; now if it never ran; None while no community has a setting."""
+        """A day after the last run (now if it never ran) while a setting is in force, or
+        when the next confirmed one comes into force; None while no community has one."""
 
         async def find(session: AsyncSession) -> datetime | None:
-            if not await store.any_rule(session, self._messenger.platform):
-                return None
+            platform = self._messenger.platform
+            starts = await store.next_start(session, platform, now)
+            if not await store.any_rule(session, platform, now):
+                return starts
             last = await store.last_run(session, self._run_name)
-            return now if last is None else max(last + EVERY, now)
+            due = now if last is None else max(last + EVERY, now)
+            return due if starts is None else min(due, starts)
 
         return await self._db.run(find)
 

@@ -73,6 +73,9 @@ class Community(Base):
     track: Mapped[str] = mapped_column(String(64), default="all", server_default="all")
     # answers (and notes) older than this many days are purged daily; None keeps them
     retention_days: Mapped[int | None] = mapped_column(Integer)
+    # no purge before this time: a confirmed setting waits out the members' notice period
+    # (None: in force, as for settings made before the notice existed)
+    retention_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # an OpenAI-compatible endpoint may summarise digests only when the community opts in:
     # the member's answers then leave the machine
     llm_summaries: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

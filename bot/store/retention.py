@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.dialect import insert_ignoring_duplicates
@@ -46,11 +46,20 @@ class SharedPost:
     platform_message_ref: str
 
 
-async def rules(session: AsyncSession, platform: str) -> list[RetentionRule]:
-    """The platform's communities that have a retention setting."""
+def _in_force(platform: str, now: datetime) -> ColumnElement[bool]:
+    """The platform's communities whose setting is on and past its notice period."""
+    return and_(
+        Community.platform == platform,
+        Community.retention_days.is_not(None),
+        or_(Community.retention_from.is_(None), Community.retention_from <= now),
+    )
+
+
+async def rules(session: AsyncSession, platform: str, now: datetime) -> list[RetentionRule]:
+    """The platform's communities whose retention setting is in force at `now`."""
     result = await session.execute(
         select(Community.id, Community.external_id, Community.retention_days)
-        .where(Community.platform == platform, Community.retention_days.is_not(None))
+        .where(_in_force(platform, now))
         .order_by(Community.id)
     )
     return [
@@ -60,13 +69,47 @@ async def rules(session: AsyncSession, platform: str) -> list[RetentionRule]:
     ]
 
 
-async def any_rule(session: AsyncSession, platform: str) -> bool:
-    found = await session.scalar(
-        select(Community.id)
-        .where(Community.platform == platform, Community.retention_days.is_not(None))
-        .limit(1)
-    )
+async def any_rule(session: AsyncSession, platform: str, now: datetime) -> bool:
+    """Whether any of the platform's communities has a setting in force at `now`."""
+    found = await session.scalar(select(Community.id).where(_in_force(platform, now)).limit(1))
     return found is not None
+
+
+async def next_start(session: AsyncSession, platform: str, now: datetime) -> datetime | None:
+    """The earliest time a confirmed setting still in its notice period comes into force."""
+    result: datetime | None = await session.scalar(
+        select(func.min(Community.retention_from)).where(
+            Community.platform == platform,
+            Community.retention_days.is_not(None),
+            Community.retention_from > now,
+        )
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class Expiring:
+    """What a setting would delete today: answers, notes, and how many members wrote them."""
+
+    answers: int
+    notes: int
+    members: int
+
+
+async def expiring(session: AsyncSession, community_id: int, cutoff: datetime) -> Expiring:
+    """Counts (never texts) of the community's answers and notes written before `cutoff`."""
+    members = _community_members(community_id)
+    answers = select(Answer.member_id.label("member_id")).where(
+        Answer.member_id.in_(members), Answer.created_at < cutoff
+    )
+    notes = select(FreeNote.member_id.label("member_id")).where(
+        FreeNote.member_id.in_(members), FreeNote.created_at < cutoff
+    )
+    answer_count = await session.scalar(select(func.count()).select_from(answers.subquery()))
+    note_count = await session.scalar(select(func.count()).select_from(notes.subquery()))
+    authors = union(answers, notes).subquery()
+    author_count = await session.scalar(select(func.count()).select_from(authors))
+    return Expiring(int(answer_count or 0), int(note_count or 0), int(author_count or 0))
 
 
 async def last_run(session: AsyncSession, name: str) -> datetime | None:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import data_rights, home, reflections, sharing
+from bot.core import data_rights, home, reflections, retention, sharing
 from bot.core.actors import Actor
 from bot.core.messages import OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
 from bot.core.service import PlnCore
-from bot.store.models import Answer, AnswerShare, ChannelPost, Delivery, Member
+from bot.store.models import Answer, AnswerShare, ChannelPost, Community, Delivery, Member
 
 ANSWER_TEXT = (
     "Two heads of department asked for help with the new gradebook; I paired them with the "
@@ -47,12 +47,13 @@ class Scenario:
 
     When `form` is set, the press opens a form: the adapter test submits it with these
     fields through the platform (Slack view_submission, Discord modal submit, console line)
-    before `check` runs.
+    before `check` runs. When `by_moderator` is set, the moderator presses it.
     """
 
     setup: Callable[[World], Awaitable[str]]
     check: Callable[[World, str], Awaitable[None]]
     form: dict[str, str] | None = field(default=None)
+    by_moderator: bool = False  # the moderator presses it (a moderators-only button)
 
 
 # --- scenes ----------------------------------------------------------------------------------
@@ -103,6 +104,18 @@ async def paused(world: World) -> str:
     await joined(world)
     await world.core.handle_command(world.member, "pause")
     return ""
+
+
+RETENTION_DAYS = 365
+
+
+async def retention_asked(world: World) -> str:
+    """The member has joined; the moderator asked for a retention setting, which waits for
+    their Confirm; the value is its number of days."""
+    await joined(world)
+    said = await _replies(world.core.handle_command(world.moderator, f"retention {RETENTION_DAYS}"))
+    assert "Nothing is deleted yet" in said, said
+    return str(RETENTION_DAYS)
 
 
 async def posted_in_channel(world: World) -> str:
@@ -230,6 +243,22 @@ async def zone_is_set(world: World, _value: str) -> None:
     assert member is not None and member.timezone == FORM_ZONE
 
 
+async def retention_is_confirmed(world: World, days: str) -> None:
+    """The setting is stored, waiting out the members' notice before any purge."""
+    ref = world.member.community
+
+    async def find(session: AsyncSession) -> Community | None:
+        return await session.scalar(
+            select(Community).where(
+                Community.platform == ref.platform, Community.external_id == ref.external_id
+            )
+        )
+
+    community = await world.core.db.run(find)
+    assert community is not None and community.retention_days == int(days)
+    assert community.retention_from is not None
+
+
 async def digest_was_read(world: World, _value: str) -> None:
     """The digest is a reply only (nothing stored): the adapter test checks its words."""
     assert await _member(world) is not None
@@ -249,6 +278,7 @@ SCENARIOS: dict[str, Scenario] = {
     home.TIMEZONE_ACTION: Scenario(joined, zone_is_set, form={"zone": FORM_ZONE}),
     home.PAUSE_ACTION: Scenario(joined, member_is_paused),
     home.RESUME_ACTION: Scenario(paused, member_is_resumed),
+    retention.CONFIRM_ACTION: Scenario(retention_asked, retention_is_confirmed, by_moderator=True),
 }
 
 # what a press's reply says, for buttons whose effect is only a reply

@@ -17,7 +17,7 @@ from bot.core.commands.shapes import (
     optional_choice,
     rest_of_line,
 )
-from bot.core.commands.spec import CommandSpec, CoreServices
+from bot.core.commands.spec import ButtonAction, CommandSpec, CoreServices
 from bot.core.context import Context
 from bot.core.messages import OutgoingMessage
 from bot.core.replies import MODERATORS_ONLY
@@ -95,9 +95,14 @@ class RetirePrompt:
 
 @dataclass(frozen=True)
 class Retention:
-    """Show (None) or set how long answers are kept: a number of days, or "off" (moderators)."""
+    """Show (None) or set how long answers are kept: a number of days, or "off" (moderators).
+
+    A number of days only says what it would delete and asks; `confirmed` (the Confirm
+    button, or `/pln retention 90 confirm`) sets it, after members are told.
+    """
 
     setting: str | None
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,25 @@ async def _prompt_now(
         return [moderation.channel_post_reply(post.status)]
     outcome = await services.db.run(lambda s: moderation.occurrence_outcome(s, schedule_id))
     return [moderation.prompt_now_reply(outcome)]
+
+
+async def _retention(
+    services: CoreServices, actor: Actor, command: Retention
+) -> list[OutgoingMessage]:
+    """Showing, asking and `off` are one unit of work; a confirmed number of days also
+    tells every member by DM, outside it."""
+    if command.confirmed and command.setting not in (None, "off"):
+        return await retention.confirm_retention(
+            services.with_context, services.messenger, actor, int(command.setting)
+        )
+    return await services.with_context(
+        actor, lambda ctx: retention.retention_setting(ctx, command.setting)
+    )
+
+
+def _confirmed_retention(value: str) -> Retention | None:
+    days = values.retention_days(value)
+    return None if days is None else Retention(str(days), confirmed=True)
 
 
 SPECS: tuple[CommandSpec, ...] = (
@@ -259,22 +283,25 @@ SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="retention",
         arguments=rest_of_line(
-            Retention,
+            lambda parsed: Retention(*parsed),
             convert=values.retention,
             name="days|off",
             when_empty=lambda: Retention(None),
+            produces=(Retention,),
             option=Option("days", "A number of days, or off"),
         ),
         summary="How long answers are kept: a number of days, or off (keep them).",
         description=(
-            "Answers and notes older than that are deleted by a daily job. Without a word it "
-            "shows the setting."
+            "Answers and notes older than that are deleted by a daily job. A number of days "
+            "first shows what it would delete and asks you to confirm; members are then told "
+            "by DM, and nothing is purged for 7 days. Without a word it shows the setting."
         ),
         example="retention 365",
-        handler=lambda ctx, command: retention.retention_setting(ctx, command.setting),
+        outside=_retention,
         moderator_only=True,
         before_joining=True,
         changes_schedule=True,
+        buttons=(ButtonAction(retention.CONFIRM_ACTION, _confirmed_retention),),
     ),
     CommandSpec(
         name="summaries",

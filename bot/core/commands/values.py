@@ -73,13 +73,27 @@ def answer_id(text: str) -> int:
     return int(cleaned)
 
 
-def retention(text: str) -> str:
-    cleaned = text.strip().casefold()
-    if cleaned == "off":
-        return cleaned
-    if cleaned.isdecimal() and len(cleaned) <= 5 and 1 <= int(cleaned) <= 36_500:
-        return str(int(cleaned))
+def retention(text: str) -> tuple[str, bool]:
+    """`off`, a number of days (1 to 36500), or a number of days then `confirm`: the setting
+    and whether it is confirmed."""
+    words = text.casefold().split()
+    confirmed = len(words) == 2 and words[1] == "confirm" and words[0] != "off"
+    if len(words) == 1 or confirmed:
+        days = words[0]
+        if days == "off" and not confirmed:
+            return days, False
+        if days.isdecimal() and len(days) <= 5 and 1 <= int(days) <= 36_500:
+            return str(int(days)), confirmed
     raise ValueError("`/pln retention` takes a number of days (1 to 36500) or `off`.")
+
+
+def retention_days(value: str) -> int | None:
+    """A Confirm button's value as a number of days; None for anything ours never sends."""
+    try:
+        setting, _ = retention(value)
+    except ValueError:
+        return None
+    return None if setting == "off" else int(setting)
 
 
 def summaries(text: str) -> str:

@@ -39,13 +39,15 @@ def _console(
     return session, messenger, out, core
 
 
-def _button_number(messenger: ConsoleMessenger, action_id: str, value: str) -> int:
-    """Where the button is among what alice can press now (as the transcript numbers it)."""
-    choices = messenger.choices_for("alice")
+def _button_number(
+    messenger: ConsoleMessenger, action_id: str, value: str, who: str = "alice"
+) -> int:
+    """Where the button is among what `who` can press now (as the transcript numbers it)."""
+    choices = messenger.choices_for(who)
     for number, button in enumerate(choices, start=1):
         if button.action_id == action_id and button.value == value:
             return number
-    raise AssertionError(f"{action_id}:{value} is not among alice's choices {choices}")
+    raise AssertionError(f"{action_id}:{value} is not among {who}'s choices {choices}")
 
 
 @pytest.mark.parametrize("action_id", registry.action_ids())
@@ -62,10 +64,11 @@ async def test_every_button_works_on_the_console(
         value = await scenario.setup(world)
     # the member presses the button they were shown (a prompt, the reply to an answer, a
     # channel post); a confirmation the scene did not ask for is shown as its own message
-    if (action_id, value) not in {(b.action_id, b.value) for b in messenger.choices_for("alice")}:
-        messenger.show("alice", _message_with(action_id, value))
+    who = session.member = "mod" if scenario.by_moderator else "alice"
+    if (action_id, value) not in {(b.action_id, b.value) for b in messenger.choices_for(who)}:
+        messenger.show(who, _message_with(action_id, value))
     before = out.tell()
-    assert await session.handle_line(f":{_button_number(messenger, action_id, value)}")
+    assert await session.handle_line(f":{_button_number(messenger, action_id, value, who)}")
     if scenario.form is not None:
         (answer,) = scenario.form.values()
         assert "type it as your next message" in out.getvalue()[before:]

@@ -9,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
-from bot.core.retention import RetentionJob
+from bot.core.context import CoreConfig
+from bot.core.retention import CONFIRM_ACTION, NOTICE, RetentionJob
 from bot.core.runner import Runner
 from bot.core.service import MODERATORS_ONLY, PlnCore
 from bot.store.database import Database
@@ -37,6 +39,21 @@ OLD_ANSWER = "Our network refresh slipped because procurement took longer than p
 NEW_ANSWER = "This week I shadowed the data manager and learnt how census returns work."
 FIRST_PROMPT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 LATER_PROMPT = FIRST_PROMPT + timedelta(weeks=4)  # Monday 21 December
+BOB = member("bob")
+
+
+@pytest.fixture
+def config() -> CoreConfig:
+    """Short settings (1 day) are allowed here, as an operator may with
+    PLN_RETENTION_MIN_DAYS; the floor itself has its own test."""
+    return CoreConfig(moderators=frozenset({"console:mod"}), retention_min_days=1)
+
+
+async def confirmed(core: PlnCore, days: int) -> str:
+    """The moderator sets `days` with the typed confirmation (the console's way)."""
+    (reply,) = await core.handle_command(MOD, f"retention {days} confirm")
+    assert "Done: nothing is purged before" in reply.text, reply.text
+    return reply.text
 
 
 async def advance_to(runner: Runner, clock: SimulatedClock, when: datetime) -> None:
@@ -101,13 +118,13 @@ async def test_old_answers_and_notes_are_purged_daily_and_recent_ones_kept(
     old_post, new_post = (post.ref for post in messenger.visible_channel_posts())
     deliveries = await count(core.db, Delivery)
 
-    (reply,) = await core.handle_command(MOD, "retention 30")  # on Mon 21 Dec, 09:05
-    assert "older than 30 days are deleted every day" in reply.text
-    await runner.advance(timedelta(minutes=1))  # the first purge runs at once: cutoff 21 Nov, 09:05
+    reply = await confirmed(core, 36)  # on Mon 21 Dec, 09:05: in force from 28 Dec, 09:05
+    assert "older than 36 days are deleted every day" in reply
+    await runner.advance(NOTICE + timedelta(minutes=1))  # the first purge: cutoff 22 Nov, 09:05
     assert OLD_NOTE not in await texts(core.db)
-    assert OLD_ANSWER in await texts(core.db), "23 November is not 30 days old yet"
+    assert OLD_ANSWER in await texts(core.db), "23 November is not 36 days old yet"
 
-    await advance_to(runner, clock, datetime(2026, 12, 24, 12, 0, tzinfo=UTC))
+    await advance_to(runner, clock, datetime(2026, 12, 31, 12, 0, tzinfo=UTC))
     assert await texts(core.db) == {NEW_ANSWER}
     assert messenger.deleted_refs == [old_post], "its channel post was taken down"
     assert [post.ref for post in messenger.visible_channel_posts()] == [new_post]
@@ -131,8 +148,8 @@ async def test_a_post_that_cannot_be_deleted_does_not_stop_the_purge(
     await old_and_new_reflections(core, clock, runner)
     await share(core, OLD_ANSWER)
     messenger.fail_channel_deletes = 1  # the platform will not delete it
-    await core.handle_command(MOD, "retention 7")
-    await runner.advance(timedelta(minutes=1))
+    await confirmed(core, 7)
+    await runner.advance(NOTICE + timedelta(minutes=1))
     assert OLD_ANSWER not in await texts(core.db)
     assert await count(core.db, AnswerShare) == 0
     assert messenger.deleted_refs == []
@@ -149,10 +166,10 @@ async def test_only_moderators_set_retention_and_replies_never_show_answers(
     (wrong,) = await core.handle_command(MOD, "retention forever")
     assert "number of days" in wrong.text
 
-    await core.handle_command(MOD, "retention 1")
-    await Runner(core).advance(timedelta(minutes=1))
+    await confirmed(core, 1)
+    await Runner(core).advance(NOTICE + timedelta(minutes=1))
     (shown,) = await core.handle_command(MOD, "retention")
-    assert "older than 1 day are deleted" in shown.text and "So far 2 " in shown.text
+    assert "older than 1 day are deleted" in shown.text and "So far 3 " in shown.text
     for reply in (shown, *await core.handle_command(MOD, "retention 2")):
         assert not any(words in reply.text for words in (OLD_NOTE, OLD_ANSWER, NEW_ANSWER))
 
@@ -162,8 +179,8 @@ async def test_off_stops_the_purge(core: PlnCore, clock: SimulatedClock) -> None
     await core.handle_command(ALICE, "join")
     await advance_to(runner, clock, FIRST_PROMPT + timedelta(minutes=5))
     await core.handle_message(ALICE, OLD_ANSWER)
-    await core.handle_command(MOD, "retention 30")
-    await runner.advance(timedelta(days=2))
+    await confirmed(core, 30)
+    await runner.advance(NOTICE + timedelta(days=2))
     (reply,) = await core.handle_command(MOD, "retention off")
     assert "retention is off" in reply.text
     job = next(job for job in core.jobs if isinstance(job, RetentionJob))
@@ -179,7 +196,8 @@ async def test_two_processes_purge_once_a_day(
 ) -> None:
     core = make_core(messenger)
     await old_and_new_reflections(core, clock, Runner(core))
-    await core.handle_command(MOD, "retention 10")
+    await confirmed(core, 10)
+    clock.advance(NOTICE)
     other = make_core(RecordingMessenger())
     await core.run_due_work()
     await other.run_due_work()
@@ -197,8 +215,8 @@ async def test_retention_purges_only_its_own_community(
     await core.handle_command(bob, "join")
     await core.handle_message(bob, OLD_NOTE + " (bob)")
     await old_and_new_reflections(core, clock, Runner(core))
-    await core.handle_command(MOD, "retention 1")
-    await Runner(core).advance(timedelta(minutes=1))
+    await confirmed(core, 1)
+    await Runner(core).advance(NOTICE + timedelta(minutes=1))
     stored = await texts(core.db)
     assert OLD_NOTE + " (bob)" in stored and OLD_NOTE not in stored
     bob_row = await core.db.run(
@@ -224,11 +242,115 @@ async def test_the_purge_takes_the_quote_out_of_a_sent_revisit(
         OLD_ANSWER.rstrip(".") in m.text for _, m in messenger.sent if m.heading == "Looking back"
     )
 
-    await core.handle_command(MOD, "retention 7")
-    await runner.advance(timedelta(days=1))
+    await confirmed(core, 7)
+    await runner.advance(NOTICE + timedelta(days=1))
 
     async def stored_prompts(session: AsyncSession) -> list[str]:
         return list(await session.scalars(select(Delivery.prompt_text)))
 
     assert not any(OLD_ANSWER.rstrip(".") in text for text in await core.db.run(stored_prompts))
     assert OLD_ANSWER not in await texts(core.db)
+
+
+# --- asking first, a floor, and members' notice (issue 13) ---------------------------------
+
+
+async def bob_keeps_a_note(core: PlnCore) -> None:
+    await core.handle_command(BOB, "join")
+    await core.handle_message(BOB, OLD_NOTE + " (bob)")
+
+
+def notices(messenger: RecordingMessenger) -> list[str]:
+    """Who got the retention notice by DM."""
+    return [
+        recipient.platform_user_id
+        for recipient, message in messenger.sent
+        if message.heading == "Retention notice"
+    ]
+
+
+async def test_a_number_of_days_deletes_nothing_and_asks_first_with_counts(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    await bob_keeps_a_note(core)
+    await old_and_new_reflections(core, clock, Runner(core))  # now Mon 21 Dec, 09:05
+    before = await texts(core.db)
+
+    (asked,) = await core.handle_command(MOD, "retention 1")
+    assert "1 answer and 2 notes of 2 members" in asked.text, asked.text
+    assert "Nothing is deleted yet" in asked.text and "Mon 28 Dec 2026" in asked.text
+    assert "/pln retention 1 confirm" in asked.text
+    (button,) = asked.buttons
+    assert (button.action_id, button.value) == (CONFIRM_ACTION, "1")
+    assert not any(words in asked.text for words in (OLD_NOTE, OLD_ANSWER, NEW_ANSWER))
+
+    await Runner(core).advance(timedelta(days=30))
+    assert await texts(core.db) == before, "asking deleted nothing"
+    assert await audit(core.db) == []
+    assert notices(messenger) == []
+    (shown,) = await core.handle_command(MOD, "retention")
+    assert "Retention is off" in shown.text
+
+
+async def test_a_setting_below_the_operators_floor_is_refused_with_the_floor_named(
+    db: Database, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    core = PlnCore(db, clock, messenger, CoreConfig(moderators=frozenset({"console:mod"})))
+    await old_and_new_reflections(core, clock, Runner(core))
+    for refused in (
+        await core.handle_command(MOD, "retention 29"),
+        await core.handle_command(MOD, "retention 29 confirm"),
+        await core.handle_action(MOD, CONFIRM_ACTION, "29"),  # a forged or old button
+    ):
+        (reply,) = refused
+        assert "can't be shorter than 30 days" in reply.text, reply.text
+        assert "PLN_RETENTION_MIN_DAYS" in reply.text and reply.buttons == ()
+    (shown,) = await core.handle_command(MOD, "retention")
+    assert "Retention is off" in shown.text
+    assert notices(messenger) == []
+    (asked,) = await core.handle_command(MOD, "retention 30")
+    assert asked.buttons and "Nothing is deleted yet" in asked.text
+
+
+async def test_after_confirm_members_are_told_and_nothing_goes_for_seven_days(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    runner = Runner(core)
+    await bob_keeps_a_note(core)
+    await old_and_new_reflections(core, clock, runner)  # now Mon 21 Dec, 09:05
+    before = await texts(core.db)
+    (asked,) = await core.handle_command(MOD, "retention 1")
+    (button,) = asked.buttons
+
+    (done,) = await core.handle_action(MOD, button.action_id, button.value)
+    assert "nothing is purged before Mon 28 Dec 2026" in done.text, done.text
+    assert "I told 2 of 2 members by DM" in done.text
+    assert sorted(notices(messenger)) == ["alice", "bob"]
+    notice = next(m for _, m in messenger.sent if m.heading == "Retention notice")
+    assert "1 day" in notice.text and "Mon 28 Dec 2026" in notice.text
+    assert "/pln export" in notice.text
+    (again,) = await core.handle_action(MOD, button.action_id, button.value)
+    assert "already confirmed" in again.text
+    assert len(notices(messenger)) == 2, "a second press tells nobody twice"
+    (shown,) = await core.handle_command(MOD, "retention")
+    assert "starts Mon 28 Dec 2026" in shown.text
+
+    await runner.advance(NOTICE - timedelta(minutes=1))
+    assert await texts(core.db) == before, "nothing goes during the notice"
+    assert await audit(core.db) == []
+
+    await runner.advance(timedelta(minutes=2))
+    assert await texts(core.db) == set(), "then everything older than a day goes"
+    assert [(e.kind, e.count) for e in await audit(core.db)] == [("retention_purge", 4)]
+
+
+async def test_members_who_cannot_be_reached_are_counted_for_the_moderator(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    await bob_keeps_a_note(core)
+    await core.handle_command(ALICE, "join")
+    messenger.unreachable.add("bob")
+    (done,) = await core.handle_command(MOD, "retention 400 confirm")
+    assert "I told 1 of 2 members by DM" in done.text
+    assert "couldn't reach 1 member" in done.text
+    assert notices(messenger) == ["alice"]

@@ -149,16 +149,16 @@ def assert_every_interaction_answered_once(server: DiscordStandIn, interactions:
     assert refused == []
 
 
-async def press(bot: DiscordBot, action_id: str, value: str) -> str:
-    """The member presses `action_id:value` where that button lives; the interaction id."""
+async def press(bot: DiscordBot, action_id: str, value: str, user: str = ALICE) -> str:
+    """`user` presses `action_id:value` where that button lives; the interaction id."""
     in_dm = action_id.startswith(IN_DM)
     custom_id = f"{action_id}:{value}"
-    message_id = await message_with_button(bot, ALICE, custom_id, in_dm)
+    message_id = await message_with_button(bot, user, custom_id, in_dm)
     if in_dm:
-        return await bot.server.component_interaction(ALICE, custom_id, message_id)
+        return await bot.server.component_interaction(user, custom_id, message_id)
     channel = bot.server.default_channel_id(GUILD)
     return await bot.server.component_interaction(
-        ALICE, custom_id, message_id, channel_id=channel, guild_id=GUILD
+        user, custom_id, message_id, channel_id=channel, guild_id=GUILD
     )
 
 
@@ -172,7 +172,9 @@ async def test_every_registered_button_works_on_discord(
     world = world_of(discord_bot)
     value = await scenario.setup(world)
 
-    pressed = await press(discord_bot, action_id, value)
+    pressed = await press(
+        discord_bot, action_id, value, MODERATOR if scenario.by_moderator else ALICE
+    )
     interactions = [pressed]
     if scenario.form is not None:
         opened = await answered_once(server, pressed)

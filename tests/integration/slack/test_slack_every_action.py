@@ -47,19 +47,21 @@ def acked(response: SlackResponse) -> None:
     assert response.text == "", response.text
 
 
-async def press(bot: SlackBot, action_id: str, value: str, *, trigger_id: str) -> SlackResponse:
+async def press(
+    bot: SlackBot, action_id: str, value: str, *, trigger_id: str, user: str = MEMBER
+) -> SlackResponse:
     """A member's press: on the App Home for home buttons, else on a message in their DM."""
     if action_id.startswith("pln.home."):
         return await bot.requests.block_action(
-            MEMBER, action_id, value, container_type="view", trigger_id=trigger_id
+            user, action_id, value, container_type="view", trigger_id=trigger_id
         )
-    prompts = bot.slack.sent_messages(MEMBER)  # the DM message the button sits on, if any
+    prompts = bot.slack.sent_messages(user)  # the DM message the button sits on, if any
     message_ts = prompts[-1].response["ts"] if prompts else "1700000000.000100"
     return await bot.requests.block_action(
-        MEMBER,
+        user,
         action_id,
         value,
-        channel_id=bot.slack.dm_channel(MEMBER),
+        channel_id=bot.slack.dm_channel(user),
         message_ts=message_ts,
         trigger_id=trigger_id,
     )
@@ -98,7 +100,8 @@ async def test_every_registered_button_works_through_bolt_over_http(
     opened_before = len(views_opened(bot))
 
     trigger_id = f"trigger-{action_id}"
-    answered = [await press(bot, action_id, value, trigger_id=trigger_id)]
+    user = MODERATOR if scenario.by_moderator else MEMBER
+    answered = [await press(bot, action_id, value, trigger_id=trigger_id, user=user)]
     await bot.settle()
 
     if scenario.form is not None:

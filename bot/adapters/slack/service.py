@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.pacing import Pacer, Sleep
 from bot.adapters.runtime import AdapterStartError
 from bot.adapters.slack.directory import SlackDirectory
-from bot.adapters.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
+from bot.adapters.slack.installations import DatabaseInstallationStore, SignedOAuthStateStore
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.retries import retry_handlers
@@ -179,7 +179,10 @@ def build_slack_service(
                 client_secret=slack.client_secret.get_secret_value(),
                 scopes=list(BOT_SCOPES),
                 installation_store=store,
-                state_store=DatabaseOAuthStateStore(db, OAUTH_STATE_SECONDS, now),
+                # signed, not stored: /slack/install is open to anyone (issue 13)
+                state_store=SignedOAuthStateStore(
+                    slack.client_secret.get_secret_value(), OAUTH_STATE_SECONDS, now
+                ),
                 install_path=INSTALL_PATH,
                 redirect_uri_path=REDIRECT_PATH,
                 redirect_uri=slack.redirect_uri,

@@ -7,15 +7,21 @@ its own members, sent with its own bot token.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
+import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Community, SlackInstallation
+from bot.adapters.slack.installations import SignedOAuthStateStore
+from bot.store.database import Database
+from bot.store.models import Community, OAuthState, SlackInstallation
 from tests.integration.slack.conftest import SIGNING_SECRET, SlackBot, StartBot
 from tests.support.slack_requests import SlackRequests
 from tests.support.slack_standin import SlackStandIn
@@ -40,8 +46,12 @@ def oauth_response(team_id: str, bot_token: str, installer: str) -> dict[str, An
     }
 
 
-async def install(bot: SlackBot, team_id: str, bot_token: str) -> int:
-    """Walk the browser side of the OAuth flow; returns the redirect's HTTP status."""
+async def install(
+    bot: SlackBot, team_id: str, bot_token: str, tamper: Callable[[str], str] = str
+) -> int:
+    """Walk the browser side of the OAuth flow; returns the redirect's HTTP status.
+
+    `tamper` changes the state on its way back (in the redirect and in the cookie alike)."""
     base = f"http://127.0.0.1:{bot.service.port}"
     code = f"code-{team_id}"
     bot.slack.set_oauth_response(code, oauth_response(team_id, bot_token, f"UADMIN{team_id}"))
@@ -52,10 +62,12 @@ async def install(bot: SlackBot, team_id: str, bot_token: str) -> int:
             cookie = page.cookies[STATE_COOKIE].value
         found = re.search(r"state=([\w-]+)", body + page.headers.get("Location", ""))
         assert found is not None, "the install page links to Slack with a state"
+        state = tamper(found.group(1))
+        assert cookie == found.group(1), "bolt's cookie carries the state itself"
         async with browser.get(
             f"{base}/slack/oauth_redirect",
-            params={"code": code, "state": found.group(1)},
-            headers={"Cookie": f"{STATE_COOKIE}={cookie}"},
+            params={"code": code, "state": state},
+            headers={"Cookie": f"{STATE_COOKIE}={tamper(cookie)}"},
             allow_redirects=False,
         ) as redirect:
             return redirect.status
@@ -159,3 +171,118 @@ async def test_uninstalling_removes_the_workspace_tokens(start_bot: StartBot) ->
     await bot.settle()  # bolt runs the uninstall listener after its ack
     assert await bot.service.app.db.run(installations) == 0
     assert await bot.service.tokens.bot_token("T3") is None
+
+
+# --- the OAuth state: signed, never stored (issue 13) ----------------------------------------
+
+
+async def state_rows(db: Database) -> int:
+    async def count(session: AsyncSession) -> int:
+        return int(await session.scalar(select(func.count()).select_from(OAuthState)) or 0)
+
+    return await db.run(count)
+
+
+async def test_install_page_requests_write_nothing_and_an_install_still_completes(
+    start_bot: StartBot, db: Database
+) -> None:
+    """`GET /slack/install` needs no authentication: 500 of them must leave no rows."""
+    bot = await start_bot(
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret="client-secret",
+        pln_token_key=Fernet.generate_key().decode(),
+    )
+    add_workspace_users(bot.slack)
+    before = await state_rows(db)
+    url = f"http://127.0.0.1:{bot.service.port}/slack/install"
+    async with aiohttp.ClientSession() as browser:
+
+        async def visit() -> int:
+            async with browser.get(url, allow_redirects=False) as page:
+                await page.read()
+                return page.status
+
+        for _ in range(10):
+            statuses = await asyncio.gather(*(visit() for _ in range(50)))
+            assert set(statuses) <= {200, 302}
+    assert await state_rows(db) == before == 0
+    assert await install(bot, "T2", "xoxb-team-two") == 200
+    assert await state_rows(db) == 0
+
+    async def installed(session: AsyncSession) -> list[str | None]:
+        return list(await session.scalars(select(SlackInstallation.team_id)))
+
+    assert await bot.service.app.db.run(installed) == ["T2"]
+
+
+def _flip_last(state: str) -> str:
+    return state[:-1] + ("0" if state[-1] != "0" else "1")
+
+
+def _later_expiry(state: str) -> str:
+    expires, _, rest = state.partition("-")
+    return f"{int(expires) + 3600}-{rest}"
+
+
+@pytest.mark.parametrize("tamper", [_flip_last, _later_expiry, lambda s: "1-2-3", str.upper])
+async def test_a_tampered_state_does_not_install(
+    start_bot: StartBot, tamper: Callable[[str], str]
+) -> None:
+    bot = await start_bot(
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret="client-secret",
+        pln_token_key=Fernet.generate_key().decode(),
+    )
+    add_workspace_users(bot.slack)
+    assert await install(bot, "T2", "xoxb-team-two", tamper) != 200
+
+    async def installations(session: AsyncSession) -> int:
+        return len(list(await session.scalars(select(SlackInstallation.id))))
+
+    assert await bot.service.app.db.run(installations) == 0
+    assert bot.slack.calls_to("oauth.v2.access") == [], "no code is exchanged for a token"
+
+
+class Wall:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def test_a_state_expires_after_ten_minutes_and_works_once() -> None:
+    wall = Wall()
+    states = SignedOAuthStateStore("client-secret", 600, wall)
+    fresh, late = [await states.async_issue() for _ in range(2)]
+    wall.now += timedelta(minutes=9, seconds=59)
+    assert await states.async_consume(fresh)
+    assert not await states.async_consume(fresh), "used once already"
+    wall.now += timedelta(seconds=1)
+    assert not await states.async_consume(late), "ten minutes old"
+
+
+async def test_a_state_signed_with_another_secret_is_refused() -> None:
+    wall = Wall()
+    ours = SignedOAuthStateStore("client-secret", 600, wall)
+    theirs = SignedOAuthStateStore("another-secret", 600, wall)
+    assert not await ours.async_consume(await theirs.async_issue())
+    assert await SignedOAuthStateStore("client-secret", 600, wall).async_consume(
+        await ours.async_issue()
+    ), "another process with the same secret accepts it"
+    assert not await ours.async_consume("")
+    assert not await ours.async_consume("not-a-state")
+
+
+async def test_remembered_nonces_are_bounded() -> None:
+    wall = Wall()
+    states = SignedOAuthStateStore("client-secret", 600, wall, max_remembered=3)
+    issued = [await states.async_issue() for _ in range(5)]
+    for state in issued:
+        assert await states.async_consume(state)
+    assert len(states._consumed) == 3
+    wall.now += timedelta(minutes=10)  # all five have expired: none is remembered now
+    assert await states.async_consume(await states.async_issue())
+    assert len(states._consumed) == 1

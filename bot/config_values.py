@@ -19,6 +19,8 @@ import pytimeparse2
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.digest.llm import url_refusal
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -197,12 +199,16 @@ def parse_catch_up_grace(value: object) -> timedelta:
 
 
 def check_llm_url(value: object) -> str | None:
-    """An http(s) base URL such as https://api.example.org/v1 (no /chat/completions)."""
+    """An https:// base URL such as https://api.example.org/v1 (no /chat/completions), or
+    plain http:// to this machine only: members' answers are sent there."""
     if value is None:
         return None
-    if isinstance(value, str) and re.fullmatch(r"https?://\S+", value.strip()):
-        return value.strip().rstrip("/")
-    raise ValueError("expected an http(s) URL like https://api.example.org/v1")
+    if not isinstance(value, str) or not re.fullmatch(r"https?://\S+", value.strip()):
+        raise ValueError("expected an https:// URL like https://api.example.org/v1")
+    refusal = url_refusal(value)
+    if refusal is not None:
+        raise ValueError(refusal)
+    return value.strip().rstrip("/")
 
 
 def parse_log_level(value: object) -> LogLevel:

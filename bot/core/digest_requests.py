@@ -2,9 +2,10 @@
 
 Two steps, so that no transaction stays open while the content is computed or an LLM
 endpoint is called: `gather` reads everything from the store in the unit of work (the
-member's prompts and answers through all their linked identities, and a background sample
-of the community's answers), then `compose` does the CPU work in a worker thread
-(bot/digest) and, only when the community opted in, asks the LLM endpoint.
+member's prompts and answers through all their linked identities, and the theme ranking's
+background: the member's own earlier answers and the answers shared in the community, never
+another member's private text), then `compose` does the CPU work in a worker thread
+(bot/digest) and asks the LLM endpoint about the answers whose own community opted in.
 `digest` and `digest_for_window` run both steps for callers already inside a unit of work;
 callers that can split them use `gather_period` / `gather_window` in the unit of work and
 `compose` after it.
@@ -13,6 +14,7 @@ callers that can split them use `gather_period` / `gather_window` in the unit of
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from bot.core.messages import Attachment, Field, OutgoingMessage, Section, plain
 from bot.core.prompt_picker import RotationPicker
 from bot.digest import figures, render
 from bot.digest.coverage import ElementKey
-from bot.digest.llm import LlmEndpoint, llm_summary
+from bot.digest.llm import LlmEndpoint, llm_summary, url_refusal
 from bot.digest.records import PromptSent, Reflection
 from bot.digest.render import digest_parts, figures_part
 from bot.digest.report import DigestInput, build_content
@@ -33,6 +35,8 @@ from bot.prompts.tracks import ALL, find_track
 from bot.store import digests as digest_store
 from bot.store.identities import linked_member_ids
 from bot.store.models import Delivery
+
+log = logging.getLogger(__name__)
 
 PERIODS: dict[str, tuple[str, timedelta | None]] = {
     "week": ("the last 7 days", timedelta(days=7)),
@@ -49,7 +53,10 @@ class DigestRequest:
 
     source: DigestInput
     slug: str  # for the chart's file name: "term", "6w", "november-2026"
-    llm: LlmEndpoint | None  # set only when the community opted in and an endpoint exists
+    llm: LlmEndpoint | None  # set only when an answer's community opted in and an endpoint exists
+    # the answers the LLM may read: those written in a community that opted in (a linked
+    # person's answers from a community that did not never leave the machine)
+    llm_answers: tuple[str, ...] = ()
 
 
 def period_window(period: str, now: datetime) -> tuple[datetime | None, str]:
@@ -61,11 +68,25 @@ def period_window(period: str, now: datetime) -> tuple[datetime | None, str]:
     return (now - length if length else None), label
 
 
+def configured_llm_url(config: CoreConfig) -> str | None:
+    """The operator's endpoint, unless answers would cross the network unencrypted.
+
+    The settings refuse such a PLN_LLM_URL already; a CoreConfig built in code skips them.
+    """
+    if not config.llm_url:
+        return None
+    if url_refusal(config.llm_url) is not None:
+        log.warning("llm endpoint refused: plain http:// to a host that is not this machine")
+        return None
+    return config.llm_url
+
+
 def llm_endpoint(config: CoreConfig, opted_in: bool) -> LlmEndpoint | None:
-    if not opted_in or not config.llm_url:
+    url = configured_llm_url(config) if opted_in else None
+    if url is None:
         return None
     return LlmEndpoint(
-        url=config.llm_url,
+        url=url,
         model=config.llm_model or "default",
         api_key=config.llm_api_key,
         timeout=config.llm_timeout,
@@ -111,9 +132,14 @@ async def gather(
     known: dict[str, LibraryPrompt | None] = {}
     for prompt_id in dict.fromkeys(row.prompt_id for row in answers):
         known[prompt_id] = await picker.lookup(session, prompt_id)
-    background = (
-        await digest_store.background_texts(session, ctx.community.id, ids) if answers else []
-    )
+    # the theme ranking's background: answers shared in this community (public to it) and
+    # the member's own earlier ones; other members' private answers are never read
+    background: list[str] = []
+    if answers:
+        background = await digest_store.shared_texts(session, ctx.community.id, ids)
+        if since is not None:
+            background += await digest_store.earlier_texts(session, ids, since)
+    llm_answers = tuple(r.text for r in answers if r.llm_opted_in)
     source = DigestInput(
         label=label,
         since=since,
@@ -126,7 +152,8 @@ async def gather(
         scope=track_scope(library, ctx.community.track or ALL),
         background=background,
     )
-    return DigestRequest(source, slug, llm_endpoint(ctx.config, ctx.community.llm_summaries))
+    endpoint = llm_endpoint(ctx.config, opted_in=bool(llm_answers))
+    return DigestRequest(source, slug, endpoint, llm_answers if endpoint else ())
 
 
 async def compose(request: DigestRequest) -> list[OutgoingMessage]:
@@ -140,8 +167,8 @@ async def compose(request: DigestRequest) -> list[OutgoingMessage]:
         return [OutgoingMessage(text=text, heading=render.HEADING, sections=(Section(text),))]
     content = await asyncio.to_thread(build_content, source)
     llm_text = None
-    if request.llm is not None:
-        llm_text = await llm_summary(request.llm, [r.text for r in source.reflections])
+    if request.llm is not None and request.llm_answers:
+        llm_text = await llm_summary(request.llm, request.llm_answers)
     parts = digest_parts(content, source.zone, llm_text)
     counts = content.figures
     sections = [
@@ -197,7 +224,7 @@ async def digest_for_window(
 
 async def summaries_setting(ctx: Context, setting: str | None) -> list[OutgoingMessage]:
     """Show or choose how digests are summarised: locally, or by the LLM endpoint."""
-    endpoint = ctx.config.llm_url
+    endpoint = configured_llm_url(ctx.config)
     where = urlsplit(endpoint).netloc if endpoint else None
     not_configured = (
         "No LLM endpoint is configured (PLN_LLM_URL), so summaries stay local until the "

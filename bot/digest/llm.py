@@ -4,6 +4,11 @@ Used only when the community turned it on (`/pln summaries llm`) and PLN_LLM_URL
 because the member's answers then leave this machine. Any failure (timeout, refused
 connection, non-2xx status, unexpected JSON, an empty reply) returns None and the caller
 keeps the local summary. Nothing sent or received is ever logged, only what went wrong.
+
+The answers travel only over https://, or plain http:// to this machine (localhost,
+127.0.0.1, ::1: a model served locally). `url_refusal` is the one rule: the settings check
+PLN_LLM_URL with it, and `llm_summary` checks again, so an endpoint built in code cannot
+send a member's words across the network unencrypted.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -25,6 +31,27 @@ INSTRUCTIONS = (
     "they learnt and what they intend to do. Use only what the reflections say; do not "
     "invent events, names or advice."
 )
+
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def url_refusal(url: str) -> str | None:
+    """Why `url` may not receive members' answers (one line), or None when it may."""
+    expected = "expected an https:// URL like https://api.example.org/v1"
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return expected
+    if parts.scheme not in ("http", "https") or not host:
+        return expected
+    if parts.scheme == "http" and host not in LOCAL_HOSTS:
+        return (
+            f"plain http:// to {host} would send members' answers unencrypted: use "
+            "https://, or http:// only to localhost, 127.0.0.1 or [::1]"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,6 +86,9 @@ def _reply_text(body: Any) -> str | None:
 async def llm_summary(endpoint: LlmEndpoint, answers: Sequence[str]) -> str | None:
     """The endpoint's summary of `answers`, or None on any failure (the caller falls back)."""
     if not answers:
+        return None
+    if url_refusal(endpoint.url) is not None:
+        log.warning("llm summary refused: the endpoint is not https:// nor on this machine")
         return None
     payload = {
         "model": endpoint.model,

@@ -23,7 +23,7 @@ from bot.prompts.library import Library, LibraryPrompt
 
 @dataclass(frozen=True)
 class DigestInput:
-    """What the store gave: the member's prompts and answers, and the community background."""
+    """What the store gave: the member's prompts and answers, and the themes' background."""
 
     label: str  # "the last 13 weeks", "November 2026"
     since: datetime | None  # None: all time
@@ -34,7 +34,9 @@ class DigestInput:
     answered_prompts: Sequence[LibraryPrompt | None]  # the prompt of each reflection
     library: Library
     scope: Sequence[ElementKey] | None  # the community track's elements; None: all
-    background: Sequence[str]  # other members' answers: statistics only, never shown
+    # the theme ranking's background besides general English: the member's own earlier
+    # answers and answers SHARED in the community; never another member's private text
+    background: Sequence[str]
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,30 @@
 """Themes: the member's recurring key phrases, and the weeks each one appears in.
 
-TF-IDF (scikit-learn) with the community's answers as background: a phrase scores high when
-the member uses it often and the community does not, so "the staff" sinks and "chromebook
-rollout" rises. English stop words are removed, and from each answer the words of the
-prompt it answered (otherwise themes would echo the questions). Candidates come only from
-the member's own answers, so another member's words can raise or lower a score but never
-become a theme; the background is statistics only, never returned.
+TF-IDF (scikit-learn) against a background that is never private: general English (word
+frequencies from the wordfreq package's bundled data), plus the texts the caller passes
+(the member's own earlier answers and the answers members SHARED with the community). A
+phrase scores high when the member uses it often and English, their own past and the
+shared answers do not, so "staff meeting" sinks and "chromebook rollout" rises. English
+stop words are removed, and from each answer the words of the prompt it answered
+(otherwise themes would echo the questions). Candidates come only from the member's own
+answers, so a shared answer's words can raise or lower a score but never become a theme.
+Nothing here may depend on another member's private text: the caller never passes it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+from wordfreq import word_frequency
 
 from bot.digest.records import Reflection
 from bot.digest.weeks import Week, buckets, week_label, week_of
@@ -28,6 +35,10 @@ _TOKEN = re.compile(_WORD)
 _PIECE = re.compile(rf"({_WORD})|[\d.,;:!?()\[\]\"\n\u2014\u2013]+")
 PRESENT, ABSENT = "▮", "·"
 CONTAINED_KEEP = 0.75  # a longer phrase replaces a shorter one it holds if nearly as frequent
+# wordfreq lists English words down to a frequency of about 1e-8 (once in 100 million
+# words); a word it does not know ("chromebook" is known, a school's own name may not be)
+# counts as that rare
+ENGLISH_FLOOR = 1e-8
 
 
 @dataclass(frozen=True)
@@ -168,6 +179,18 @@ def _candidates(analysed: Sequence[list[str]], min_answers: int) -> list[str]:
     return [str(names[i]) for i in np.flatnonzero(in_answers >= min_answers)]
 
 
+@lru_cache(maxsize=1 << 16)
+def english_weight(phrase: str) -> float:
+    """How rare `phrase` is in general English: -log10 of its wordfreq frequency, 1 to 8.
+
+    "the" weighs about 1.3, "meeting" 3.9, "budget" 4.2, "chromebook" 6.3, "quokka" 7.5; a
+    phrase of several words counts as rarer than each of them (wordfreq combines them).
+    Bundled data only: no network, the same answer on every machine with this wordfreq.
+    """
+    frequency = word_frequency(phrase, "en")
+    return max(1.0, -math.log10(max(frequency, ENGLISH_FLOOR)))
+
+
 def _singular(phrase: str) -> str:
     """' device ' for 'devices': a crude plural fold, only for spotting repeats."""
     folded = (w[:-1] if len(w) > 3 and w.endswith("s") else w for w in phrase.split())
@@ -200,20 +223,31 @@ def compute_themes(
     zone: ZoneInfo,
     count: int = 5,
 ) -> list[Theme]:
-    """The member's `count` most characteristic recurring phrases over `weeks` (the period)."""
+    """The member's `count` most characteristic recurring phrases over `weeks` (the period).
+
+    `background`: texts that are not private to anyone but the member (their own earlier
+    answers, answers shared with the community); with general English, they say how common
+    a phrase is. Each phrase's weight is TF-IDF's inverse document frequency over the
+    background and the member's answers, times its English rarity (`english_weight`).
+    """
     if not reflections:
         return []
     own = [phrases(r.text, STOP_WORDS | prompt_words(r.prompt_text)) for r in reflections]
     candidates = _candidates(own, min_answers=2 if len(own) >= 3 else 1)
     if not candidates:
         return []
-    vectorizer = TfidfVectorizer(analyzer=_given, vocabulary=candidates, sublinear_tf=True)
+    vectorizer = TfidfVectorizer(
+        analyzer=_given, vocabulary=candidates, sublinear_tf=True, norm=None
+    )
     words = frozenset(c for c in candidates if " " not in c)
     others = [phrases(text, STOP_WORDS, words) for text in background]
-    matrix = vectorizer.fit_transform([*others, *own])[len(others) :]
+    local = vectorizer.fit_transform([*others, *own])[len(others) :]
+    names = vectorizer.get_feature_names_out()
+    english = np.array([english_weight(str(name)) for name in names])
+    # each answer's row l2-normalised after weighting, as TfidfVectorizer's own norm would
+    matrix = normalize(local.multiply(english[np.newaxis, :]).tocsr())
     scores = np.asarray(matrix.sum(axis=0)).ravel()
     used = np.asarray((matrix > 0).sum(axis=0)).ravel()
-    names = vectorizer.get_feature_names_out()
     order = np.argsort(-scores, kind="stable")
     ranked = [(str(names[i]), int(used[i])) for i in order if scores[i] > 0]
     column = {str(name): i for i, name in enumerate(names)}

@@ -1,22 +1,47 @@
 """The reads a digest needs, as plain rows: fast on a long history, no ORM objects loaded.
 
-Every query about a member takes the ids of all their linked identities. The one query
-that reads other members' answers (`background_texts`) feeds only the statistics of the
-theme ranking: its rows are never returned to a member, shown or logged.
+Every query about a member takes the ids of all their linked identities. No query here
+reads another member's private text: the theme ranking's background is the member's own
+earlier answers (`earlier_texts`) and the answers members shared with the community
+(`shared_texts`, posted in its channel for everyone to read).
+
+Every read is bounded, so nobody can make a digest slow by writing (or sharing) huge texts:
+the member's own answers are cut to OWN_ANSWER_CHARS each, background texts to
+BACKGROUND_CHARS each and BACKGROUND_ANSWERS of each kind. The cut happens in SQL (substr),
+so a long text is not even transferred.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Answer, AnswerPart, Delivery, DeliveryStatus, Member
+from bot.store.models import (
+    Answer,
+    AnswerPart,
+    AnswerShare,
+    Community,
+    Delivery,
+    DeliveryStatus,
+    Member,
+)
+from bot.store.shares import POSTED
 
+# The background of the theme ranking: statistics only, so a sample is enough. The latest
+# 500 shared answers (and 500 earlier answers of the member's own), 5,000 characters each:
+# at most a few MB read and scanned, however much anyone shares.
 BACKGROUND_ANSWERS = 500
+BACKGROUND_CHARS = 5_000
+# The member's own answers are the digest itself (themes, summary, goals, LLM input), so
+# they are read whole up to a generous bound: 20,000 characters (some 3,500 words, far more
+# than any reflection) keeps the sentence splitting, TextRank and TF-IDF of a digest
+# quick even if an answer was pasted in by the megabyte.
+OWN_ANSWER_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -32,6 +57,9 @@ class AnswerRow:
     text: str
     prompt_id: str
     prompt_text: str
+    # whether the community of the identity that wrote it (a linked person has several)
+    # chose LLM summaries: only then may this answer be sent to the LLM endpoint
+    llm_opted_in: bool
 
 
 async def sent_prompts(
@@ -58,16 +86,20 @@ async def sent_prompts(
 async def answers_between(
     session: AsyncSession, member_ids: Sequence[int], since: datetime | None, until: datetime
 ) -> list[AnswerRow]:
-    """The member's answers written in the window, oldest first, each with its prompt."""
+    """The member's answers written in the window, oldest first, each with its prompt and
+    its own community's summariser choice; each cut to OWN_ANSWER_CHARS."""
     query = (
         select(
             Answer.id,
             Answer.created_at,
             Delivery.prompt_id,
             Delivery.prompt_text,
-            AnswerPart.text,
+            Community.llm_summaries,
+            func.substr(AnswerPart.text, 1, OWN_ANSWER_CHARS),
         )
         .join(Delivery, Delivery.id == Answer.delivery_id)
+        .join(Member, Member.id == Answer.member_id)
+        .join(Community, Community.id == Member.community_id)
         .join(AnswerPart, AnswerPart.answer_id == Answer.id)
         .where(Answer.member_id.in_(member_ids), Answer.created_at <= until)
         .order_by(Answer.created_at, Answer.id, AnswerPart.position)
@@ -76,44 +108,72 @@ async def answers_between(
         query = query.where(Answer.created_at >= since)
     rows: list[AnswerRow] = []
     last_id: int | None = None
-    for answer_id, created_at, prompt_id, prompt_text, text in (
+    for answer_id, created_at, prompt_id, prompt_text, opted_in, text in (
         await session.execute(query)
     ).tuples():
         if answer_id == last_id:  # a later message of the same answer: joined as stored
             previous = rows[-1]
-            rows[-1] = AnswerRow(
-                previous.created_at, f"{previous.text}\n\n{text}", prompt_id, prompt_text
-            )
+            if len(previous.text) < OWN_ANSWER_CHARS:
+                joined = f"{previous.text}\n\n{text}"[:OWN_ANSWER_CHARS]
+                rows[-1] = dataclasses.replace(previous, text=joined)
         else:
-            rows.append(AnswerRow(created_at, text, prompt_id, prompt_text))
+            rows.append(AnswerRow(created_at, text, prompt_id, prompt_text, bool(opted_in)))
         last_id = answer_id
     return rows
 
 
-async def background_texts(
+async def earlier_texts(
+    session: AsyncSession,
+    member_ids: Sequence[int],
+    before: datetime,
+    limit: int = BACKGROUND_ANSWERS,
+) -> list[str]:
+    """The member's own latest `limit` answers written before `before` (the window's start):
+    background for the theme ranking, so what is new in the period stands out."""
+    latest = (
+        select(Answer.id)
+        .where(Answer.member_id.in_(member_ids), Answer.created_at < before)
+        .order_by(Answer.created_at.desc(), Answer.id.desc())
+        .limit(limit)
+    )
+    return await _texts(session, latest)
+
+
+async def shared_texts(
     session: AsyncSession,
     community_id: int,
     member_ids: Sequence[int],
     limit: int = BACKGROUND_ANSWERS,
 ) -> list[str]:
-    """The texts of the community's latest `limit` answers by OTHER members.
+    """The latest `limit` answers other members SHARED in the community (posted in its
+    channel, so every member can read them): background for the theme ranking.
 
-    Statistics only (how common a phrase is in the community): never shown or logged.
+    Never an answer that was not shared, or whose post is still on its way ("posting").
+    The member's own shared answers are left out: they are in the member's own texts.
     """
     latest = (
-        select(Answer.id)
-        .join(Member, Member.id == Answer.member_id)
-        .where(Member.community_id == community_id, Answer.member_id.not_in(member_ids))
-        .order_by(Answer.id.desc())
+        select(AnswerShare.answer_id)
+        .where(
+            AnswerShare.community_id == community_id,
+            AnswerShare.status == POSTED,
+            AnswerShare.member_id.not_in(member_ids),
+        )
+        .order_by(AnswerShare.id.desc())
         .limit(limit)
-        .subquery()
     )
+    return await _texts(session, latest)
+
+
+async def _texts(session: AsyncSession, answer_ids: Select[tuple[int]]) -> list[str]:
+    """The texts of the answers `answer_ids` selects, each cut to BACKGROUND_CHARS."""
+    chosen = answer_ids.subquery()
     result = await session.execute(
-        select(AnswerPart.answer_id, AnswerPart.text)
-        .where(AnswerPart.answer_id.in_(select(latest.c.id)))
+        select(AnswerPart.answer_id, func.substr(AnswerPart.text, 1, BACKGROUND_CHARS))
+        .where(AnswerPart.answer_id.in_(select(chosen.c[0])))
         .order_by(AnswerPart.answer_id, AnswerPart.position)
     )
-    texts: dict[int, list[str]] = {}
+    texts: dict[int, str] = {}
     for answer_id, text in result.tuples():
-        texts.setdefault(answer_id, []).append(text)
-    return ["\n\n".join(parts) for parts in texts.values()]
+        kept = texts.get(answer_id)
+        texts[answer_id] = text if kept is None else f"{kept}\n\n{text}"[:BACKGROUND_CHARS]
+    return list(texts.values())

@@ -3,8 +3,10 @@
 The database holds 10,000 members of one community; one of them has answered a weekly
 prompt for two years (104 answers, 60 to 200 words each, written from a
 small vocabulary of school technology leadership), and the other members have written
-20,000 answers between them: the background the themes are ranked against (the digest
-samples the latest 500). Set-up is bulk inserts and is not timed.
+20,000 answers between them, 2,000 of which they shared with the community. The digest
+never reads the private ones; the themes are ranked against general English, the member's
+own earlier answers and the latest 500 shared answers. Set-up is bulk inserts and is not
+timed.
 
 What is timed, each as the median of `--runs` runs after one warm-up:
 
@@ -66,6 +68,7 @@ from bot.store.migrate import upgrade
 from bot.store.models import (
     Answer,
     AnswerPart,
+    AnswerShare,
     Base,
     Community,
     Delivery,
@@ -73,6 +76,7 @@ from bot.store.models import (
     Member,
     Schedule,
 )
+from bot.store.shares import POSTED
 
 PLATFORM = "console"
 COMMUNITY = CommunityRef(platform=PLATFORM, external_id="local", name="Console")
@@ -161,7 +165,7 @@ async def bulk(session: AsyncSession, model: type[Base], rows: list[dict[str, An
         await session.execute(insert(model), rows[start : start + CHUNK])
 
 
-async def set_up(core: PlnCore, db: Database, members: int, background: int) -> int:
+async def set_up(core: PlnCore, db: Database, members: int, background: int, shared: int) -> int:
     """The founding member joins through the core; everything else is bulk inserted."""
     replies = await core.handle_command(ACTOR, "join")
     if not any("Welcome" in reply.text for reply in replies):
@@ -191,10 +195,12 @@ async def set_up(core: PlnCore, db: Database, members: int, background: int) -> 
             ],
         )
         others = list(await session.scalars(select(Member.id).where(Member.id != member_id)))
-        deliveries, answers, parts = [], [], []
+        deliveries, answers, parts, shares = [], [], [], []
         next_id = 1
 
-        def add(owner: int, week: int, answered: bool, skipped: bool = False) -> None:
+        def add(
+            owner: int, week: int, answered: bool, skipped: bool = False, share: bool = False
+        ) -> None:
             nonlocal next_id
             sent = START + timedelta(weeks=week, hours=9)
             prompt = prompts[(week * 7 + owner) % len(prompts)]
@@ -233,15 +239,29 @@ async def set_up(core: PlnCore, db: Database, members: int, background: int) -> 
                         "created_at": written,
                     }
                 )
+                if share:  # posted in the community's channel: the themes' background
+                    shares.append(
+                        {
+                            "answer_id": next_id,
+                            "member_id": owner,
+                            "community_id": community_id,
+                            "channel_id": "C-PLN",
+                            "status": POSTED,
+                            "platform_message_ref": f"post-{next_id}",
+                            "created_at": written,
+                        }
+                    )
             next_id += 1
 
         for week in range(WEEKS):  # the member answered every week for two years
             add(member_id, week, answered=True)
         for i in range(background):
-            add(others[i % len(others)], i // len(others) * 3 + i % 7, answered=True)
+            owner, week = others[i % len(others)], i // len(others) * 3 + i % 7
+            add(owner, week, answered=True, share=i >= background - shared)
         await bulk(session, Delivery, deliveries)
         await bulk(session, Answer, answers)
         await bulk(session, AnswerPart, parts)
+        await bulk(session, AnswerShare, shares)
         return int(await session.scalar(select(func.count()).select_from(Member)) or 0)
 
     created = await db.run(fill)
@@ -274,19 +294,20 @@ class Figures:
     members: int
     answers: int
     background: int
+    shared: int
     baseline_ms: float
     rows: list[tuple[str, float]]
     png_bytes: int
 
 
-async def bench(url: str, members: int, background: int, runs: int) -> Figures:
+async def bench(url: str, members: int, background: int, shared: int, runs: int) -> Figures:
     await reset(url)
     await asyncio.to_thread(upgrade, url)  # Alembic runs its own event loop: in a thread
     clock = SimulatedClock(START)
     db = Database(url)
     core = PlnCore(db, clock, NoOpMessenger(), CoreConfig())
     try:
-        created = await set_up(core, db, members, background)
+        created = await set_up(core, db, members, background, shared)
         clock.set(NOW)
 
         async def member_id(session: AsyncSession) -> int:
@@ -345,7 +366,7 @@ async def bench(url: str, members: int, background: int, runs: int) -> Figures:
                 png_bytes = len(reply.files[0].content)
     finally:
         await db.dispose()
-    return Figures(describe(url), created, answers, background, baseline, rows, png_bytes)
+    return Figures(describe(url), created, answers, background, shared, baseline, rows, png_bytes)
 
 
 # -- output -----------------------------------------------------------------------------
@@ -371,7 +392,8 @@ def print_figures(figures: Figures, runs: int) -> None:
     print(f"database: {figures.database}")
     print(
         f"data:     {figures.members:,} members; the member: {figures.answers} answers over "
-        f"{WEEKS} weekly prompts; background: {figures.background:,} answers by others"
+        f"{WEEKS} weekly prompts; others: {figures.background:,} answers, "
+        f"{figures.shared:,} of them shared"
     )
     width = max(len(name) for name, _ in figures.rows) + 2
     heading = f"median of {runs} runs"
@@ -392,7 +414,15 @@ def print_figures(figures: Figures, runs: int) -> None:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--background", type=int, default=20_000, help="other members' answers")
+    parser.add_argument(
+        "--background",
+        type=int,
+        default=20_000,
+        help="other members' answers (the digest reads only the shared ones)",
+    )
+    parser.add_argument(
+        "--shared", type=int, default=2_000, help="how many of them were shared (latest first)"
+    )
     parser.add_argument("--runs", type=int, default=11, help="timed runs per figure (median)")
     parser.add_argument(
         "--postgres-url",
@@ -402,8 +432,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args(argv)
-    if args.members < 2 or args.runs < 1 or args.background < 0:
-        parser.error("--members must be at least 2 and --runs at least 1")
+    if args.members < 2 or args.runs < 1 or not 0 <= args.shared <= args.background:
+        parser.error(
+            "--members must be at least 2, --runs at least 1, "
+            "and --shared between 0 and --background"
+        )
     return args
 
 
@@ -422,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.postgres_url and not args.sqlite_only:
             urls.append(args.postgres_url)
         for url in urls:
-            figures = asyncio.run(bench(url, args.members, args.background, args.runs))
+            figures = asyncio.run(bench(url, args.members, args.background, args.shared, args.runs))
             print_figures(figures, args.runs)
     return 0
 

@@ -35,6 +35,7 @@ from bot.core.messages import OutgoingMessage, plain
 from bot.core.replies import (
     DATABASE_DOWN,
     DM_WELCOME,
+    INTERNAL_ERROR,
     MODERATORS_ONLY,
     NO_COMMUNITY,
     NOT_JOINED,
@@ -42,6 +43,7 @@ from bot.core.replies import (
     STALE_FORM,
 )
 from bot.store import dm_routing
+from bot.store import erasure as erasure_store
 from bot.store.database import DatabaseUnavailable
 from bot.store.models import Community
 
@@ -66,7 +68,10 @@ class Dispatcher:
         except DatabaseUnavailable:
             return Outcome((DATABASE_DOWN,))
         if actor is None:
-            return Outcome((NO_COMMUNITY,))
+            # someone who is in no community (or has just erased themselves) editing or
+            # deleting a DM of theirs needs no reply: there is nothing of theirs to change
+            quiet = isinstance(event, MessageEdited | MessageDeleted)
+            return Outcome(() if quiet else (NO_COMMUNITY,))
         match event:
             case CommandEntered(text=text):
                 try:
@@ -244,7 +249,11 @@ class Dispatcher:
         async def delete(ctx: Context) -> Replies:
             return await reflections.delete_message(ctx, message_ref)
 
-        return taken_down + await core.guarded(core.with_context(actor, delete))
+        deleted = await core.guarded(core.with_context(actor, delete))
+        if deleted and deleted[0] not in (DATABASE_DOWN, INTERNAL_ERROR):
+            # after the commit: no old page image of the deleted text stays in SQLite's WAL
+            await erasure_store.truncate_sqlite_wal(core.db.engine)
+        return taken_down + deleted
 
     async def home_view(self, actor: Actor) -> OutgoingMessage | None:
         """The member's home view; None when the database is down."""

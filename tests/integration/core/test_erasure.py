@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.data_rights import FORGET_CONFIRM_ACTION
+from bot.core.events import DirectUser, MessageDeleted, MessageEdited
 from bot.core.messages import ButtonStyle
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
@@ -441,3 +442,37 @@ async def test_a_deleted_answer_leaves_no_bytes_in_the_sqlite_file_or_its_wal(
     assert ANSWER.encode() not in wal_bytes()
     assert ANSWER.encode() not in file_bytes()
     assert BOB_ANSWER.encode() in file_bytes(), "bob's answer is still stored"
+
+
+async def test_a_deleted_dm_message_leaves_no_bytes_in_the_wal_and_strangers_get_no_reply(
+    core: PlnCore, clock: SimulatedClock, db: Database
+) -> None:
+    """Deleting the platform message of an answer deletes the stored copy at once, WAL
+    included; someone who holds nothing here deleting a message of theirs is not answered."""
+    if db.dialect != "sqlite":
+        pytest.skip("PostgreSQL keeps dead rows until vacuum; no query can see them")
+    path = Path(str(make_url(db.url).database))
+    wal = path.with_name(path.name + "-wal")
+
+    def wal_bytes() -> bytes:
+        return wal.read_bytes() if wal.exists() else b""
+
+    def file_bytes() -> bytes:
+        return path.read_bytes()
+
+    for actor in (ALICE, BOB):
+        await core.handle_command(actor, "join")
+    clock.set(MONDAY_9 + timedelta(minutes=5))
+    await core.run_due_work()
+    await core.handle_message(ALICE, ANSWER, "dm-alice-1")
+    await answer(core, BOB, BOB_ANSWER)
+    assert ANSWER.encode() in wal_bytes(), "the check can see text in the WAL"
+
+    await core.handle(MessageDeleted(ALICE, "dm-alice-1"))
+
+    assert ANSWER.encode() not in wal_bytes()
+    assert ANSWER.encode() not in file_bytes()
+    assert BOB_ANSWER.encode() in file_bytes(), "bob's answer is still stored"
+    stranger = DirectUser("console", "nobody", "nobody")
+    assert (await core.handle(MessageDeleted(stranger, "dm-x"))).replies == ()
+    assert (await core.handle(MessageEdited(stranger, "dm-x", "new words"))).replies == ()

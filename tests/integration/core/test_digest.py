@@ -160,7 +160,7 @@ async def test_the_summary_and_goals_quote_the_member_verbatim(core: PlnCore) ->
     assert "I plan to run a short parent workshop on online safety in the spring." in goals
 
 
-async def test_another_members_words_never_appear_though_they_are_background(
+async def test_another_members_words_never_appear_in_a_digest(
     core: PlnCore,
 ) -> None:
     await a_term_of_answers(core)

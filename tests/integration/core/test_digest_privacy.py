@@ -34,13 +34,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import SettingsError, load_settings
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
-from bot.core.context import CoreConfig
+from bot.core.context import Context, CoreConfig
+from bot.core.digest_requests import DigestRequest, gather_period
 from bot.core.messages import OutgoingMessage
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.digest import llm as llm_module
 from bot.digest.llm import LlmEndpoint, llm_summary
+from bot.store import digests as digest_store
 from bot.store.database import Database
+from bot.store.digests import BACKGROUND_CHARS, OWN_ANSWER_CHARS
 from bot.store.models import Answer, Base, FreeNote, Member
 from tests.support.actors import member
 from tests.support.databases import truncate_all
@@ -245,6 +248,45 @@ async def test_a_shared_answer_of_another_member_may_influence_the_ranking(
     assert theme_phrases(private, words)[0] == "quokka"  # the rarest English word leads
     assert theme_phrases(shared, words).index("quokka") > 0  # common in the community now
     assert "xylophone" not in shared.text.casefold() and "enclosure" not in shared.text.casefold()
+
+
+# -- bounded reads: nobody can make another member's digest slow -------------------------
+
+
+async def test_a_digest_reads_bounded_texts_however_long_the_answers(
+    db: Database, clock: SimulatedClock, config: CoreConfig
+) -> None:
+    """Answers of two 30,000-character messages: alice's own are read cut to 20,000
+    characters each, bob's shared one to 5,000, and at most the latest N shared answers."""
+    core = PlnCore(db, clock, RecordingMessenger(), config)
+    for actor in (ALICE, BOB, MODERATOR):
+        await core.handle_command(actor, "join")
+    await core.handle_command(MODERATOR, "channel here")
+    runner = Runner(core)
+    long = "Quokka enclosure budget talk went on. " * 790  # 30,020 characters
+    for _ in range(2):
+        await runner.advance(timedelta(days=7))
+        for actor in (ALICE, BOB):
+            first = await answer_id(core, actor, long)
+            await core.handle_message(actor, long)  # a second message of the same answer
+            if actor is BOB:
+                await core.handle_command(BOB, f"share #{first}")
+
+    async def read(ctx: Context) -> DigestRequest:
+        return await gather_period(ctx, "month")
+
+    request = await core._with_context(ALICE, read)
+
+    assert [len(r.text) for r in request.source.reflections] == [OWN_ANSWER_CHARS] * 2
+    assert [len(text) for text in request.source.background] == [BACKGROUND_CHARS] * 2
+
+    async def latest_one(session: AsyncSession) -> list[str]:
+        alice = await session.scalar(select(Member.id).where(Member.platform_user_id == "alice"))
+        community = await session.scalar(select(Member.community_id).limit(1))
+        assert alice is not None and community is not None
+        return await digest_store.shared_texts(session, community, [alice], limit=1)
+
+    assert len(await db.run(latest_one)) == 1
 
 
 # -- (d) the LLM: each answer's own community's choice ------------------------------------

@@ -1,7 +1,8 @@
-"""A fixed set of one member's answers over six weeks, and a community background.
+"""A fixed set of one member's answers over six weeks, and a background of shared answers.
 
 The member keeps coming back to the chromebook rollout and to the help desk tickets; the
-background community talks about staff and meetings, so those must not become themes.
+answers shared in the community talk about staff and meetings, so those must not become
+themes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Themes: the member's recurring phrases against the community background, with weeks."""
+"""Themes: the member's recurring phrases against a non-private background, with weeks.
+
+BACKGROUND stands for texts the ranking may read: answers shared with the community and
+the member's own earlier answers (never another member's private text: issue 13).
+"""
 
 from __future__ import annotations
 
@@ -64,7 +68,7 @@ def test_only_an_answers_own_prompt_is_removed_from_it() -> None:
     assert found[0] == "chromebook rollout"
 
 
-def test_a_phrase_common_in_the_community_ranks_below_the_members_own() -> None:
+def test_a_phrase_common_in_the_shared_answers_ranks_below_the_members_own() -> None:
     answers = [
         Reflection(week(n), f"The staff meeting and the wifi upgrade plan {n}.", "x", "Prompt?")
         for n in range(3)

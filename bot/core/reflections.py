@@ -17,7 +17,7 @@ from bot.core.prompt_messages import (
     SNOOZE_ACTION,
 )
 from bot.core.prompt_picker import RotationPicker
-from bot.core.revisit_quotes import forget_quotes
+from bot.core.revisit_quotes import forget_quotes, requote
 from bot.core.sharing import SHARE_ACTION
 from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
@@ -219,11 +219,22 @@ async def edit_message(ctx: Context, message_ref: str, text: str) -> list[Outgoi
             )
         ]
     if part is not None:
-        part.text = storable(text)
-        part.edited_at = ctx.now
         answer = await reflection_store.answer_by_id(ctx.session, part.answer_id)
         if answer is not None:
+            size = await reflection_store.answer_size(ctx.session, answer.delivery_id)
+            if size is not None and size.chars - len(part.text) + len(text) > MAX_ANSWER_CHARS:
+                return [
+                    plain(
+                        f"With that edit your answer would hold more than the "
+                        f"{MAX_ANSWER_CHARS:,} characters one answer can, so I kept the text "
+                        "from before the edit."
+                    )
+                ]
+        part.text = storable(text)
+        part.edited_at = ctx.now
+        if answer is not None:
             answer.updated_at = ctx.now
+            await requote(ctx.session, [member.id], answer.delivery_id)
     elif note is not None:
         note.text = storable(text)
     return []
@@ -253,6 +264,8 @@ async def delete_message(ctx: Context, message_ref: str) -> list[OutgoingMessage
             if answer is not None:
                 await forget_quotes(ctx.session, [member.id], answer.delivery_id)
             return [plain("You deleted your answer, so I deleted my copy too.")]
+        if answer is not None:
+            await requote(ctx.session, [member.id], answer.delivery_id)
         return [plain("You deleted a message of your answer, so I removed it from the answer.")]
     note = await reflection_store.note_by_ref(ctx.session, member.id, message_ref)
     if note is not None:

@@ -265,3 +265,89 @@ async def test_deleting_an_answer_removes_its_quote_from_a_revisit_already_sent(
     assert not any(FIRST.rstrip(".") in text for text in await db.run(prompt_texts))
     history = await texts(core.handle_command(ALICE, "history 50"))
     assert FIRST not in history
+
+
+async def _a_revisit_quoting(
+    core: PlnCore, clock: SimulatedClock, db: Database, *parts: tuple[str, str]
+) -> None:
+    """Alice answers a prompt that has a revisit with messages (ref, text); weeks later the
+    revisit quoting that answer is sent."""
+    prompt = next(p for p in default_library().prompts if p.revisit is not None)
+    assert prompt.revisit is not None
+    await core.handle_command(ALICE, "join")
+
+    async def one_off(session: AsyncSession) -> None:
+        community = (await session.scalars(select(Community))).one()
+        session.add(
+            Schedule(
+                community_id=community.id,
+                kind=ScheduleKind.PROMPT_NOW,
+                fire_at=clock.now(),
+                prompt_id=prompt.id,
+                active=True,
+                created_at=clock.now(),
+            )
+        )
+
+    await db.run(one_off)
+    await core.run_due_work()
+    for ref, text in parts:
+        await core.handle_message(ALICE, text, ref)
+    await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+
+
+async def _revisit_texts(db: Database) -> list[str]:
+    async def work(session: AsyncSession) -> list[str]:
+        return list(
+            await session.scalars(
+                select(Delivery.prompt_text)
+                .join(Schedule, Schedule.id == Delivery.schedule_id)
+                .where(Schedule.kind == ScheduleKind.REVISIT)
+            )
+        )
+
+    return await db.run(work)
+
+
+async def test_editing_a_quoted_answer_requotes_the_revisit_already_sent(
+    core: PlnCore, clock: SimulatedClock, db: Database
+) -> None:
+    await _a_revisit_quoting(core, clock, db, ("m-1", FIRST))
+    (quoted,) = await _revisit_texts(db)
+    assert "Quokkaville" in quoted
+
+    edited = "Week one: the timetable pilot started in two year groups."
+    assert await core.handle_message_edit(ALICE, "m-1", edited) == []
+
+    (requoted,) = await _revisit_texts(db)
+    assert "Quokkaville" not in requoted
+    assert "two year groups" in requoted
+
+
+async def test_deleting_one_message_of_a_quoted_answer_takes_its_words_out_of_the_revisit(
+    core: PlnCore, clock: SimulatedClock, db: Database
+) -> None:
+    await _a_revisit_quoting(core, clock, db, ("m-1", FIRST), ("m-2", SECOND))
+    (quoted,) = await _revisit_texts(db)
+    assert "Zygomorphic" in quoted
+
+    await core.handle_message_delete(ALICE, "m-2")
+
+    (requoted,) = await _revisit_texts(db)
+    assert "Zygomorphic" not in requoted
+    assert "timetable pilot" in requoted
+
+
+async def test_an_edit_that_would_overfill_the_answer_is_refused_and_nothing_changes(
+    core: PlnCore, clock: SimulatedClock, db: Database
+) -> None:
+    await core.handle_command(ALICE, "join")
+    await Runner(core).advance(timedelta(days=3, hours=1))  # Monday's prompt
+    for n, size in enumerate((39_000, 39_000, 20_000)):  # 98,006 characters in all
+        await core.handle_message(ALICE, f"{n} " + "x" * size, f"m-{n}")
+    stored = await stored_answers(db)
+
+    (reply,) = await core.handle_message_edit(ALICE, "m-2", "y" * 39_999)
+
+    assert "kept the text from before the edit" in reply.text
+    assert await stored_answers(db) == stored

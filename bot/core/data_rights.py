@@ -12,21 +12,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core import export_schema as schema
 from bot.core.actors import Actor
 from bot.core.context import Context, ContextRunner
-from bot.core.export_schema import to_markdown
 from bot.core.formatting import cut, local_date
-from bot.core.messages import Attachment, Button, ButtonStyle, OutgoingMessage, Section, plain
-from bot.core.ports import Messenger
-from bot.core.prompt_picker import RotationPicker
+from bot.core.messages import Button, ButtonStyle, OutgoingMessage, Section, plain
+from bot.core.ports import ForgetsUsers, Messenger
 from bot.core.revisit_quotes import forget_quotes
 from bot.core.sharing import NOT_A_MEMBER, elsewhere, take_down, unknown_answer
-from bot.prompts.library import default_library
 from bot.store import erasure as erasure_store
 from bot.store import shares as share_store
 from bot.store.identities import linked_member_ids
-from bot.store.models import Community, Member
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +124,7 @@ class _Holdings:
     platform: str
     identities: int
     communities: int
+    accounts: tuple[tuple[str, str, str], ...]  # (platform, community id, user id) of each
     answers: int
     notes: int
     prompts: int
@@ -149,6 +145,10 @@ async def forget_me(
             platform=ctx.member.platform,
             identities=len(record.identities),
             communities=len({community.id for _, community in record.identities}),
+            accounts=tuple(
+                (member.platform, community.external_id, member.platform_user_id)
+                for member, community in record.identities
+            ),
             answers=len(record.answers),
             notes=len(record.notes),
             prompts=len(record.deliveries),
@@ -180,6 +180,7 @@ async def forget_me(
     erased, engine = await run(actor, erase)
     # after the commit: no old page image of what was erased may stay in SQLite's WAL
     await erasure_store.truncate_sqlite_wal(engine)
+    await _forget_platform_records(messenger, held.accounts)
     log.info(
         "erasure done",
         extra={
@@ -203,6 +204,24 @@ async def forget_me(
             f"If you `/pln join` again, you start afresh.{still_up}"
         )
     ]
+
+
+async def _forget_platform_records(
+    messenger: Messenger, accounts: tuple[tuple[str, str, str], ...]
+) -> None:
+    """What the platform adapter holds about the person (an installer's id) goes too."""
+    if not isinstance(messenger, ForgetsUsers):
+        return
+    for platform, community_external_id, user_id in accounts:
+        if platform != messenger.platform:
+            continue  # another platform's process forgets its own records
+        try:
+            await messenger.forget_user(community_external_id, user_id)
+        except Exception as error:  # the erasure itself is done; say which step failed
+            log.warning(
+                "could not forget a platform record",
+                extra={"fields": {"error": type(error).__name__}},
+            )
 
 
 def count(n: int, what: str) -> str:
@@ -236,178 +255,4 @@ def forget_confirmation(held: _Holdings) -> OutgoingMessage:
     return OutgoingMessage(
         text="\n".join(lines),
         buttons=(Button("Erase everything", FORGET_CONFIRM_ACTION, "", ButtonStyle.DANGER),),
-    )
-
-
-# -- exporting everything -----------------------------------------------------------------
-
-
-async def export(ctx: Context) -> list[OutgoingMessage]:
-    """A Markdown file to read and a JSON file for programs: everything held about them."""
-    if ctx.member is None:
-        return [NOTHING_HELD]
-    data = await build_export(ctx, await erasure_store.person_member_ids(ctx.session, ctx.member))
-    day = ctx.now.astimezone(ctx.zone).date().isoformat()
-    markdown = to_markdown(data, ctx.zone)
-    as_json = data.model_dump_json(indent=2)
-    return [
-        OutgoingMessage(
-            text=(
-                f"Here is everything I hold about you: {count(len(data.answers), 'answer')}, "
-                f"{count(len(data.notes), 'note')}, {count(len(data.skips), 'skip')} and "
-                f"{count(len(data.shares), 'share')}, with your profile and settings. The Markdown "
-                "file is for reading, the JSON file for programs (its fields are described "
-                "in the bot's docs/EXPORT.md)."
-            ),
-            files=(
-                Attachment(
-                    f"pln-export-{day}.md",
-                    markdown.encode(),
-                    "text/markdown",
-                    "Your PLN data (Markdown)",
-                ),
-                Attachment(
-                    f"pln-export-{day}.json",
-                    as_json.encode(),
-                    "application/json",
-                    "Your PLN data (JSON)",
-                ),
-            ),
-        )
-    ]
-
-
-async def build_export(ctx: Context, member_ids: list[int]) -> schema.PlnExport:
-    """Everything held about these member ids (one person), in the export's schema."""
-    assert ctx.member is not None
-    record = await erasure_store.person_record(ctx.session, member_ids)
-    platforms = {member.id: member.platform for member, _ in record.identities}
-    shared = {share.answer_id for share, _ in record.shares}
-    picker = RotationPicker(default_library())
-    answers = []
-    for answer, delivery in record.answers:
-        prompt = await picker.lookup(ctx.session, delivery.prompt_id)
-        answers.append(
-            schema.Answer(
-                id=answer.id,
-                platform=platforms.get(answer.member_id, ""),
-                prompt_id=delivery.prompt_id,
-                prompt_text=delivery.prompt_text,
-                framework=prompt.framework if prompt else None,
-                framework_id=prompt.framework_id if prompt else None,
-                element=prompt.element if prompt else None,
-                element_id=prompt.element_id if prompt else None,
-                prompted_at=delivery.sent_at,
-                answered_at=answer.created_at,
-                updated_at=answer.updated_at,
-                text=answer.text,
-                parts=[
-                    schema.AnswerPart(text=p.text, written_at=p.created_at, edited_at=p.edited_at)
-                    for p in answer.parts
-                ],
-                shared=answer.id in shared,
-            )
-        )
-    answer_of = {delivery.id: answer.id for answer, delivery in record.answers}
-    member = ctx.member
-    return schema.PlnExport(
-        schema_version=schema.SCHEMA_VERSION,
-        exported_at=ctx.now,
-        profile=schema.Profile(
-            display_name=member.display_name,
-            time_zone=str(ctx.zone),
-            identities=[_identity(m, c) for m, c in record.identities],
-        ),
-        settings=schema.Settings(
-            time_zone=member.timezone,
-            digest_cadence=member.digest_cadence,
-            paused=member.paused_at is not None,
-            communities=[_community_settings(c) for c in _distinct_communities(record)],
-        ),
-        answers=answers,
-        notes=[
-            schema.Note(
-                platform=platforms.get(n.member_id, ""), text=n.text, written_at=n.created_at
-            )
-            for n in record.notes
-        ],
-        skips=[
-            schema.Skip(
-                prompt_id=d.prompt_id,
-                prompt_text=d.prompt_text,
-                prompted_at=d.sent_at,
-                skipped_at=d.skipped_at,
-            )
-            for d in record.deliveries
-            if d.skipped_at is not None
-        ],
-        shares=[
-            schema.Share(
-                answer_id=share.answer_id,
-                platform=community.platform,
-                community=community.name,
-                channel_id=share.channel_id,
-                status=share.status,
-                shared_at=share.created_at,
-            )
-            for share, community in record.shares
-        ],
-        prompts_received=[
-            schema.PromptReceived(
-                delivery_id=d.id,
-                platform=platforms.get(d.member_id, ""),
-                prompt_id=d.prompt_id,
-                prompt_text=d.prompt_text,
-                due_at=d.due_at,
-                sent_at=d.sent_at,
-                status=d.status,
-                skipped_at=d.skipped_at,
-                answer_id=answer_of.get(d.id),
-            )
-            for d in record.deliveries
-        ],
-        digests_sent=[
-            schema.DigestSent(
-                period=d.period_key, cadence=d.cadence, status=d.status, sent_at=d.sent_at
-            )
-            for d in record.digests
-        ],
-        checkin_pairings=[],
-    )
-
-
-def _identity(member: Member, community: Community) -> schema.Identity:
-    return schema.Identity(
-        platform=member.platform,
-        platform_user_id=member.platform_user_id,
-        community=community.name,
-        community_platform_id=community.external_id,
-        display_name=member.display_name,
-        time_zone=member.timezone,
-        active=member.active,
-        joined_at=member.joined_at,
-        left_at=member.left_at,
-        paused_at=member.paused_at,
-        resumed_at=member.resumed_at,
-        unreachable_since=member.unreachable_at,
-        digest_cadence=member.digest_cadence,
-    )
-
-
-def _distinct_communities(record: erasure_store.PersonRecord) -> list[Community]:
-    seen: dict[int, Community] = {}
-    for _, community in record.identities:
-        seen.setdefault(community.id, community)
-    return list(seen.values())
-
-
-def _community_settings(community: Community) -> schema.CommunitySettings:
-    return schema.CommunitySettings(
-        platform=community.platform,
-        community=community.name,
-        delivery_mode=community.delivery_mode,
-        track=community.track,
-        pln_channel_chosen=community.channel_id is not None,
-        retention_days=community.retention_days,
-        llm_summaries=community.llm_summaries,
     )

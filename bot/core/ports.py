@@ -74,3 +74,11 @@ class ChannelMessenger(Protocol):
         """Delete a post the bot made (an unshared answer); True when it is gone, including
         when it was already deleted."""
         ...
+
+
+@runtime_checkable
+class ForgetsUsers(Protocol):
+    """An adapter that keeps records of its own about people (Slack: the installer's id in
+    a workspace's installation): `/pln forget-me` asks it to forget them too."""
+
+    async def forget_user(self, community_external_id: str, platform_user_id: str) -> None: ...

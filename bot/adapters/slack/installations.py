@@ -1,4 +1,4 @@
-"""Slack OAuth installations, kept in pln-bot's own database, and signed `state` values.
+"""Slack OAuth installations, kept in pln-bot's own database (the `state` values: oauth_state.py).
 
 slack-bolt's OAuth flow saves an Installation when a workspace installs the app, and its
 authorize step looks the tokens up again on every request. Keeping them in the bot's database
@@ -13,27 +13,23 @@ clear text, and nothing here logs them.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import secrets
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from logging import Logger
 from typing import Any
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
-from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.adapters.slack.secrets import TokenCipher
 from bot.store.database import Database
-from bot.store.models import OAuthState, SlackInstallation
+from bot.store.models import SlackInstallation
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +51,6 @@ USER_HALF_CLEARED: Payload = {
     "user_refresh_token": None,
     "user_token_expires_at": None,
 }
-STATE_BYTES = 32  # token_urlsafe(32) is 43 characters: well inside the 128 of the column
-STATE_NONCE_BYTES = 16  # a signed state's random part: 32 hex characters
-# derives the state-signing key from the client secret, so the secret itself signs nothing
-STATE_KEY_LABEL = b"pln-bot slack oauth state v1"
 
 
 class DatabaseInstallationStore(AsyncInstallationStore):
@@ -146,6 +138,26 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             SlackInstallation.user_id == columns["user_id"],
             SlackInstallation.installed_at == columns["installed_at"],
         ]
+
+    async def async_forget_user(self, team_id: str, user_id: str) -> None:
+        """`/pln forget-me` of the person who installed the app: the workspace keeps its bot,
+        and the installation keeps neither their id nor any token of theirs."""
+        if not user_id:
+            return
+
+        async def scrub(session: AsyncSession) -> int:
+            rows = await self._rows(
+                session,
+                [SlackInstallation.team_id == team_id, SlackInstallation.user_id == user_id],
+            )
+            for row in rows:
+                payload = {**self._open(row.data), **USER_HALF_CLEARED, "user_id": ""}
+                row.data = self._seal(payload)
+                row.user_id = ""
+            return len(rows)
+
+        if await self._db.run(scrub):
+            log.info("an installer's id was removed from an installation after forget-me")
 
     # -- finding --------------------------------------------------------------------------
 
@@ -281,130 +293,6 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         return payload
 
 
-class SignedOAuthStateStore(AsyncOAuthStateStore):
-    """OAuth `state` values that need no storage: a random nonce and an expiry, signed.
-
-    `GET /slack/install` needs no authentication, so issuing a state must cost nothing that
-    piles up: a state is `<expiry>-<nonce>-<HMAC-SHA256>` keyed with a secret only the bot
-    holds (the Slack client secret), and nothing is written anywhere. Any process behind
-    the load balancer can check a state another one issued, as long as they share the
-    secret. A state is refused when its signature does not match (tampered, or made with
-    another secret) or its expiry (10 minutes) has passed.
-
-    Single use is kept per process only: a consumed nonce is remembered until its state
-    expires (at most `max_remembered` of them), so a replay to the same process is refused.
-    Across processes a state could be used again within its 10 minutes; bolt's state
-    cookie still ties it to the browser that began the install.
-    """
-
-    def __init__(
-        self,
-        secret: str,
-        expiration_seconds: int,
-        clock: Clock,
-        *,
-        max_remembered: int = 10_000,
-    ) -> None:
-        if not secret:
-            raise ValueError("signing OAuth states needs a secret")
-        self._key = hmac.new(STATE_KEY_LABEL, secret.encode(), hashlib.sha256).digest()
-        self._lifetime = timedelta(seconds=expiration_seconds)
-        self._clock = clock
-        self._max_remembered = max_remembered
-        self._consumed: dict[str, datetime] = {}  # nonce -> its state's expiry
-
-    @property
-    def logger(self) -> Logger:
-        return log
-
-    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        """A fresh signed state; nothing is stored."""
-        expires = int((self._clock() + self._lifetime).timestamp())
-        body = f"{expires}-{secrets.token_hex(STATE_NONCE_BYTES)}"
-        return f"{body}-{self._sign(body)}"
-
-    async def async_consume(self, state: str) -> bool:
-        """True for a state this secret signed that has not expired nor been used here."""
-        now = self._clock()
-        expires_text, _, rest = state.partition("-")
-        nonce, _, signature = rest.partition("-")
-        body = f"{expires_text}-{nonce}"
-        if not (expires_text.isdigit() and nonce and signature):
-            return False
-        if not hmac.compare_digest(signature, self._sign(body)):
-            log.info("oauth state refused", extra={"fields": {"reason": "signature"}})
-            return False
-        expires = _from_epoch(int(expires_text))
-        if now >= expires:
-            log.info("oauth state refused", extra={"fields": {"reason": "expired"}})
-            return False
-        self._forget_expired(now)
-        if nonce in self._consumed:
-            log.info("oauth state refused", extra={"fields": {"reason": "used"}})
-            return False
-        if len(self._consumed) >= self._max_remembered:
-            # full of live states: forget the one closest to expiring (bounded memory)
-            del self._consumed[min(self._consumed, key=self._consumed.__getitem__)]
-        self._consumed[nonce] = expires
-        return True
-
-    def _sign(self, body: str) -> str:
-        return hmac.new(self._key, body.encode(), hashlib.sha256).hexdigest()
-
-    def _forget_expired(self, now: datetime) -> None:
-        for nonce in [n for n, expires in self._consumed.items() if now >= expires]:
-            del self._consumed[nonce]
-
-
-class DatabaseOAuthStateStore(AsyncOAuthStateStore):
-    """One-time OAuth `state` values in the `oauth_state` table.
-
-    No longer wired in (bot/adapters/slack/service.py uses SignedOAuthStateStore): it wrote
-    a row for every unauthenticated `GET /slack/install` (issue 13). The table stays, unused,
-    so no migration is needed; this class stays for its tests until both are removed.
-    """
-
-    def __init__(self, db: Database, expiration_seconds: int, clock: Clock) -> None:
-        self._db = db
-        self._lifetime = timedelta(seconds=expiration_seconds)
-        self._clock = clock
-
-    @property
-    def logger(self) -> Logger:
-        return log
-
-    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        """A fresh random state; expired ones are purged on the way, so none pile up."""
-        state = secrets.token_urlsafe(STATE_BYTES)
-        now = self._clock()
-        await self._db.run(lambda session: self._store(session, state, now))
-        return state
-
-    async def async_consume(self, state: str) -> bool:
-        """True once for a state that was issued and has not expired; False ever after."""
-        now = self._clock()
-        return await self._db.run(lambda session: _consume_state(session, state, now))
-
-    async def _store(self, session: AsyncSession, state: str, now: datetime) -> None:
-        await session.execute(delete(OAuthState).where(OAuthState.expires_at <= now))
-        session.add(OAuthState(state=state, expires_at=now + self._lifetime))
-
-
-async def _consume_state(session: AsyncSession, state: str, now: datetime) -> bool:
-    # The DELETE is the claim: of two concurrent consumers only one deletes the row.
-    claimed = await session.execute(
-        delete(OAuthState).where(OAuthState.state == state, OAuthState.expires_at > now)
-    )
-    if getattr(claimed, "rowcount", 0) == 1:
-        return True
-    await session.execute(delete(OAuthState).where(OAuthState.state == state))  # expired
-    return False
-
-
-async def _delete_rows(session: AsyncSession, where: list[ColumnElement[bool]]) -> None:
-    await session.execute(delete(SlackInstallation).where(*where))
-
-
 def installation_payload(installation: Installation) -> Payload:
     """The installation as JSON-ready data that `Installation(**payload)` rebuilds exactly.
 
@@ -466,3 +354,7 @@ def _jsonable(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"cannot store a {type(value).__name__} in a Slack installation")
+
+
+async def _delete_rows(session: AsyncSession, where: list[ColumnElement[bool]]) -> None:
+    await session.execute(delete(SlackInstallation).where(*where))

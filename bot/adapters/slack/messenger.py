@@ -59,6 +59,10 @@ class SlackMessenger:
         self._tokens = tokens
         self._pacer = pacer
 
+    async def forget_user(self, community_external_id: str, platform_user_id: str) -> None:
+        """`/pln forget-me`: the workspace's installation keeps no trace of the person."""
+        await self._tokens.forget_user(community_external_id, platform_user_id)
+
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
         token = await self._tokens.bot_token(recipient.community_external_id)
         if token is None:

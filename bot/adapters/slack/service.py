@@ -22,9 +22,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.pacing import Pacer, Sleep
 from bot.adapters.runtime import AdapterStartError
 from bot.adapters.slack.directory import SlackDirectory
-from bot.adapters.slack.installations import DatabaseInstallationStore, SignedOAuthStateStore
+from bot.adapters.slack.installations import DatabaseInstallationStore
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.messenger import SlackMessenger
+from bot.adapters.slack.oauth_state import SignedOAuthStateStore
 from bot.adapters.slack.retries import retry_handlers
 from bot.adapters.slack.secrets import TokenCipher
 from bot.adapters.slack.server import (

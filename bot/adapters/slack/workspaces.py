@@ -12,6 +12,10 @@ class BotTokens(Protocol):
 
     async def bot_token(self, team_id: str) -> str | None: ...
 
+    async def forget_user(self, team_id: str, user_id: str) -> None:
+        """Keep nothing about this user in the workspace's records (an installer's id)."""
+        ...
+
 
 class SingleWorkspaceTokens:
     """SLACK_BOT_TOKEN: one workspace; `team_id` is learned from auth.test at start."""
@@ -25,6 +29,9 @@ class SingleWorkspaceTokens:
             return None  # data never crosses workspaces, even by a stale row
         return self._token
 
+    async def forget_user(self, team_id: str, user_id: str) -> None:
+        return None  # a token from the environment names no user
+
 
 class InstalledWorkspaceTokens:
     """OAuth: each workspace's bot token from the installation store."""
@@ -35,3 +42,8 @@ class InstalledWorkspaceTokens:
     async def bot_token(self, team_id: str) -> str | None:
         bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
         return bot.bot_token if bot is not None else None
+
+    async def forget_user(self, team_id: str, user_id: str) -> None:
+        forget = getattr(self._store, "async_forget_user", None)
+        if forget is not None:
+            await forget(team_id, user_id)

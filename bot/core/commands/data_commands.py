@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core import data_rights, digest_schedule, home, linking, sharing
+from bot.core import data_export, data_rights, digest_schedule, home, linking, sharing
 from bot.core import digest_requests as digest_module
 from bot.core.commands import values
 from bot.core.commands.shapes import (
@@ -262,7 +262,7 @@ SPECS: tuple[CommandSpec, ...] = (
             "settings. docs/EXPORT.md describes the JSON."
         ),
         example="export",
-        handler=lambda ctx, _: data_rights.export(ctx),
+        handler=lambda ctx, _: data_export.export(ctx),
         before_joining=True,  # members who left may still take their data with them
     ),
     CommandSpec(

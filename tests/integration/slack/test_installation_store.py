@@ -13,7 +13,8 @@ import pytest
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import text
 
-from bot.adapters.slack.installations import DatabaseInstallationStore, DatabaseOAuthStateStore
+from bot.adapters.slack.installations import DatabaseInstallationStore
+from bot.adapters.slack.oauth_state import DatabaseOAuthStateStore
 from bot.adapters.slack.secrets import TokenCipher, TokenDecryptionError, generate_key
 from bot.core.clock import SimulatedClock
 from bot.store.database import Database

@@ -19,7 +19,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.slack.installations import SignedOAuthStateStore
+from bot.adapters.slack.oauth_state import SignedOAuthStateStore
 from bot.store.database import Database
 from bot.store.models import Community, OAuthState, SlackInstallation
 from tests.integration.slack.conftest import SIGNING_SECRET, SlackBot, StartBot
@@ -286,3 +286,49 @@ async def test_remembered_nonces_are_bounded() -> None:
     wall.now += timedelta(minutes=10)  # all five have expired: none is remembered now
     assert await states.async_consume(await states.async_issue())
     assert len(states._consumed) == 1
+
+
+async def test_forget_me_takes_the_installers_id_out_of_the_installation(
+    start_bot: StartBot,
+) -> None:
+    """The person who installed the app erases themselves: the workspace keeps its bot, and
+    its installation keeps neither their id nor a token of theirs."""
+    token_key = Fernet.generate_key().decode()
+    bot = await start_bot(
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret="client-secret",
+        pln_token_key=token_key,
+    )
+    add_workspace_users(bot.slack)
+    bot.slack.add_user("UADMINT2", "Installer", tz="Europe/Lisbon", team_id="T2")
+    assert await install(bot, "T2", "xoxb-team-two") == 200
+
+    async def installations(session: AsyncSession) -> list[tuple[str, str]]:
+        rows = await session.scalars(select(SlackInstallation))
+        return [(row.user_id, row.data) for row in rows]
+
+    ((user_column, sealed),) = await bot.service.app.db.run(installations)
+    assert user_column == "UADMINT2"
+    assert "UADMINT2" in Fernet(token_key.encode()).decrypt(sealed.encode()).decode()
+
+    async with SlackRequests(
+        bot.events_url, SIGNING_SECRET, team_id="T2", response_url=bot.slack.response_url("t2")
+    ) as team_two:
+        assert (await team_two.slash_command("UADMINT2", "join")).status == 200
+        await bot.slack.wait_for_hook_posts(1, name="t2")
+        assert (await team_two.slash_command("UADMINT2", "forget-me confirm")).status == 200
+        await bot.slack.wait_for(
+            lambda: any(
+                "everything I held about you is erased" in body.get("text", "")
+                for name, body in bot.slack.hook_posts
+                if name == "t2"
+            )
+        )
+        ((user_column, sealed),) = await bot.service.app.db.run(installations)
+        assert user_column == ""
+        assert "UADMINT2" not in Fernet(token_key.encode()).decrypt(sealed.encode()).decode()
+        # the workspace keeps its bot: another member still gets answers
+        assert (await team_two.slash_command("UANA", "join")).status == 200
+        await bot.slack.wait_for_hook_posts(3, name="t2")
+    assert await bot.service.tokens.bot_token("T2") == "xoxb-team-two"

@@ -156,12 +156,39 @@ private_writes = st.lists(
 )
 
 
+# Every command alice can run that shows her something without changing anything (a new
+# `/pln link` code is random by design, so it is left out), plus her home view.
+ALICES_COMMANDS = (
+    "digest week",
+    "digest month",
+    "digest term",
+    "digest all",
+    "digest 6w",
+    "digest schedule",
+    "history",
+    "history 50",
+    "export",
+    "help",
+    "help digest",
+    "tz",
+    "schedules",
+    "frameworks",
+    "track",
+    "summaries",
+    "retention",
+    "mode",
+)
+
+
 async def alices_view(core: PlnCore) -> tuple[OutgoingMessage, ...]:
-    """Everything alice can see of her own: digests, history, export (files included)."""
-    views = []
-    for command in ("digest month", "digest all", "history", "export"):
+    """Every reply alice can ask for: digests, history, export (files included), help,
+    settings, schedules, and her home view; none may depend on others' private words."""
+    views: list[OutgoingMessage] = []
+    for command in ALICES_COMMANDS:
         views += await core.handle_command(ALICE, command)
-    return tuple(views)
+    home = await core.home(ALICE)
+    assert home is not None
+    return (*views, home)
 
 
 async def forget_others(session: AsyncSession) -> None:
@@ -171,12 +198,13 @@ async def forget_others(session: AsyncSession) -> None:
     await session.execute(delete(FreeNote).where(FreeNote.member_id.in_(others)))
 
 
-def test_others_private_answers_never_change_alices_digest_history_or_export(
+def test_others_private_answers_never_change_any_reply_alice_can_ask_for(
     database_url: str, config: CoreConfig
 ) -> None:
     """Hypothesis writes random private answers and notes for bob and carol; after each
-    example alice's digests, `/pln history` and `/pln export` (JSON and Markdown files) are
-    exactly what they were before anyone else wrote a word. The database is built once in
+    example every reply alice can ask for (digests, `/pln history`, `/pln export` with its
+    JSON and Markdown files, help, settings, schedules, her home view) is exactly what it
+    was before anyone else wrote a word. The database is built once in
     the test (the examples add to it), so each example is a few messages, not a new term."""
     with asyncio.Runner() as loop:
         db = Database(database_url)

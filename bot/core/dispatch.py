@@ -30,6 +30,7 @@ from bot.core.events import (
     MessageEdited,
     MessagePosted,
     Outcome,
+    Who,
 )
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.replies import (
@@ -78,6 +79,9 @@ class Dispatcher:
                     command = cmd.parse_command(text)
                 except cmd.CommandError as error:
                     return Outcome((plain(str(error)),))
+                ambiguous = await self._ambiguous_in_dm(event.who, command)
+                if ambiguous is not None:
+                    return Outcome((ambiguous,))
                 return await self.run_command(actor, command, say_first)
             case ButtonPressed(action_id=action_id, value=value):
                 return await self.press(actor, action_id, value)
@@ -119,6 +123,21 @@ class Dispatcher:
             user_id=who.user_id,
             display_name=(who.display_name or who.user_id)[:200],
             in_direct_message=True,
+        )
+
+    async def _ambiguous_in_dm(self, who: Who, command: Any) -> OutgoingMessage | None:
+        """A command typed in a DM that carries no community, by a member of several, that
+        would act differently in each: ask where to type it instead of guessing."""
+        if not isinstance(who, DirectUser) or cmd.spec_of(command).any_community:
+            return None
+        communities = await self._core.communities_of(who.platform, who.user_id)
+        if len(communities) < 2:
+            return None
+        names = ", ".join(community.name or community.external_id for community in communities)
+        return plain(
+            f"You're in {len(communities)} PLNs here ({names}), and that command acts in one "
+            "of them: type it in the server it is for. In this DM, replies to a prompt go to "
+            "that prompt's PLN."
         )
 
     # -- commands ---------------------------------------------------------------------------

@@ -264,6 +264,7 @@ SPECS: tuple[CommandSpec, ...] = (
         example="export",
         handler=lambda ctx, _: data_export.export(ctx),
         before_joining=True,  # members who left may still take their data with them
+        any_community=True,
     ),
     CommandSpec(
         name="forget-me",
@@ -285,6 +286,7 @@ SPECS: tuple[CommandSpec, ...] = (
         changes_schedule=True,
         refreshes_home=True,
         buttons=(ButtonAction(data_rights.FORGET_CONFIRM_ACTION, lambda _value: ForgetMe(True)),),
+        any_community=True,
     ),
     CommandSpec(
         name="link",

@@ -60,6 +60,7 @@ HELP_SPEC = CommandSpec(
     example="help digest",
     handler=_help,
     before_joining=True,
+    any_community=True,
 )
 
 _SPECS: tuple[CommandSpec, ...] = (

@@ -186,6 +186,7 @@ LATER_SPECS: tuple[CommandSpec, ...] = (
         example="frameworks",
         handler=_frameworks,
         before_joining=True,
+        any_community=True,
     ),
     CommandSpec(
         name="schedules",

@@ -81,6 +81,9 @@ class CommandSpec:
     changes_schedule: bool = False  # the next due time may move: re-arm the alarm
     refreshes_home: bool = False  # the member's home view (Slack App Home) shows it
     started_note: str | None = None  # said before a long run (a fan-out) starts
+    # the same whichever of the member's communities it runs in (help, export, erasure):
+    # typed in a DM that carries no community, it needs no choice of community
+    any_community: bool = False
     buttons: tuple[ButtonAction, ...] = ()
 
     def __post_init__(self) -> None:

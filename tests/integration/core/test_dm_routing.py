@@ -14,6 +14,7 @@ from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.events import (
     ButtonPressed,
+    CommandEntered,
     DirectUser,
     FormSubmitted,
     MessageEdited,
@@ -119,3 +120,30 @@ async def test_someone_elses_delivery_id_routes_nowhere(
     )
     assert await _answers(db, GUILD_A) == []
     assert "couldn't find" in outcome.replies[0].text
+
+
+async def test_a_command_in_the_dm_of_a_member_of_two_guilds_asks_where_instead_of_guessing(
+    make_core: Callable[..., PlnCore], db: Database
+) -> None:
+    messenger = RecordingMessenger(platform="discord")
+    core = make_core(messenger)
+    await _alice_prompted_in_a_then_joins_b(core, messenger)
+
+    asked = await core.handle(CommandEntered(ALICE_DM, "pause"))
+
+    (reply,) = asked.replies
+    assert "2 PLNs" in reply.text and GUILD_A.name in reply.text and GUILD_B.name in reply.text
+    still = await core.handle(CommandEntered(Actor(GUILD_A, "42", "alice"), "tz"))
+    assert "paused" not in still.replies[0].text.casefold()
+    helped = await core.handle(CommandEntered(ALICE_DM, "help"))
+    assert helped.replies[0].text.startswith("Commands:")
+
+
+async def test_a_command_in_the_dm_of_a_member_of_one_guild_just_runs(
+    make_core: Callable[..., PlnCore], db: Database
+) -> None:
+    messenger = RecordingMessenger(platform="discord")
+    core = make_core(messenger)
+    await core.handle_command(ALICE_IN[GUILD_A], "join")
+    outcome = await core.handle(CommandEntered(ALICE_DM, "pause"))
+    assert "Paused" in outcome.replies[0].text or "paused" in outcome.replies[0].text

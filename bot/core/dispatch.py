@@ -101,7 +101,7 @@ class Dispatcher:
     async def resolve(self, event: Event) -> Actor | None:
         """The acting member with their community. A DM that carries none (Discord) belongs
         to the community of what it refers to: the row a button names, the prompt a reply
-        answers, the answer an edit changes; a plain reply goes to the prompt still open;
+        answers, the answer an edit changes; a plain reply goes to the latest prompt's community;
         otherwise to the member's most recent community. None when they are in none."""
         who = event.who
         if isinstance(who, Actor):
@@ -320,7 +320,7 @@ async def _community_referred_to(
                 replied = await dm_routing.community_of_message(session, platform, user, reply_to)
                 if replied is not None:
                     return replied
-            return await dm_routing.community_with_open_prompt(session, platform, user)
+            return await dm_routing.community_of_latest_prompt(session, platform, user)
         case MessageEdited(message_ref=ref) | MessageDeleted(message_ref=ref):
             return await dm_routing.community_of_message(session, platform, user, ref)
     return None

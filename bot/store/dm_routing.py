@@ -106,21 +106,16 @@ async def community_of_message(
     )
 
 
-async def community_with_open_prompt(
+async def community_of_latest_prompt(
     session: AsyncSession, platform: str, user_id: str
 ) -> Community | None:
-    """The community whose prompt the user was sent most recently and has not answered or
-    skipped: what a plain reply in the DM most plausibly answers."""
+    """The community whose prompt the user was sent most recently: where a plain reply in
+    the DM goes, as it would in a DM of that community alone (added to that prompt's
+    answer, or kept as a note when they skipped it)."""
     return await _first(
         session,
         _of_user(platform, user_id)
         .join(Delivery, Delivery.member_id == Member.id)
-        .outerjoin(Answer, Answer.delivery_id == Delivery.id)
-        .where(
-            Member.active.is_(True),
-            Delivery.sent_at.is_not(None),
-            Delivery.skipped_at.is_(None),
-            Answer.id.is_(None),
-        )
+        .where(Member.active.is_(True), Delivery.sent_at.is_not(None))
         .order_by(Delivery.sent_at.desc()),
     )

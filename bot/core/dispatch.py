@@ -201,7 +201,7 @@ class Dispatcher:
             return Outcome((STALE_FORM,))
         errors = spec.check(fields)
         if errors:
-            return Outcome(tuple(plain(error) for error in errors.values()), form_errors=errors)
+            return Outcome(tuple(plain(error) for error in errors.values()))
         if spec.command is not None:
             outcome = await self.handle(CommandEntered(actor, spec.command(fields)))
             return Outcome(

@@ -102,11 +102,11 @@ class Outcome:
 
     `replies` go back where the event came from; `refresh_home` says the member's home view
     (Slack's App Home) changed and should be shown again; `welcome` is a first direct
-    message to open the DM (after a join typed in a channel); `form_errors` are
-    {input id: error} for a form that was not accepted (the replies say the same in words).
+    message to open the DM (after a join typed in a channel). A form that is not accepted
+    is answered with its errors as replies; platforms that show errors inside the open
+    form ask `PlnCore.form_errors` first.
     """
 
     replies: tuple[OutgoingMessage, ...] = ()
     welcome: OutgoingMessage | None = None
-    form_errors: Mapping[str, str] = field(default_factory=dict)
     refresh_home: bool = False

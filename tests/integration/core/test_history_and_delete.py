@@ -232,27 +232,7 @@ async def test_when_the_post_cannot_be_taken_down_nothing_is_deleted(
 async def test_deleting_an_answer_removes_its_quote_from_a_revisit_already_sent(
     core: PlnCore, messenger: RecordingMessenger, clock: SimulatedClock, db: Database
 ) -> None:
-    prompt = next(p for p in default_library().prompts if p.revisit is not None)
-    assert prompt.revisit is not None
-    await core.handle_command(ALICE, "join")
-
-    async def one_off(session: AsyncSession) -> None:
-        community = (await session.scalars(select(Community))).one()
-        session.add(
-            Schedule(
-                community_id=community.id,
-                kind=ScheduleKind.PROMPT_NOW,
-                fire_at=clock.now(),
-                prompt_id=prompt.id,
-                active=True,
-                created_at=clock.now(),
-            )
-        )
-
-    await db.run(one_off)
-    await core.run_due_work()
-    answer_id = await answer(core, ALICE, FIRST)
-    await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    answer_id = await _a_revisit_quoting(core, clock, db, ("m-1", FIRST))
     assert any(
         FIRST.rstrip(".") in m.text for _, m in messenger.sent if m.heading == "Looking back"
     )
@@ -269,9 +249,9 @@ async def test_deleting_an_answer_removes_its_quote_from_a_revisit_already_sent(
 
 async def _a_revisit_quoting(
     core: PlnCore, clock: SimulatedClock, db: Database, *parts: tuple[str, str]
-) -> None:
+) -> int:
     """Alice answers a prompt that has a revisit with messages (ref, text); weeks later the
-    revisit quoting that answer is sent."""
+    revisit quoting that answer is sent. Returns the answer's id."""
     prompt = next(p for p in default_library().prompts if p.revisit is not None)
     assert prompt.revisit is not None
     await core.handle_command(ALICE, "join")
@@ -291,9 +271,12 @@ async def _a_revisit_quoting(
 
     await db.run(one_off)
     await core.run_due_work()
+    answer_ids = []
     for ref, text in parts:
-        await core.handle_message(ALICE, text, ref)
+        (saved, *_more) = await core.handle_message(ALICE, text, ref)
+        answer_ids += [int(button.value) for button in saved.buttons]  # the first has Share
     await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    return answer_ids[0]
 
 
 async def _revisit_texts(db: Database) -> list[str]:

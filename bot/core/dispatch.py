@@ -30,7 +30,6 @@ from bot.core.events import (
     MessageEdited,
     MessagePosted,
     Outcome,
-    Who,
 )
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.replies import (
@@ -65,6 +64,8 @@ class Dispatcher:
 
     async def handle(self, event: Event, say_first: SayFirst | None = None) -> Outcome:
         try:
+            if isinstance(event, CommandEntered):
+                return await self._command(event, say_first)
             actor = await self.resolve(event)
         except DatabaseUnavailable:
             return Outcome((DATABASE_DOWN,))
@@ -74,15 +75,6 @@ class Dispatcher:
             quiet = isinstance(event, MessageEdited | MessageDeleted)
             return Outcome(() if quiet else (NO_COMMUNITY,))
         match event:
-            case CommandEntered(text=text):
-                try:
-                    command = cmd.parse_command(text)
-                except cmd.CommandError as error:
-                    return Outcome((plain(str(error)),))
-                ambiguous = await self._ambiguous_in_dm(event.who, command)
-                if ambiguous is not None:
-                    return Outcome((ambiguous,))
-                return await self.run_command(actor, command, say_first)
             case ButtonPressed(action_id=action_id, value=value):
                 return await self.press(actor, action_id, value)
             case FormSubmitted(action_id=action_id, value=value, fields=fields):
@@ -101,8 +93,9 @@ class Dispatcher:
     async def resolve(self, event: Event) -> Actor | None:
         """The acting member with their community. A DM that carries none (Discord) belongs
         to the community of what it refers to: the row a button names, the prompt a reply
-        answers, the answer an edit changes; a plain reply goes to the latest prompt's community;
-        otherwise to the member's most recent community. None when they are in none."""
+        answers, the answer an edit changes; a plain reply goes to the latest prompt's
+        community; otherwise to the member's most recent community. None when they are in
+        none."""
         who = event.who
         if isinstance(who, Actor):
             return who
@@ -118,27 +111,34 @@ class Dispatcher:
             if not communities:
                 return None
             community = communities[0]
-        return Actor(
-            community=community,
-            user_id=who.user_id,
-            display_name=(who.display_name or who.user_id)[:200],
-            in_direct_message=True,
-        )
+        return _dm_actor(who, community)
 
-    async def _ambiguous_in_dm(self, who: Who, command: Any) -> OutgoingMessage | None:
-        """A command typed in a DM that carries no community, by a member of several, that
-        would act differently in each: ask where to type it instead of guessing."""
-        if not isinstance(who, DirectUser) or cmd.spec_of(command).any_community:
-            return None
+    async def _command(self, event: CommandEntered, say_first: SayFirst | None) -> Outcome:
+        """`/pln <text>`. Typed in a DM that carries no community by a member of several, a
+        command that would act differently in each is not guessed: the bot asks where to
+        type it."""
+        try:
+            command = cmd.parse_command(event.text)
+        except cmd.CommandError as error:
+            return Outcome((plain(str(error)),))
+        who = event.who
+        if isinstance(who, Actor):
+            return await self.run_command(who, command, say_first)
         communities = await self._core.communities_of(who.platform, who.user_id)
-        if len(communities) < 2:
-            return None
-        names = ", ".join(community.name or community.external_id for community in communities)
-        return plain(
-            f"You're in {len(communities)} PLNs here ({names}), and that command acts in one "
-            "of them: type it in the server it is for. In this DM, replies to a prompt go to "
-            "that prompt's PLN."
-        )
+        if not communities:
+            return Outcome((NO_COMMUNITY,))
+        if len(communities) > 1 and not cmd.spec_of(command).any_community:
+            names = ", ".join(c.name or c.external_id for c in communities)
+            return Outcome(
+                (
+                    plain(
+                        f"You're in {len(communities)} PLNs here ({names}), and that command "
+                        "acts in one of them: type it in the server it is for. In this DM, "
+                        "replies to a prompt go to that prompt's PLN."
+                    ),
+                )
+            )
+        return await self.run_command(_dm_actor(who, communities[0]), command, say_first)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -335,3 +335,12 @@ _ROW_FINDERS = {
 
 def _ref(community: Community) -> tuple[str, str, str]:
     return community.platform, community.external_id, community.name or ""
+
+
+def _dm_actor(who: DirectUser, community: CommunityRef) -> Actor:
+    return Actor(
+        community=community,
+        user_id=who.user_id,
+        display_name=(who.display_name or who.user_id)[:200],
+        in_direct_message=True,
+    )

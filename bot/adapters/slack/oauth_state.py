@@ -3,8 +3,8 @@
 `GET /slack/install` needs no authentication, so a state stored per request would let
 anyone fill the database. A signed state (an expiry and a nonce, with an HMAC keyed from the
 client secret) is checked on the redirect instead; nonces are remembered only until their
-state expires, to refuse a second use in this process. `DatabaseOAuthStateStore`, the
-earlier stored form, is kept for its tests and is no longer wired in.
+state expires, to refuse a second use in this process. (The `oauth_state` table of the
+earlier stored form is left in the schema, unused.)
 """
 
 from __future__ import annotations
@@ -19,17 +19,11 @@ from logging import Logger
 from typing import Any
 
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.store.database import Database
-from bot.store.models import OAuthState
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-STATE_BYTES = 32  # token_urlsafe(32) is 43 characters: well inside the 128 of the column
 STATE_NONCE_BYTES = 16  # a signed state's random part: 32 hex characters
 # derives the state-signing key from the client secret, so the secret itself signs nothing
 STATE_KEY_LABEL = b"pln-bot slack oauth state v1"
@@ -112,48 +106,3 @@ class SignedOAuthStateStore(AsyncOAuthStateStore):
     def _forget_expired(self, now: datetime) -> None:
         for nonce in [n for n, expires in self._consumed.items() if now >= expires]:
             del self._consumed[nonce]
-
-
-class DatabaseOAuthStateStore(AsyncOAuthStateStore):
-    """One-time OAuth `state` values in the `oauth_state` table.
-
-    No longer wired in (bot/adapters/slack/service.py uses SignedOAuthStateStore): it wrote
-    a row for every unauthenticated `GET /slack/install` (issue 13). The table stays, unused,
-    so no migration is needed; this class stays for its tests until both are removed.
-    """
-
-    def __init__(self, db: Database, expiration_seconds: int, clock: Clock) -> None:
-        self._db = db
-        self._lifetime = timedelta(seconds=expiration_seconds)
-        self._clock = clock
-
-    @property
-    def logger(self) -> Logger:
-        return log
-
-    async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        """A fresh random state; expired ones are purged on the way, so none pile up."""
-        state = secrets.token_urlsafe(STATE_BYTES)
-        now = self._clock()
-        await self._db.run(lambda session: self._store(session, state, now))
-        return state
-
-    async def async_consume(self, state: str) -> bool:
-        """True once for a state that was issued and has not expired; False ever after."""
-        now = self._clock()
-        return await self._db.run(lambda session: _consume_state(session, state, now))
-
-    async def _store(self, session: AsyncSession, state: str, now: datetime) -> None:
-        await session.execute(delete(OAuthState).where(OAuthState.expires_at <= now))
-        session.add(OAuthState(state=state, expires_at=now + self._lifetime))
-
-
-async def _consume_state(session: AsyncSession, state: str, now: datetime) -> bool:
-    # The DELETE is the claim: of two concurrent consumers only one deletes the row.
-    claimed = await session.execute(
-        delete(OAuthState).where(OAuthState.state == state, OAuthState.expires_at > now)
-    )
-    if getattr(claimed, "rowcount", 0) == 1:
-        return True
-    await session.execute(delete(OAuthState).where(OAuthState.state == state))  # expired
-    return False

@@ -14,7 +14,6 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from sqlalchemy import text
 
 from bot.adapters.slack.installations import DatabaseInstallationStore
-from bot.adapters.slack.oauth_state import DatabaseOAuthStateStore
 from bot.adapters.slack.secrets import TokenCipher, TokenDecryptionError, generate_key
 from bot.core.clock import SimulatedClock
 from bot.store.database import Database
@@ -364,58 +363,3 @@ def test_a_missing_or_bad_key_is_refused_with_how_to_make_one(keys: str) -> None
     assert "PLN_TOKEN_KEY" in message
     assert "Fernet.generate_key()" in message
     assert "not-a-fernet-key-at-all" not in message  # a key, even a bad one, is a secret
-
-
-# -- OAuth state --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def states(db: Database, clock: SimulatedClock) -> DatabaseOAuthStateStore:
-    return DatabaseOAuthStateStore(db, expiration_seconds=600, clock=clock.now)
-
-
-async def test_a_state_is_consumed_once(states: DatabaseOAuthStateStore) -> None:
-    state = await states.async_issue()
-
-    assert await states.async_consume(state) is True
-    assert await states.async_consume(state) is False
-
-
-async def test_states_are_random_and_unknown_ones_are_refused(
-    states: DatabaseOAuthStateStore,
-) -> None:
-    first, second = await states.async_issue(), await states.async_issue()
-
-    assert first != second
-    assert len(first) >= 40
-    assert await states.async_consume("made-up-state") is False
-    assert await states.async_consume(second) is True
-    assert await states.async_consume(first) is True
-
-
-async def test_an_expired_state_is_refused(
-    states: DatabaseOAuthStateStore, clock: SimulatedClock
-) -> None:
-    state = await states.async_issue()
-    fresh = await states.async_issue()
-    clock.advance(timedelta(seconds=599))
-    assert await states.async_consume(fresh) is True
-
-    clock.advance(timedelta(seconds=1))
-
-    assert await states.async_consume(state) is False
-
-
-async def test_issuing_purges_expired_states(
-    db: Database, states: DatabaseOAuthStateStore, clock: SimulatedClock
-) -> None:
-    await states.async_issue()
-    await states.async_issue()
-    clock.advance(timedelta(minutes=11))
-
-    kept = await states.async_issue()
-
-    async with db.engine.connect() as connection:
-        rows = await connection.execute(text("SELECT state FROM oauth_state"))
-        remaining = [row[0] for row in rows]
-    assert remaining == [kept]

@@ -76,6 +76,9 @@ class Community(Base):
     # no purge before this time: a confirmed setting waits out the members' notice period
     # (None: in force, as for settings made before the notice existed)
     retention_from: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # set when the Slack app is uninstalled (or the bot leaves the guild): the data is kept
+    # for PLN_UNINSTALLED_KEEP_DAYS, then purged; a reinstall clears it
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # an OpenAI-compatible endpoint may summarise digests only when the community opts in:
     # the member's answers then leave the machine
     llm_summaries: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

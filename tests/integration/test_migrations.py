@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.database import Database
 from bot.store.migrate import alembic_config, upgrade
-from bot.store.models import Base
+from bot.store.schema import metadata
 
 
 def test_upgrade_builds_every_table_on_a_fresh_sqlite_file_in_wal_mode(tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ async def test_migrated_schema_matches_the_models(database_url: str) -> None:
 
     def differences(sync_connection: object) -> list[object]:
         context = MigrationContext.configure(sync_connection)  # type: ignore[arg-type]
-        return list(compare_metadata(context, Base.metadata))
+        return list(compare_metadata(context, metadata))
 
     try:
         async with database.engine.connect() as connection:

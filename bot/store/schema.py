@@ -1,0 +1,10 @@
+"""Every table the bot has, in one metadata: what Alembic compares and migrations build."""
+
+from __future__ import annotations
+
+from bot.store import guard_models as guard_models
+from bot.store.models import Base
+
+metadata = Base.metadata
+
+__all__ = ["guard_models", "metadata"]

@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from weakref import WeakKeyDictionary
+from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.messages import OutgoingMessage, plain
+from bot.store import link_guesses as guesses
 from bot.store import links as link_store
 from bot.store.models import Member
 
@@ -31,6 +30,7 @@ CODE_LIFETIME = timedelta(minutes=10)
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=10)
 LOCKOUT = timedelta(minutes=10)
+STALE_COUNT = timedelta(days=1)
 
 PLATFORM_NAMES = {"slack": "Slack", "discord": "Discord", "console": "console"}
 
@@ -101,13 +101,12 @@ async def _give_code(ctx: Context, member: Member) -> list[OutgoingMessage]:
 
 
 async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMessage]:
-    guard = _guard_for(ctx)
-    if guard.locked(_guessers(member), ctx.now):
+    if await _is_locked(ctx, member):
         return [LOCKED_OUT]
     row = await link_store.live_code(ctx.session, code_hash(code), ctx.now)
     owner = await ctx.session.get(Member, row.member_id) if row is not None else None
     if row is None or owner is None:
-        return [_refused(guard, member, ctx.now)]
+        return [await _refused(ctx, member)]
     if owner.platform == member.platform:
         name = _platform_name(member.platform)
         return [
@@ -130,9 +129,13 @@ async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMes
             )
         ]
     if not await link_store.use_code(ctx.session, row.id, ctx.now):
-        return [_refused(guard, member, ctx.now)]  # another request spent it a moment ago
+        return [await _refused(ctx, member)]  # another request spent it a moment ago
     person_id = await link_store.join_people(ctx.session, [*people, *mine])
-    guard.forget(_guessers(member))
+    await guesses.forget(
+        ctx.session,
+        users=[(m.platform, m.platform_user_id) for m in (*people, *mine)],
+        persons=[person_id],
+    )
     log.info(
         "identities linked",
         extra={"fields": {"person_id": person_id, "identities": len(people) + len(mine)}},
@@ -146,79 +149,39 @@ async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMes
     ]
 
 
-def _refused(guard: FailedAttempts, member: Member, now: datetime) -> OutgoingMessage:
-    if guard.record(_guessers(member), now):
-        log.warning("link attempts locked out", extra={"fields": {"member_id": member.id}})
-    log.info("link code refused", extra={"fields": {"member_id": member.id}})
-    return CODE_REFUSED
-
-
 # Who a wrong code counts against. Not the member row: one platform user is a member of
 # every guild or workspace they join, and each row would bring 5 more guesses. So the
-# platform user (the same id in all their communities) and, once linked, the person.
-Guesser = tuple[str, ...]
+# platform user (the same id in all their communities) and, once linked, the person. The
+# counts are in a table (bot/store/link_guesses.py), so every process counts against one
+# limit: a person linked on Slack and Discord gets 5 tries in all, not 5 on each.
 
 
-def _guessers(member: Member) -> list[Guesser]:
-    found: list[Guesser] = [("user", member.platform, member.platform_user_id)]
+def _guessers(member: Member) -> list[str]:
+    found = [guesses.user_key(member.platform, member.platform_user_id)]
     if member.person_id is not None:
-        found.append(("person", str(member.person_id)))
+        found.append(guesses.person_key(member.person_id))
     return found
 
 
-@dataclass
-class FailedAttempts:
-    """Codes that did not work, per platform user and per person: 5 within 10 minutes lock
-    linking for 10 minutes for all of that user's (or person's) identities.
-
-    Kept in memory: a code has 40 bits and lives 10 minutes, so this only has to slow a
-    guesser down, and a restart (which a guesser cannot cause) forgetting the count costs
-    nothing. No table is needed, and nothing about failed guesses is ever written down.
-    Each process counts its own: one platform user's commands, in every community they
-    are in, reach that platform's one process. A person's count is per process too, so a
-    person linked on two platforms has at most 5 tries on each.
-    """
-
-    failures: dict[Guesser, list[datetime]] = field(default_factory=dict)
-    locked_until: dict[Guesser, datetime] = field(default_factory=dict)
-
-    def locked(self, guessers: list[Guesser], now: datetime) -> bool:
-        return any(self._locked(guesser, now) for guesser in guessers)
-
-    def _locked(self, guesser: Guesser, now: datetime) -> bool:
-        until = self.locked_until.get(guesser)
-        if until is not None and now >= until:
-            del self.locked_until[guesser]
-            return False
-        return until is not None
-
-    def record(self, guessers: list[Guesser], now: datetime) -> bool:
-        """Count one wrong code against each; True when that locks any of them out."""
-        locked = False
-        for guesser in guessers:
-            recent = [t for t in self.failures.get(guesser, []) if now - t < FAILURE_WINDOW]
-            recent.append(now)
-            if len(recent) >= MAX_FAILURES:
-                self.locked_until[guesser] = now + LOCKOUT
-                locked = True
-                recent = []
-            self.failures[guesser] = recent
-        return locked
-
-    def forget(self, guessers: list[Guesser]) -> None:
-        for guesser in guessers:
-            self.failures.pop(guesser, None)
-            self.locked_until.pop(guesser, None)
+async def _is_locked(ctx: Context, member: Member) -> bool:
+    return await guesses.locked(ctx.session, _guessers(member), ctx.now)
 
 
-# One count per database: person ids are unique only within one (tests run many in a process).
-_GUARDS: WeakKeyDictionary[object, FailedAttempts] = WeakKeyDictionary()
-
-
-def _guard_for(ctx: Context) -> FailedAttempts:
-    bind = ctx.session.bind
-    assert bind is not None, "sessions come from Database.sessions, bound to its engine"
-    return _GUARDS.setdefault(bind, FailedAttempts())
+async def _refused(ctx: Context, member: Member) -> OutgoingMessage:
+    """Count the wrong code, then purge counts that are long over (they say nothing)."""
+    locks = await guesses.record(
+        ctx.session,
+        _guessers(member),
+        ctx.now,
+        max_failures=MAX_FAILURES,
+        window=FAILURE_WINDOW,
+        lockout=LOCKOUT,
+    )
+    await guesses.purge_stale(ctx.session, ctx.now, older_than=STALE_COUNT)
+    if locks:
+        log.warning("link attempts locked out", extra={"fields": {"member_id": member.id}})
+    log.info("link code refused", extra={"fields": {"member_id": member.id}})
+    return CODE_REFUSED
 
 
 def _platform_name(platform: str) -> str:

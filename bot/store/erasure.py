@@ -18,6 +18,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from bot.store import link_guesses as guesses
+from bot.store import pending_dms
 from bot.store.models import (
     Answer,
     AnswerShare,
@@ -137,13 +139,27 @@ async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: da
 
     The foreign keys do the rest in the same transaction: deliveries, answers and their
     parts, notes, shares, link codes, digest sends and revisit schedules cascade, and
-    `created_by` of schedules and community prompts becomes NULL. One audit row per
+    `created_by` of schedules and community prompts becomes NULL. Rows keyed by the platform
+    user rather than a member (DMs waiting to be placed, counts of wrong link codes) are
+    deleted here. One audit row per
     community records that an erasure happened, with no member id, name or text.
     """
-    rows = await session.execute(
-        select(Member.id, Member.community_id).where(Member.id.in_(list(member_ids)))
-    )
-    communities = Counter(community_id for _, community_id in rows.tuples())
+    rows = (
+        await session.execute(
+            select(
+                Member.id,
+                Member.community_id,
+                Member.platform,
+                Member.platform_user_id,
+                Member.person_id,
+            ).where(Member.id.in_(list(member_ids)))
+        )
+    ).all()
+    communities = Counter(row.community_id for row in rows)
+    users = {(row.platform, row.platform_user_id) for row in rows}
+    persons = {row.person_id for row in rows if row.person_id is not None}
+    await pending_dms.forget_users(session, users)
+    await guesses.forget(session, users=users, persons=persons)
     await session.execute(
         delete(Member)
         .where(Member.id.in_(list(member_ids)))

@@ -21,12 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
+from bot.core.data_rights import FORGET_CONFIRM_ACTION
 from bot.core.linking import CODE_REFUSED, JOIN_FIRST, LOCKED_OUT
 from bot.core.prompt_messages import ANSWER_FORM_ACTION
 from bot.core.service import PlnCore
 from bot.prompts.library import default_library
 from bot.store import deliveries as delivery_store
 from bot.store.database import Database
+from bot.store.guard_models import LinkFailure
 from bot.store.identities import linked_member_ids
 from bot.store.models import Base, Community, Delivery, DeliveryStatus, LinkCode, Member, Schedule
 from tests.support.actors import member
@@ -352,8 +354,7 @@ async def test_a_member_of_three_guilds_gets_five_wrong_codes_in_all_not_fifteen
 async def test_a_linked_persons_wrong_codes_count_together(
     db: Database, slack: PlnCore, discord: PlnCore, clock: SimulatedClock
 ) -> None:
-    """Failures also count per person: the identities of one linked person share 5 tries
-    (where one process sees them; see linking.FailedAttempts)."""
+    """Failures also count per person: the identities of one linked person share 5 tries."""
     await linked(slack, discord)
     wrong = "ABCD-2345"
     for n in range(5):
@@ -361,6 +362,50 @@ async def test_a_linked_persons_wrong_codes_count_together(
         assert await say(core, actor, f"link {wrong}") == CODE_REFUSED.text
     assert await say(slack, ALICE_SLACK, f"link {wrong}") == LOCKED_OUT.text
     assert await say(discord, ALICE_DISCORD, f"link {wrong}") == LOCKED_OUT.text
+
+
+async def test_two_processes_count_one_persons_wrong_codes_together(
+    database_url: str,
+    make_core: Callable[..., PlnCore],
+    slack: PlnCore,
+    discord_messenger: RecordingMessenger,
+) -> None:
+    """The Slack and the Discord bot are two processes, each with its own connection pool:
+    the count is in the database, so a linked person gets 5 wrong codes in all, not 5 on
+    each platform (issue 13)."""
+    other_process = Database(database_url)
+    try:
+        discord = make_core(discord_messenger, database=other_process)
+        await linked(slack, discord)
+        wrong = "ABCD-2345"
+        for n in range(5):
+            actor, core = (ALICE_SLACK, slack) if n % 2 == 0 else (ALICE_DISCORD, discord)
+            assert await say(core, actor, f"link {wrong}") == CODE_REFUSED.text
+        assert await say(discord, ALICE_DISCORD, f"link {wrong}") == LOCKED_OUT.text
+        assert await say(slack, ALICE_SLACK, f"link {wrong}") == LOCKED_OUT.text
+    finally:
+        await other_process.dispose()
+
+
+async def test_a_failure_count_holds_no_code_and_goes_with_an_erasure(
+    db: Database, slack: PlnCore, discord: PlnCore
+) -> None:
+    """What is written down of a wrong guess is a count: no code, nothing typed; and
+    forget-me removes it with the rest of the person."""
+    await linked(slack, discord)
+    await say(discord, ALICE_DISCORD, "link ABCD-2345")
+
+    async def rows(session: AsyncSession) -> list[tuple[str, int]]:
+        found = await session.execute(select(LinkFailure.guesser, LinkFailure.failures))
+        return [(g, n) for g, n in found.tuples()]
+
+    counted = await db.run(rows)
+    assert sorted(n for _, n in counted) == [1, 1]  # the Discord user and the person
+    assert not any("ABCD" in guesser for guesser, _ in counted)
+    await say(discord, ALICE_DISCORD, "forget-me")
+    erase = await discord.handle_action(ALICE_DISCORD, FORGET_CONFIRM_ACTION, "")
+    assert "erased" in " ".join(r.text for r in erase)
+    assert await db.run(rows) == []
 
 
 async def test_unlink_separates_and_each_keeps_its_own_answers(

@@ -28,6 +28,7 @@ def core_config(settings: Settings) -> CoreConfig:
         llm_api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
         llm_timeout=settings.llm_timeout,
         retention_min_days=settings.retention_min_days,
+        uninstalled_keep_days=settings.uninstalled_keep_days,
     )
 
 

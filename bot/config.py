@@ -83,6 +83,7 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "llm_api_key": "PLN_LLM_API_KEY",
     "llm_timeout": "PLN_LLM_TIMEOUT",
     "retention_min_days": "PLN_RETENTION_MIN_DAYS",
+    "uninstalled_keep_days": "PLN_UNINSTALLED_KEEP_DAYS",
 }
 
 # A config path chosen by the caller of load_settings (for a CLI --config option). It is
@@ -149,6 +150,9 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(default=10.0, gt=0, le=120)
     # the shortest `/pln retention` moderators may choose; lower it only on purpose
     retention_min_days: int = Field(default=30, ge=1, le=36_500)
+    # days a community's data is kept after the app is uninstalled (or the bot leaves the
+    # guild), then purged: its members can no longer reach the bot to export or erase it
+    uninstalled_keep_days: int = Field(default=30, ge=1, le=36_500)
 
     @classmethod
     def settings_customise_sources(

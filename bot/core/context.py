@@ -35,6 +35,9 @@ class CoreConfig:
     llm_timeout: float = 10.0
     # the shortest `/pln retention` a moderator may choose (PLN_RETENTION_MIN_DAYS)
     retention_min_days: int = 30
+    # days an uninstalled community's data is kept before it is purged
+    # (PLN_UNINSTALLED_KEEP_DAYS)
+    uninstalled_keep_days: int = 30
 
 
 def is_moderator(actor: Actor, config: CoreConfig) -> bool:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import digest_schedule, registry, retention
+from bot.core import digest_schedule, registry, retention, uninstalled
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
 from bot.core.context import Context, ContextRunner, CoreConfig
@@ -71,7 +71,12 @@ class PlnCore:
             self.deliveries,
             digest_schedule.digest_job(pipeline, config),
             retention.RetentionJob(db, messenger),
+            uninstalled.UninstalledPurgeJob(
+                db, messenger.platform, timedelta(days=config.uninstalled_keep_days)
+            ),
         ]
+        # adapters report an uninstall (and a reinstall) here
+        self.uninstalls = uninstalled.Uninstalls(db, clock, self._notify_schedule_change)
 
     # -- scheduled work -------------------------------------------------------------------
 

@@ -60,6 +60,14 @@ def is_ours(action_id: str) -> bool:
     return bool(ACTION_ID_PATTERN.match(action_id))
 
 
+def row_id(value: str, routes_by: RoutesBy | None) -> int | None:
+    """The row a button's value names. A `pending` value also names the community chosen
+    (`<pending id>.<community id on the platform>`): the row is the part before the dot."""
+    if routes_by == "pending":
+        value = value.partition(".")[0]
+    return delivery_id(value)
+
+
 def delivery_id(value: str) -> int | None:
     """A button value that names one of our rows (a delivery, a post); None otherwise."""
     cleaned = value.strip()
@@ -72,7 +80,7 @@ Replies = list["OutgoingMessage"]
 
 # What a button's value names, so a press in a DM that carries no community (Discord) is
 # routed to the community of that row: a prompt's delivery, a channel post, an answer.
-RoutesBy = Literal["delivery", "post", "answer"]
+RoutesBy = Literal["delivery", "post", "answer", "pending"]
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import actions, direct_messages, pending_dms, reflections, registry, sharing
 from bot.core import commands as cmd
 from bot.core import home as home_module
-from bot.core import reflections, registry, sharing
 from bot.core.actions import ActionSpec, delivery_id
 from bot.core.actors import Actor, CommunityRef
 from bot.core.context import Context, is_moderator
@@ -42,10 +42,8 @@ from bot.core.replies import (
     STALE_BUTTON,
     STALE_FORM,
 )
-from bot.store import dm_routing
 from bot.store import erasure as erasure_store
 from bot.store.database import DatabaseUnavailable
-from bot.store.models import Community
 
 if TYPE_CHECKING:
     from bot.core.service import PlnCore
@@ -66,9 +64,12 @@ class Dispatcher:
         try:
             if isinstance(event, CommandEntered):
                 return await self._command(event, say_first)
-            actor = await self.resolve(event)
+            placed = await self.resolve(event)
         except DatabaseUnavailable:
             return Outcome((DATABASE_DOWN,))
+        if isinstance(placed, Outcome):
+            return placed
+        actor = placed
         if actor is None:
             # someone who is in no community (or has just erased themselves) editing or
             # deleting a DM of theirs needs no reply: there is nothing of theirs to change
@@ -90,28 +91,53 @@ class Dispatcher:
                 return Outcome(() if view is None else (view,))
         raise AssertionError(f"unknown event {type(event).__name__}")
 
-    async def resolve(self, event: Event) -> Actor | None:
+    async def resolve(self, event: Event) -> Actor | Outcome | None:
         """The acting member with their community. A DM that carries none (Discord) belongs
         to the community of what it refers to: the row a button names, the prompt a reply
         answers, the answer an edit changes; a plain reply goes to the latest prompt's
-        community; otherwise to the member's most recent community. None when they are in
-        none."""
+        community. A message with nothing to go by, from a member of several communities,
+        is not guessed: it waits, and the Outcome asks which community it is for (an edit
+        or deletion of a waiting message is applied to it). Otherwise the member's only (or
+        most recent) community; None when they are in none."""
         who = event.who
         if isinstance(who, Actor):
             return who
         assert isinstance(who, DirectUser)
 
-        async def route(session: AsyncSession) -> CommunityRef | None:
-            found = await _community_referred_to(session, who, event)
-            return None if found is None else CommunityRef(*_ref(found))
+        async def route(session: AsyncSession) -> CommunityRef | Outcome | None:
+            found = await direct_messages.community_referred_to(session, who, event)
+            if found is not None:
+                return CommunityRef(*direct_messages.community_ref(found))
+            return await direct_messages.waiting_message_changed(session, who, event)
 
-        community = await self._core.db.run(route)
+        routed = await self._core.db.run(route)
+        if isinstance(routed, Outcome):
+            return routed
+        community = routed
         if community is None:
             communities = await self._core.communities_of(who.platform, who.user_id)
             if not communities:
                 return None
+            if isinstance(event, MessagePosted) and len(communities) > 1:
+                return await self._hold(who, event, communities)
             community = communities[0]
-        return _dm_actor(who, community)
+        return direct_messages.dm_actor(who, community)
+
+    async def _hold(
+        self, who: DirectUser, event: MessagePosted, communities: list[CommunityRef]
+    ) -> Outcome:
+        refusal = reflections.check_text(event.text)
+        if refusal is not None:
+            return Outcome((refusal,))
+        question = await pending_dms.hold(
+            self._core.db,
+            who,
+            reflections.storable(event.text),
+            event.message_ref,
+            communities,
+            self._core.clock.now(),
+        )
+        return Outcome((question,))
 
     async def _command(self, event: CommandEntered, say_first: SayFirst | None) -> Outcome:
         """`/pln <text>`. Typed in a DM that carries no community by a member of several, a
@@ -138,7 +164,8 @@ class Dispatcher:
                     ),
                 )
             )
-        return await self.run_command(_dm_actor(who, communities[0]), command, say_first)
+        actor = direct_messages.dm_actor(who, communities[0])
+        return await self.run_command(actor, command, say_first)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -184,7 +211,7 @@ class Dispatcher:
         if found.opens_form is not None:
             form = found.opens_form(value)
             return Outcome((form or STALE_BUTTON,))
-        row_id = delivery_id(value)
+        row_id = actions.row_id(value, found.routes_by)
         if row_id is None or found.handler is None:
             return Outcome((STALE_BUTTON,))
         handler = found.handler
@@ -298,49 +325,3 @@ class Dispatcher:
 
 async def _just(reply: OutgoingMessage) -> Replies:
     return [reply]
-
-
-async def _community_referred_to(
-    session: AsyncSession, who: DirectUser, event: Event
-) -> Community | None:
-    platform, user = who.platform, who.user_id
-    match event:
-        case (
-            ButtonPressed(action_id=action_id, value=value)
-            | FormSubmitted(action_id=action_id, value=value)
-        ):
-            row_id = delivery_id(value)
-            kind = registry.routes_by(action_id)
-            if row_id is None or kind is None:
-                return None
-            find = _ROW_FINDERS[kind]
-            return await find(session, platform, user, row_id)
-        case MessagePosted(reply_to=reply_to):
-            if reply_to is not None:
-                replied = await dm_routing.community_of_message(session, platform, user, reply_to)
-                if replied is not None:
-                    return replied
-            return await dm_routing.community_of_latest_prompt(session, platform, user)
-        case MessageEdited(message_ref=ref) | MessageDeleted(message_ref=ref):
-            return await dm_routing.community_of_message(session, platform, user, ref)
-    return None
-
-
-_ROW_FINDERS = {
-    "delivery": dm_routing.community_of_delivery,
-    "post": dm_routing.community_of_post,
-    "answer": dm_routing.community_of_answer,
-}
-
-
-def _ref(community: Community) -> tuple[str, str, str]:
-    return community.platform, community.external_id, community.name or ""
-
-
-def _dm_actor(who: DirectUser, community: CommunityRef) -> Actor:
-    return Actor(
-        community=community,
-        user_id=who.user_id,
-        display_name=(who.display_name or who.user_id)[:200],
-        in_direct_message=True,
-    )

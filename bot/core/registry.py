@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from bot.core import home, reflections
+from bot.core import home, pending_dms, reflections
 from bot.core.actions import NAMESPACE, ActionSpec, FormSpec, RoutesBy, canonical
 from bot.core.commands import ButtonAction, CommandSpec, command_specs
 
@@ -37,6 +37,7 @@ _DECLARED_ACTIONS: list[Action] = [
     *(button for spec in command_specs() for button in spec.buttons),
     *reflections.ACTIONS,
     *home.ACTIONS,
+    *pending_dms.ACTIONS,
 ]
 _ACTIONS: dict[str, Action] = _by_id(_DECLARED_ACTIONS)
 _FORMS: dict[str, FormSpec] = _by_id([*reflections.FORMS, *home.FORMS])

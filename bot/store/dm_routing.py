@@ -119,3 +119,12 @@ async def community_of_latest_prompt(
         .where(Member.active.is_(True), Delivery.sent_at.is_not(None))
         .order_by(Delivery.sent_at.desc()),
     )
+
+
+async def community_of_user(
+    session: AsyncSession, platform: str, user_id: str, external_id: str
+) -> Community | None:
+    """One of the user's communities by its platform id (a community they chose by button)."""
+    return await _first(
+        session, _of_user(platform, user_id).where(Community.external_id == external_id)
+    )

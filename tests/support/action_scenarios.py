@@ -16,12 +16,21 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import data_rights, home, reflections, retention, sharing
+from bot.core import data_rights, home, pending_dms, reflections, retention, sharing
 from bot.core.actors import Actor
 from bot.core.messages import OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
 from bot.core.service import PlnCore
-from bot.store.models import Answer, AnswerShare, ChannelPost, Community, Delivery, Member
+from bot.store import pending_dms as pending_store
+from bot.store.models import (
+    Answer,
+    AnswerShare,
+    ChannelPost,
+    Community,
+    Delivery,
+    FreeNote,
+    Member,
+)
 
 ANSWER_TEXT = (
     "Two heads of department asked for help with the new gradebook; I paired them with the "
@@ -131,6 +140,30 @@ async def posted_in_channel(world: World) -> str:
         return int(await session.scalar(select(func.max(ChannelPost.id))) or 0)
 
     return str(await core.db.run(latest))
+
+
+WAITING_NOTE = "Ask the Year 8 team how they share the trolley timetable."
+
+
+async def waiting_in_dm(world: World) -> str:
+    """The member has joined; a DM of theirs waits for them to choose its community (as
+    when a member of several Discord guilds writes with nothing to go by); the value is
+    the button of their community."""
+    await joined(world)
+    ref, user = world.member.community, world.member.user_id
+
+    async def hold(session: AsyncSession) -> int:
+        return await pending_store.hold(
+            session,
+            platform=ref.platform,
+            user_id=user,
+            message_ref=None,
+            text=WAITING_NOTE,
+            now=world.core.clock.now(),
+        )
+
+    pending_id = await world.core.db.run(hold)
+    return pending_dms.choice_value(pending_id, ref)
 
 
 # --- effects -----------------------------------------------------------------------------------
@@ -259,6 +292,17 @@ async def retention_is_confirmed(world: World, days: str) -> None:
     assert community.retention_from is not None
 
 
+async def note_is_placed(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None
+
+    async def notes(session: AsyncSession) -> list[str]:
+        found = await session.scalars(select(FreeNote.text).where(FreeNote.member_id == member.id))
+        return list(found)
+
+    assert await world.core.db.run(notes) == [WAITING_NOTE]
+
+
 async def digest_was_read(world: World, _value: str) -> None:
     """The digest is a reply only (nothing stored): the adapter test checks its words."""
     assert await _member(world) is not None
@@ -279,6 +323,7 @@ SCENARIOS: dict[str, Scenario] = {
     home.PAUSE_ACTION: Scenario(joined, member_is_paused),
     home.RESUME_ACTION: Scenario(paused, member_is_resumed),
     retention.CONFIRM_ACTION: Scenario(retention_asked, retention_is_confirmed, by_moderator=True),
+    pending_dms.PLACE_ACTION: Scenario(waiting_in_dm, note_is_placed),
 }
 
 # what a press's reply says, for buttons whose effect is only a reply

@@ -17,9 +17,12 @@ from bot.core.events import (
     CommandEntered,
     DirectUser,
     FormSubmitted,
+    MessageDeleted,
     MessageEdited,
     MessagePosted,
+    Outcome,
 )
+from bot.core.pending_dms import GONE, PLACE_ACTION
 from bot.core.prompt_messages import ANSWER_FORM_ACTION, SKIP_ACTION
 from bot.core.service import PlnCore
 from bot.store.database import Database
@@ -147,3 +150,112 @@ async def test_a_command_in_the_dm_of_a_member_of_one_guild_just_runs(
     await core.handle_command(ALICE_IN[GUILD_A], "join")
     outcome = await core.handle(CommandEntered(ALICE_DM, "pause"))
     assert "Paused" in outcome.replies[0].text or "paused" in outcome.replies[0].text
+
+
+NOTE = "Idea for the term: a shared folder of device-loan forms, one per year group."
+
+
+async def _notes(db: Database, community: CommunityRef) -> list[str]:
+    from sqlalchemy import select
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.store.models import Community, FreeNote, Member
+
+    async def read(session: AsyncSession) -> list[str]:
+        notes = await session.scalars(
+            select(FreeNote)
+            .join(Member, Member.id == FreeNote.member_id)
+            .join(Community, Community.id == Member.community_id)
+            .where(Community.external_id == community.external_id)
+        )
+        return [note.text for note in notes]
+
+    return await db.run(read)
+
+
+async def _alice_in_two_guilds_unprompted(core: PlnCore) -> None:
+    for guild in (GUILD_A, GUILD_B):
+        await core.handle_command(ALICE_IN[guild], "join")
+
+
+def _choice(outcome: Outcome, guild: CommunityRef) -> str:
+    """The value of the button for `guild` in the bot's "which PLN?" question."""
+    (question,) = outcome.replies
+    (button,) = [b for b in question.buttons if b.label == guild.name]
+    assert button.action_id == PLACE_ACTION
+    return button.value
+
+
+async def test_a_dm_with_nothing_to_go_by_waits_for_the_member_to_choose_the_guild(
+    make_core: Callable[..., PlnCore], db: Database
+) -> None:
+    """No prompt yet in either guild, no reply to anything: the bot asks which PLN with a
+    button each, keeps the message meanwhile, and files it where she chooses (issue 13)."""
+    core = make_core(RecordingMessenger(platform="discord"))
+    await _alice_in_two_guilds_unprompted(core)
+
+    asked = await core.handle(MessagePosted(ALICE_DM, NOTE, "dm-9"))
+
+    assert sorted(b.label for b in asked.replies[0].buttons) == sorted([GUILD_A.name, GUILD_B.name])
+    assert "2 PLNs" in asked.replies[0].text and NOTE not in asked.replies[0].text
+    assert await _notes(db, GUILD_A) == [] and await _notes(db, GUILD_B) == []
+    placed = await core.handle(ButtonPressed(ALICE_DM, PLACE_ACTION, _choice(asked, GUILD_A)))
+    assert "private note" in placed.replies[0].text
+    assert await _notes(db, GUILD_A) == [NOTE] and await _notes(db, GUILD_B) == []
+    again = await core.handle(ButtonPressed(ALICE_DM, PLACE_ACTION, _choice(asked, GUILD_B)))
+    assert again.replies == (GONE,)
+    assert await _notes(db, GUILD_B) == []
+
+
+async def test_an_edit_of_a_waiting_dm_is_placed_and_a_deleted_one_never_is(
+    make_core: Callable[..., PlnCore], db: Database
+) -> None:
+    core = make_core(RecordingMessenger(platform="discord"))
+    await _alice_in_two_guilds_unprompted(core)
+    edited = NOTE + " Ask the Year 7 team first."
+
+    asked = await core.handle(MessagePosted(ALICE_DM, NOTE, "dm-1"))
+    assert (await core.handle(MessageEdited(ALICE_DM, "dm-1", edited))).replies == ()
+    await core.handle(ButtonPressed(ALICE_DM, PLACE_ACTION, _choice(asked, GUILD_B)))
+    assert await _notes(db, GUILD_B) == [edited]
+
+    asked = await core.handle(MessagePosted(ALICE_DM, "Draft I will regret", "dm-2"))
+    assert (await core.handle(MessageDeleted(ALICE_DM, "dm-2"))).replies == ()
+    gone = await core.handle(ButtonPressed(ALICE_DM, PLACE_ACTION, _choice(asked, GUILD_A)))
+    assert gone.replies == (GONE,)
+    assert await _notes(db, GUILD_A) == []
+
+
+async def test_a_waiting_dm_is_kept_a_day_and_only_its_author_can_place_it(
+    make_core: Callable[..., PlnCore], db: Database
+) -> None:
+    core = make_core(RecordingMessenger(platform="discord"))
+    await _alice_in_two_guilds_unprompted(core)
+    await core.handle_command(Actor(GUILD_A, "666", "mallory"), "join")
+    await core.handle_command(Actor(GUILD_B, "666", "mallory"), "join")
+    mallory = DirectUser("discord", "666", "mallory")
+
+    asked = await core.handle(MessagePosted(ALICE_DM, NOTE, "dm-1"))
+    forged = await core.handle(ButtonPressed(mallory, PLACE_ACTION, _choice(asked, GUILD_A)))
+    assert NOTE not in " ".join(r.text for r in forged.replies)
+    assert await _notes(db, GUILD_A) == []
+
+    assert isinstance(core.clock, SimulatedClock)
+    core.clock.advance(timedelta(days=1, seconds=1))
+    late = await core.handle(ButtonPressed(ALICE_DM, PLACE_ACTION, _choice(asked, GUILD_A)))
+    assert late.replies == (GONE,)
+    assert await _notes(db, GUILD_A) == []
+
+
+async def test_an_empty_dm_is_refused_without_asking_and_one_guild_needs_no_question(
+    make_core: Callable[..., PlnCore], db: Database
+) -> None:
+    core = make_core(RecordingMessenger(platform="discord"))
+    await _alice_in_two_guilds_unprompted(core)
+    refused = await core.handle(MessagePosted(ALICE_DM, "   ", "dm-1"))
+    assert refused.replies[0].buttons == ()
+
+    await core.handle_command(Actor(GUILD_A, "77", "bea"), "join")
+    bea = await core.handle(MessagePosted(DirectUser("discord", "77", "bea"), NOTE, "dm-2"))
+    assert "private note" in bea.replies[0].text
+    assert await _notes(db, GUILD_A) == [NOTE]

@@ -98,3 +98,30 @@ async def test_a_command_typed_in_the_dm_asks_which_guild_it_is_for(
     assert "2 PLNs" in reply and "EdTech coaches" in reply and "School PLN" in reply
     helped = await server.slash_command_interaction(None, ALICE, "pln", "help", {})
     assert (await server.wait_for_responses(helped, 2))[-1].content.startswith("Commands:")
+
+
+async def test_a_dm_with_nothing_to_go_by_asks_which_guild_and_the_button_places_it(
+    discord_bot: DiscordBot,
+) -> None:
+    """A member of two guilds who has had no prompt yet writes in the DM: the bot keeps the
+    message, asks which PLN with a button each, and files it in the one pressed."""
+    core, server = discord_bot.service.app.core, discord_bot.server
+    await core.handle_command(
+        Actor(CommunityRef("discord", GUILD, "School PLN"), ALICE, "a"), "join"
+    )
+    await core.handle_command(Actor(OTHER_GUILD, ALICE, "alice"), "join")
+    before = len(server.dm_messages(ALICE))
+    await server.message_create(ALICE, content=ANSWER)
+    await server.wait_for(lambda: len(server.dm_messages(ALICE)) > before)
+    question = server.dm_messages(ALICE)[-1]
+    assert "2 PLNs" in question["content"] and ANSWER not in question["content"]
+    buttons = {b["label"]: b for row in question["components"] for b in row["components"]}
+    assert set(buttons) == {"School PLN", "EdTech coaches"}
+    assert await _guild_of_notes(discord_bot) == []
+
+    press = await server.component_interaction(
+        ALICE, buttons["EdTech coaches"]["custom_id"], str(question["id"])
+    )
+    responses = await server.wait_for_responses(press, 2)
+    assert "private note" in (responses[-1].content or "")
+    assert await _guild_of_notes(discord_bot) == [OTHER_GUILD.external_id]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from bot.store import link_guesses as guesses
@@ -31,6 +31,7 @@ from bot.store.models import (
     Member,
     Schedule,
     ScheduleKind,
+    SlackInstallation,
 )
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,7 @@ async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: da
     persons = {row.person_id for row in rows if row.person_id is not None}
     await pending_dms.forget_users(session, users)
     await guesses.forget(session, users=users, persons=persons)
+    await _unname_installer(session, [row.id for row in rows if row.platform == "slack"])
     await session.execute(
         delete(Member)
         .where(Member.id.in_(list(member_ids)))
@@ -171,6 +173,32 @@ async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: da
         )
     await session.flush()
     return Erased(identities=sum(communities.values()), communities=len(communities))
+
+
+async def _unname_installer(session: AsyncSession, slack_member_ids: list[int]) -> None:
+    """A Slack installation names the person who installed the app; whichever platform
+    the erasure is asked from, that name goes now. The installation's sealed copy can
+    only be opened by the Slack process, which drops the installer from it when it next
+    reads the row (bot/adapters/slack/installations.py)."""
+    if not slack_member_ids:
+        return
+    accounts = await session.execute(
+        select(Community.external_id, Member.platform_user_id)
+        .join(Member, Member.community_id == Community.id)
+        .where(Member.id.in_(slack_member_ids))
+    )
+    for team_id, user_id in accounts.tuples():
+        await session.execute(
+            update(SlackInstallation)
+            .where(
+                SlackInstallation.user_id == user_id,
+                or_(
+                    SlackInstallation.team_id == team_id,
+                    SlackInstallation.is_enterprise_install.is_(True),
+                ),
+            )
+            .values(user_id="")
+        )
 
 
 async def revisits_of(

@@ -38,6 +38,7 @@ from bot.store.models import (
     Member,
     Schedule,
     ScheduleKind,
+    SlackInstallation,
 )
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
@@ -476,3 +477,47 @@ async def test_a_deleted_dm_message_leaves_no_bytes_in_the_wal_and_strangers_get
     stranger = DirectUser("console", "nobody", "nobody")
     assert (await core.handle(MessageDeleted(stranger, "dm-x"))).replies == ()
     assert (await core.handle(MessageEdited(stranger, "dm-x", "new words"))).replies == ()
+
+
+async def test_forget_me_on_discord_takes_a_linked_slack_installers_name_out_of_the_installation(
+    make_core: Callable[..., PlnCore], db: Database
+) -> None:
+    """Alinta installed the Slack app and is linked to Discord; she erases herself from
+    Discord, where the Slack process is not running: the installation no longer names her
+    (its sealed copy is cleaned by the Slack process when it next reads it; see
+    integration/slack/test_slack_oauth.py)."""
+    workspace = CommunityRef("slack", "T-NORTH", "Northside")
+    on_slack = dataclasses.replace(member("U-ALINTA", workspace), display_name="Alinta")
+    slack = make_core(RecordingMessenger(platform="slack"))
+    discord = make_core(RecordingMessenger(platform="discord"))
+    await slack.handle_command(on_slack, "join")
+    await discord.handle_command(ALICE_ON_DISCORD, "join")
+
+    async def installed_and_linked(session: AsyncSession) -> None:
+        session.add(
+            SlackInstallation(
+                client_id="111.222",
+                enterprise_id=None,
+                team_id="T-NORTH",
+                user_id="U-ALINTA",
+                is_enterprise_install=False,
+                installed_at=MONDAY_9,
+                data="sealed",
+            )
+        )
+        ids = list(
+            await session.scalars(
+                select(Member.id).where(Member.platform_user_id.in_(["U-ALINTA", "d-alinta-9"]))
+            )
+        )
+        await session.execute(update(Member).where(Member.id.in_(ids)).values(person_id=ids[0]))
+
+    await db.run(installed_and_linked)
+
+    await discord.handle_command(ALICE_ON_DISCORD, "forget-me confirm")
+
+    async def installers(session: AsyncSession) -> list[str]:
+        return list(await session.scalars(select(SlackInstallation.user_id)))
+
+    assert await db.run(installers) == [""]
+    assert traces(await every_string_in_the_database(db)) == []

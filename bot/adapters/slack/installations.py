@@ -8,14 +8,15 @@ retried units of work as everything else.
 One row is one installation: a bot half (bot token) and an installer half (user token). The
 whole installation is stored as JSON encrypted with the TokenCipher; only the ids needed to find
 it are plain columns. Tokens therefore never reach the database, its logs or its backups in
-clear text, and nothing here logs them.
+clear text, and nothing here logs them. An org-wide install adds token-less rows naming the
+workspaces it serves (org_installs.py).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from logging import Logger
 from typing import Any
@@ -23,10 +24,21 @@ from typing import Any
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.adapters.slack import org_installs
+from bot.adapters.slack.installation_payloads import (
+    BOT_HALF_CLEARED,
+    USER_HALF_CLEARED,
+    Payload,
+    bot_half,
+    installation_of,
+    installation_payload,
+    jsonable,
+    take_bot,
+)
 from bot.adapters.slack.secrets import TokenCipher
 from bot.store.database import Database
 from bot.store.models import SlackInstallation
@@ -34,23 +46,8 @@ from bot.store.models import SlackInstallation
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-Payload = dict[str, Any]
-
-# What a revoked bot token or a revoked user token takes out of an installation.
-BOT_HALF_CLEARED: Payload = {
-    "bot_token": None,
-    "bot_id": None,
-    "bot_user_id": None,
-    "bot_scopes": [],
-    "bot_refresh_token": None,
-    "bot_token_expires_at": None,
-}
-USER_HALF_CLEARED: Payload = {
-    "user_token": None,
-    "user_scopes": [],
-    "user_refresh_token": None,
-    "user_token_expires_at": None,
-}
+# told the workspaces (team ids) that have the app again: their data is no longer to be purged
+Installed = Callable[[list[str]], Awaitable[object]]
 
 
 class DatabaseInstallationStore(AsyncInstallationStore):
@@ -58,16 +55,26 @@ class DatabaseInstallationStore(AsyncInstallationStore):
 
     Lookups follow slack_sdk's own stores: the latest installation (by `installed_at`) of a
     workspace wins; an org-wide (enterprise) install is found by enterprise id alone; a
-    per-user lookup borrows the workspace's latest bot token. `clock` is accepted for the
-    same interface as the state store: `installed_at` itself comes from the Installation,
-    which bolt stamps when Slack hands the tokens over.
+    per-user lookup borrows the workspace's latest bot token. A workspace served by an
+    org-wide install is found through the map of org_installs.py. `clock` stamps those
+    map rows; `installed_at` of an installation comes from the Installation, which bolt
+    stamps when Slack hands the tokens over. `on_installed` hears of every workspace that
+    has the app (again), so an uninstalled community's data is kept after all.
     """
 
-    def __init__(self, db: Database, cipher: TokenCipher, client_id: str, clock: Clock) -> None:
+    def __init__(
+        self,
+        db: Database,
+        cipher: TokenCipher,
+        client_id: str,
+        clock: Clock,
+        on_installed: Installed | None = None,
+    ) -> None:
         self._db = db
         self._cipher = cipher
         self._client_id = client_id
         self._clock = clock
+        self._on_installed = on_installed
 
     @property
     def logger(self) -> Logger:
@@ -80,11 +87,13 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         payload = installation_payload(installation)
         await self._db.run(lambda session: self._upsert(session, payload))
         log.info(
-            "saved Slack installation enterprise=%s team=%s user=%s",
+            "saved Slack installation enterprise=%s team=%s org-wide=%s",
             installation.enterprise_id,
             installation.team_id,
-            installation.user_id,
+            bool(installation.is_enterprise_install),
         )
+        if installation.team_id and not installation.is_enterprise_install:
+            await self._installed([installation.team_id])
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Put a rotated bot token into the installation it came from.
@@ -116,7 +125,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         where.append(SlackInstallation.installed_at == _from_epoch(bot.installed_at))
         rows = await self._rows(session, where)
         if not rows:
-            await self._upsert(session, installation_payload(_installation_of(bot)))
+            await self._upsert(session, installation_payload(installation_of(bot)))
             return
         for row in rows:
             row.data = self._seal({**self._open(row.data), **bot_half(bot)})
@@ -146,9 +155,22 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             return
 
         async def scrub(session: AsyncSession) -> int:
+            org = await org_installs.enterprise_of(session, self._client_id, team_id)
+            installed_by = [SlackInstallation.team_id == team_id]
+            if org is not None:  # the person installed the app for the whole org
+                installed_by.append(
+                    and_(
+                        SlackInstallation.enterprise_id == org, SlackInstallation.team_id.is_(None)
+                    )
+                )
             rows = await self._rows(
                 session,
-                [SlackInstallation.team_id == team_id, SlackInstallation.user_id == user_id],
+                [
+                    SlackInstallation.client_id == self._client_id,
+                    or_(*installed_by),
+                    SlackInstallation.user_id == user_id,
+                    org_installs.not_a_workspace_row(),
+                ],
             )
             for row in rows:
                 payload = {**self._open(row.data), **USER_HALF_CLEARED, "user_id": ""}
@@ -158,6 +180,74 @@ class DatabaseInstallationStore(AsyncInstallationStore):
 
         if await self._db.run(scrub):
             log.info("an installer's id was removed from an installation after forget-me")
+
+    # -- org-wide installs: the workspaces they serve --------------------------------------
+
+    async def async_remember_org_workspace(self, enterprise_id: str, team_id: str) -> bool:
+        """A request came from workspace `team_id` through the org's installation: keep the
+        link, so a prompt for that workspace finds the org's token. True when it is new."""
+        sealed = self._seal({"enterprise_id": enterprise_id, "team_id": team_id})
+        now = self._clock()
+        new = await self._db.run(
+            lambda session: org_installs.remember(
+                session, self._client_id, enterprise_id, team_id, sealed, now
+            )
+        )
+        if new:
+            log.info("an org-wide installation serves a new workspace team=%s", team_id)
+            await self._installed([team_id])
+        return new
+
+    async def async_forget_org_workspaces(
+        self, enterprise_id: str, team_ids: Sequence[str]
+    ) -> None:
+        """The org's installation no longer serves these workspaces (team_access_revoked)."""
+        await self._db.run(
+            lambda session: org_installs.forget(session, self._client_id, enterprise_id, team_ids)
+        )
+
+    async def async_uninstall(
+        self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool
+    ) -> list[str]:
+        """app_uninstalled: forget the workspace's installations, or every row of an org
+        that had the app org-wide; returns the workspaces (team ids) that lost the app."""
+        if not enterprise_id or (team_id and not is_enterprise_install):
+            await self.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+            return [team_id] if team_id else []
+        teams = await self._db.run(
+            lambda session: org_installs.delete_org(session, self._client_id, enterprise_id)
+        )
+        log.info("deleted the Slack installations of an org enterprise=%s", enterprise_id)
+        return teams
+
+    async def async_find_workspace_bot(self, team_id: str) -> Bot | None:
+        """The bot that speaks for a workspace, known by its team id alone (the core's way):
+        the workspace's own installation, in or outside an org, or else the installation of
+        the org that serves it."""
+
+        async def find(session: AsyncSession) -> tuple[Sequence[SlackInstallation], str | None]:
+            own = [
+                SlackInstallation.client_id == self._client_id,
+                SlackInstallation.team_id == team_id,
+                org_installs.not_a_workspace_row(),
+            ]
+            rows = await self._rows(session, own)
+            return rows, await org_installs.enterprise_of(session, self._client_id, team_id)
+
+        rows, org = await self._db.run(find)
+        for row in rows:
+            payload = self._open(row.data)
+            if payload.get("bot_token"):
+                return Installation(**payload).to_bot()
+        if org is None:
+            return None
+        return await self.async_find_bot(
+            enterprise_id=org, team_id=None, is_enterprise_install=True
+        )
+
+    async def _installed(self, team_ids: list[str]) -> None:
+        if self._on_installed is not None:
+            await self._on_installed(team_ids)
 
     # -- finding --------------------------------------------------------------------------
 
@@ -204,7 +294,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
                 is_enterprise_install=is_enterprise_install,
             )
             if latest is not None:
-                _take_bot(installation, latest)
+                take_bot(installation, latest)
         return installation
 
     # -- deleting -------------------------------------------------------------------------
@@ -238,7 +328,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
     async def async_delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         """The app was uninstalled: forget every installation of the workspace at once."""
         where = self._exact(enterprise_id, team_id)
-        await self._db.run(lambda session: _delete_rows(session, where))
+        await self._db.run(lambda session: session.execute(delete(SlackInstallation).where(*where)))
         log.info("deleted Slack installations enterprise=%s team=%s", enterprise_id, team_id)
 
     async def _clear(
@@ -263,6 +353,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             SlackInstallation.client_id == self._client_id,
             _same(SlackInstallation.enterprise_id, enterprise_id),
             SlackInstallation.is_enterprise_install.is_(True),
+            SlackInstallation.team_id.is_(None),  # the org's row, not a workspace it serves
         ]
 
     def _exact(self, enterprise_id: str | None, team_id: str | None) -> list[ColumnElement[bool]]:
@@ -270,6 +361,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             SlackInstallation.client_id == self._client_id,
             _same(SlackInstallation.enterprise_id, enterprise_id),
             _same(SlackInstallation.team_id, team_id),
+            org_installs.not_a_workspace_row(),
         ]
 
     @staticmethod
@@ -286,54 +378,11 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         return (await session.scalars(query)).all()
 
     def _seal(self, payload: Payload) -> str:
-        return self._cipher.encrypt(json.dumps(payload, default=_jsonable, separators=(",", ":")))
+        return self._cipher.encrypt(json.dumps(payload, default=jsonable, separators=(",", ":")))
 
     def _open(self, data: str) -> Payload:
         payload: Payload = json.loads(self._cipher.decrypt(data))
         return payload
-
-
-def installation_payload(installation: Installation) -> Payload:
-    """The installation as JSON-ready data that `Installation(**payload)` rebuilds exactly.
-
-    to_dict_for_copying() keeps custom values apart (to_dict() would mix them into the
-    keyword arguments) but turns timestamps into datetimes and scope lists into strings;
-    the raw attributes are put back so nothing is lost on the way through JSON.
-    """
-    return {
-        **installation.to_dict_for_copying(),
-        "bot_scopes": list(installation.bot_scopes or []),
-        "user_scopes": list(installation.user_scopes or []),
-        "bot_token_expires_at": installation.bot_token_expires_at,
-        "user_token_expires_at": installation.user_token_expires_at,
-        "installed_at": installation.installed_at,
-    }
-
-
-def bot_half(bot: Bot) -> Payload:
-    """The bot's fields, in installation_payload's form, to merge into an installation."""
-    return {
-        "bot_token": bot.bot_token,
-        "bot_id": bot.bot_id,
-        "bot_user_id": bot.bot_user_id,
-        "bot_scopes": list(bot.bot_scopes or []),
-        "bot_refresh_token": bot.bot_refresh_token,
-        "bot_token_expires_at": bot.bot_token_expires_at,
-    }
-
-
-def _installation_of(bot: Bot) -> Installation:
-    """A bot saved on its own, as an installation with no installer."""
-    return Installation(**{**bot.to_dict_for_copying(), **bot_half(bot)}, user_id="")
-
-
-def _take_bot(installation: Installation, bot: Bot) -> None:
-    installation.bot_token = bot.bot_token
-    installation.bot_id = bot.bot_id
-    installation.bot_user_id = bot.bot_user_id
-    installation.bot_scopes = bot.bot_scopes
-    installation.bot_refresh_token = bot.bot_refresh_token
-    installation.bot_token_expires_at = bot.bot_token_expires_at
 
 
 def _team_column_value(team_id: str | None, is_enterprise_install: bool | None) -> str | None:
@@ -347,14 +396,3 @@ def _same(column: InstrumentedAttribute[str | None], value: str | None) -> Colum
 
 def _from_epoch(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
-
-
-def _jsonable(value: object) -> object:
-    """Datetimes among custom values are stored as ISO text (and come back as text)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot store a {type(value).__name__} in a Slack installation")
-
-
-async def _delete_rows(session: AsyncSession, where: list[ColumnElement[bool]]) -> None:
-    await session.execute(delete(SlackInstallation).where(*where))

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.pacing import Pacer, Sleep
 from bot.adapters.runtime import AdapterStartError
-from bot.adapters.slack.directory import SlackDirectory
+from bot.adapters.slack.directory import PLATFORM, SlackDirectory
 from bot.adapters.slack.installations import DatabaseInstallationStore
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.messenger import SlackMessenger
@@ -37,6 +37,7 @@ from bot.adapters.slack.server import (
     build_web_app,
 )
 from bot.adapters.slack.settings import BOT_SCOPES, SlackMode, SlackSettings
+from bot.adapters.slack.uninstalls import SlackUninstalls
 from bot.adapters.slack.workspaces import (
     BotTokens,
     InstalledWorkspaceTokens,
@@ -163,10 +164,19 @@ def build_slack_service(
     db = Database(settings.database_url)
     now = wall_clock or (lambda: datetime.now(UTC))
     tokens: BotTokens
+    store: DatabaseInstallationStore | None = None
+
+    async def reinstalled(team_ids: list[str]) -> None:
+        await app.core.uninstalls.reinstalled(PLATFORM, team_ids)  # `app` is built below
+
     if mode is SlackMode.OAUTH:
         assert slack.token_key is not None and slack.client_id and slack.client_secret
         store = DatabaseInstallationStore(
-            db, TokenCipher.from_keys(slack.token_key.get_secret_value()), slack.client_id, now
+            db,
+            TokenCipher.from_keys(slack.token_key.get_secret_value()),
+            slack.client_id,
+            now,
+            on_installed=reinstalled,
         )
         tokens = InstalledWorkspaceTokens(store)
         bolt = AsyncApp(
@@ -190,7 +200,6 @@ def build_slack_service(
                 authorization_url=slack.authorize_url,
             ),
         )
-        bolt.enable_token_revocation_listeners()
     else:
         assert bot_token is not None
         tokens = SingleWorkspaceTokens(bot_token)
@@ -204,7 +213,11 @@ def build_slack_service(
         )
     messenger = SlackMessenger(client, tokens, pacer)
     app = build_app(settings, clock, messenger, db=db)
-    SlackListeners(app.core, SlackDirectory(client)).register(bolt)
+    directory = SlackDirectory(client)
+    # uninstalls and revoked tokens first (bolt runs the first listener that matches); they
+    # replace bolt's own revocation listeners, which know nothing of org-wide installs
+    SlackUninstalls(app.core.uninstalls, store, directory).register(bolt)
+    SlackListeners(app.core, directory).register(bolt)
     return SlackService(
         settings=slack, mode=mode, app=app, bolt=bolt, client=client, tokens=tokens, pacer=pacer
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.installation_store.models.bot import Bot
 
 
 class BotTokens(Protocol):
@@ -33,17 +33,27 @@ class SingleWorkspaceTokens:
         return None  # a token from the environment names no user
 
 
-class InstalledWorkspaceTokens:
-    """OAuth: each workspace's bot token from the installation store."""
+class WorkspaceInstallations(Protocol):
+    """What the OAuth tokens need of the installation store (installations.py)."""
 
-    def __init__(self, store: AsyncInstallationStore) -> None:
+    async def async_find_workspace_bot(self, team_id: str) -> Bot | None: ...
+
+    async def async_forget_user(self, team_id: str, user_id: str) -> None: ...
+
+
+class InstalledWorkspaceTokens:
+    """OAuth: each workspace's bot token from the installation store.
+
+    The core knows a workspace by its team id alone; the store finds the workspace's own
+    installation, or the org-wide installation of its Enterprise Grid org.
+    """
+
+    def __init__(self, store: WorkspaceInstallations) -> None:
         self._store = store
 
     async def bot_token(self, team_id: str) -> str | None:
-        bot = await self._store.async_find_bot(enterprise_id=None, team_id=team_id)
+        bot = await self._store.async_find_workspace_bot(team_id)
         return bot.bot_token if bot is not None else None
 
     async def forget_user(self, team_id: str, user_id: str) -> None:
-        forget = getattr(self._store, "async_forget_user", None)
-        if forget is not None:
-            await forget(team_id, user_id)
+        await self._store.async_forget_user(team_id, user_id)

@@ -22,11 +22,16 @@ class _PendingUpload:
 
 @dataclass(frozen=True)
 class _Team:
+    """An installed bot token: one workspace's, or (with `enterprise_id`) an org-wide
+    install's, which speaks in the org's workspaces it was granted (`workspaces`)."""
+
     team_id: str
     bot_token: str
     bot_user_id: str
     bot_id: str
     name: str
+    enterprise_id: str | None = None
+    workspaces: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ hook posts, and the reads tests make of them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -66,10 +67,26 @@ class SlackState(Addresses):
         bot_user_id: str = "UBOT",
         bot_id: str = "BBOT",
         name: str = "",
+        enterprise_id: str | None = None,
     ) -> None:
-        """Install the app in a workspace; re-adding a team retires its previous bot token."""
+        """Install the app in a workspace, or org-wide when `enterprise_id` is given (then
+        `team_id` is the enterprise's id); re-adding retires the previous bot token."""
         self._teams = {token: t for token, t in self._teams.items() if t.team_id != team_id}
-        self._teams[bot_token] = _Team(team_id, bot_token, bot_user_id, bot_id, name or team_id)
+        self._teams[bot_token] = _Team(
+            team_id, bot_token, bot_user_id, bot_id, name or team_id, enterprise_id
+        )
+
+    def grant_org_workspaces(self, enterprise_id: str, *team_ids: str) -> None:
+        """An org admin adds an org-wide install to workspaces: its token works there."""
+        for token, team in list(self._teams.items()):
+            if team.enterprise_id == enterprise_id:
+                self._teams[token] = replace(team, workspaces=team.workspaces | set(team_ids))
+
+    def uninstall(self, team_or_enterprise_id: str) -> None:
+        """The app leaves a workspace or org: its bot token stops working."""
+        self._teams = {
+            token: t for token, t in self._teams.items() if t.team_id != team_or_enterprise_id
+        }
 
     def set_oauth_response(self, code: str, response: dict[str, Any]) -> None:
         """oauth.v2.access with `code` answers `response`; its bot token then works too."""

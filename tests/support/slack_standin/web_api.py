@@ -28,7 +28,7 @@ class WebApi(SlackState):
     # -- Web API methods -------------------------------------------------------------------
 
     def _auth_test(self, call: RecordedCall, team: _Team) -> Answer:
-        return {
+        answer: Answer = {
             "ok": True,
             "url": f"https://{team.team_id.lower()}.slack.com/",
             "team": team.name,
@@ -36,11 +36,15 @@ class WebApi(SlackState):
             "team_id": team.team_id,
             "user_id": team.bot_user_id,
             "bot_id": team.bot_id,
-            "is_enterprise_install": False,
+            "is_enterprise_install": team.enterprise_id is not None,
         }
+        if team.enterprise_id is not None:
+            answer["enterprise_id"] = team.enterprise_id
+        return answer
 
     def _chat_post_message(self, call: RecordedCall, team: _Team) -> Answer:
         channel = self._reachable_channel(call.params.get("channel"))
+        self._check_org_reach(team, channel)
         text, blocks = call.params.get("text"), call.params.get("blocks")
         if not text and not blocks and not call.params.get("attachments"):
             raise _Fail("no_text")
@@ -215,6 +219,14 @@ class WebApi(SlackState):
             self._check_reachable(channel[1:])
         return channel
 
+    def _check_org_reach(self, team: _Team, channel: str) -> None:
+        """An org-wide token reaches a DM only in a workspace the org granted it."""
+        if team.enterprise_id is None or not channel.startswith("D"):
+            return
+        user = self._users.get(channel[1:]) or {}
+        if user.get("team_id") not in team.workspaces:
+            raise _Fail("channel_not_found")
+
     def _check_reachable(self, user_id: str) -> None:
         error = self._failing_users.get(user_id)
         if error is not None:
@@ -251,8 +263,23 @@ class WebApi(SlackState):
         return view
 
     def _install_from_oauth(self, response: dict[str, Any]) -> None:
-        """Register the bot token an OAuth exchange hands out, so auth.test accepts it next."""
+        """Register the bot token an OAuth exchange hands out, so auth.test accepts it next.
+
+        An org-wide install (`is_enterprise_install`, `team` null) gets a token for the
+        enterprise; `grant_org_workspaces` then lets it speak in workspaces of the org."""
         token, team = response.get("access_token"), response.get("team")
+        enterprise = response.get("enterprise")
+        if response.get("is_enterprise_install") and isinstance(enterprise, dict):
+            if isinstance(token, str) and token not in self._teams:
+                self.add_team(
+                    str(enterprise["id"]),
+                    bot_token=token,
+                    bot_user_id=str(response.get("bot_user_id", "UBOT")),
+                    bot_id="B" + str(enterprise["id"]),
+                    name=str(enterprise.get("name", "")),
+                    enterprise_id=str(enterprise["id"]),
+                )
+            return
         if not (isinstance(token, str) and isinstance(team, dict) and "id" in team):
             return
         if token in self._teams or not response.get("ok", True):

@@ -3,6 +3,10 @@
 The files in `bot/prompts/library/` are data a moderator or contributor edits without
 touching code; loading them validates every field, and a mistake is reported with the file,
 the prompt id and the field, so `pln-bot prompts check` can say exactly what to fix.
+
+A prompt that is rewritten to ask something else gets a new id; the old one moves to its
+file's `[[retired]]` list, so deliveries, answers, revisits and digests that name it still
+find its text and element, while rotation never sends it again.
 """
 
 from __future__ import annotations
@@ -13,77 +17,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
+from pydantic import ValidationError
 from rapidfuzz import fuzz
 
+from bot.prompts.questions import MAX_FORM_USES, form_uses, one_question_problem
+from bot.prompts.schema import FrameworkFile, PromptEntry, RetiredEntry, Revisit
+from bot.prompts.similarity import SEMANTIC_THRESHOLD, closest, similar_pairs
+
 LIBRARY_DIR = Path(__file__).parent / "library"
-MIN_PROMPTS_PER_ELEMENT = 3
+ALLOWED_PAIRS_FILE = Path(__file__).parent / "allowed_pairs.toml"
+MIN_PROMPTS_PER_ELEMENT = 4
+MIN_PROMPTS = 160
 NEAR_DUPLICATE_SCORE = 90.0  # rapidfuzz ratio (0-100) above which two texts are one prompt
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FrameworkInfo(_Strict):
-    id: Slug
-    name: Annotated[str, StringConstraints(min_length=3, max_length=80)]
-    description: Text
-
-
-class Element(_Strict):
-    id: Slug
-    name: Annotated[str, StringConstraints(min_length=3, max_length=80)]
-    description: Text
-
-
-class Tags(_Strict):
-    term: tuple[Literal["start", "middle", "end"], ...] = ()
-    audience: tuple[Literal["new", "experienced"], ...] = ()
-
-
-class Revisit(_Strict):
-    """A question asked some weeks after the answer, quoting it back to its author only."""
-
-    after_weeks: int = Field(ge=2, le=26)
-    question: Annotated[str, StringConstraints(min_length=10, max_length=300)]
-
-    @model_validator(mode="after")
-    def _quotes_the_answer(self) -> Revisit:
-        if self.question.count("{answer}") != 1:
-            raise ValueError("a revisit question must contain {answer} exactly once")
-        return self
-
-
-class PromptEntry(_Strict):
-    id: Slug
-    element: Slug
-    question: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=15, max_length=220)
-    ]
-    follow_up: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=160)
-    ]
-    tags: Tags = Tags()
-    revisit: Revisit | None = None
-
-
-class FrameworkFile(_Strict):
-    framework: FrameworkInfo
-    elements: tuple[Element, ...] = Field(min_length=1)
-    prompts: tuple[PromptEntry, ...] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
@@ -100,15 +46,27 @@ class LibraryPrompt:
     term: tuple[str, ...]
     audience: tuple[str, ...]
     revisit: Revisit | None
+    source: str = ""  # "article: idea"; empty for a community's own prompts
+    retired: bool = False  # kept for history; never chosen again
 
 
 @dataclass(frozen=True)
 class Library:
     frameworks: tuple[FrameworkFile, ...]
-    prompts: tuple[LibraryPrompt, ...]
+    prompts: tuple[LibraryPrompt, ...]  # the prompts rotation may send
+    retired: tuple[LibraryPrompt, ...] = ()
 
     def by_id(self, prompt_id: str) -> LibraryPrompt | None:
-        return next((prompt for prompt in self.prompts if prompt.id == prompt_id), None)
+        """A prompt by id, a retired one included: stored deliveries name both."""
+        return self._index.get(prompt_id)
+
+    @property
+    def _index(self) -> dict[str, LibraryPrompt]:
+        index: dict[str, LibraryPrompt] | None = self.__dict__.get("_by_id")
+        if index is None:
+            index = {p.id: p for p in (*self.retired, *self.prompts)}
+            object.__setattr__(self, "_by_id", index)
+        return index
 
 
 class LibraryError(Exception):
@@ -128,7 +86,7 @@ def load_library(directory: Path = LIBRARY_DIR) -> Library:
         problems.append(f"{directory}: no framework files (*.toml)")
     if problems:
         raise LibraryError("\n".join(problems))
-    return Library(tuple(files), tuple(_resolved(files)))
+    return Library(tuple(files), tuple(_resolved(files)), tuple(_retired(files)))
 
 
 @cache
@@ -148,7 +106,8 @@ def _load_file(path: Path) -> FrameworkFile:
             "\n".join(f"{path.name}: {_where(raw, e['loc'])}: {e['msg']}" for e in error.errors())
         ) from None
     known = {element.id for element in parsed.elements}
-    unknown = [p for p in parsed.prompts if p.element not in known]
+    entries: list[PromptEntry | RetiredEntry] = [*parsed.prompts, *parsed.retired]
+    unknown = [p for p in entries if p.element not in known]
     if unknown:
         raise LibraryError(
             "\n".join(
@@ -162,11 +121,11 @@ def _load_file(path: Path) -> FrameworkFile:
 
 def _where(raw: object, loc: tuple[int | str, ...]) -> str:
     """`prompt olf-goals-1, field question` rather than pydantic's `prompts.3.question`."""
-    if len(loc) >= 2 and loc[0] in ("prompts", "elements") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("prompts", "elements", "retired") and isinstance(loc[1], int):
         items = raw.get(str(loc[0]), []) if isinstance(raw, dict) else []
         item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else {}
         ident = item.get("id", f"#{loc[1] + 1}") if isinstance(item, dict) else f"#{loc[1] + 1}"
-        kind = "prompt" if loc[0] == "prompts" else "element"
+        kind = {"prompts": "prompt", "retired": "retired prompt"}.get(str(loc[0]), "element")
         field = ".".join(str(part) for part in loc[2:]) or "(the entry)"
         return f"{kind} {ident}, field {field}"
     return "field " + ".".join(str(part) for part in loc)
@@ -189,9 +148,30 @@ def _resolved(files: Iterable[FrameworkFile]) -> list[LibraryPrompt]:
                     term=entry.tags.term,
                     audience=entry.tags.audience,
                     revisit=entry.revisit,
+                    source=str(entry.source),
                 )
             )
     return prompts
+
+
+def _retired(files: Iterable[FrameworkFile]) -> list[LibraryPrompt]:
+    return [
+        LibraryPrompt(
+            id=entry.id,
+            framework=file.framework.name,
+            framework_id=file.framework.id,
+            element={e.id: e.name for e in file.elements}[entry.element],
+            element_id=entry.element,
+            question=entry.question,
+            follow_up=entry.follow_up,
+            term=(),
+            audience=(),
+            revisit=entry.revisit,
+            retired=True,
+        )
+        for file in files
+        for entry in file.retired
+    ]
 
 
 # -- the check ---------------------------------------------------------------------------
@@ -221,10 +201,17 @@ def coverage(library: Library) -> list[CoverageRow]:
     return rows
 
 
-def check_library(library: Library) -> list[str]:
-    """Problems beyond the schema: duplicate ids or texts, thin elements. Empty when sound."""
+def check_library(
+    library: Library,
+    allowed: frozenset[frozenset[str]] | None = None,
+    min_prompts: int = MIN_PROMPTS,
+) -> list[str]:
+    """Problems beyond the schema: duplicate ids or texts, thin elements, a small library,
+    forms used too often, prompts that ask the same thing in other words. Empty when sound.
+
+    `allowed`: pairs judged different (default: bot/prompts/allowed_pairs.toml)."""
     problems: list[str] = []
-    ids = Counter(prompt.id for prompt in library.prompts)
+    ids = Counter(prompt.id for prompt in (*library.prompts, *library.retired))
     problems += [f"prompt id {pid} is used {n} times" for pid, n in ids.items() if n > 1]
     frameworks = Counter(file.framework.id for file in library.frameworks)
     problems += [f"framework id {fid} is used {n} times" for fid, n in frameworks.items() if n > 1]
@@ -234,8 +221,38 @@ def check_library(library: Library) -> list[str]:
                 f"{row.framework}/{row.element} has {row.prompts} prompt(s); "
                 f"every element needs at least {MIN_PROMPTS_PER_ELEMENT}"
             )
+    if len(library.prompts) < min_prompts:
+        problems.append(f"the library has {len(library.prompts)} prompts; it needs {min_prompts}")
+    problems += [
+        f"the form {form!r} is used {len(users)} times (at most {MAX_FORM_USES}): "
+        + ", ".join(users)
+        for form, users in form_uses(library.prompts).items()
+        if len(users) > MAX_FORM_USES
+    ]
     problems += _near_duplicates(library.prompts)
+    allowed = load_allowed_pairs() if allowed is None else allowed
+    problems += [
+        f"allowed_pairs.toml: {' / '.join(sorted(pair))} names a prompt the library does not have"
+        for pair in allowed
+        if not all(library.by_id(pid) for pid in pair)
+    ]
+    problems += [
+        f"prompts {pair.first} and {pair.second} ask the same thing in other words "
+        f"(similarity {pair.score:.2f}, threshold {SEMANTIC_THRESHOLD}); rewrite one, or "
+        "add the pair to bot/prompts/allowed_pairs.toml if a person judged them different"
+        for pair in similar_pairs(
+            [(p.id, f"{p.question} {p.follow_up}") for p in library.prompts], allowed=allowed
+        )
+    ]
     return problems
+
+
+def load_allowed_pairs(path: Path = ALLOWED_PAIRS_FILE) -> frozenset[frozenset[str]]:
+    """Pairs a person read and judged to ask different things despite a high similarity."""
+    if not path.exists():
+        return frozenset()
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return frozenset(frozenset(entry["ids"]) for entry in raw.get("pairs", []))
 
 
 def _near_duplicates(prompts: tuple[LibraryPrompt, ...]) -> list[str]:
@@ -302,7 +319,21 @@ def validate_community_prompt(library: Library, text: str) -> tuple[str, str, st
         raise ValueError("The question must be 15 to 220 characters (it is read on a phone).")
     if not 10 <= len(follow_up) <= 160:
         raise ValueError("The follow-up must be 10 to 160 characters.")
+    for part, text in (("question", question), ("follow-up", follow_up)):
+        problem = one_question_problem(text)
+        if problem:
+            raise ValueError(f"The {part} {problem}: one question each, please.")
     for prompt in library.prompts:
         if fuzz.ratio(prompt.question.casefold(), question.casefold()) >= NEAR_DUPLICATE_SCORE:
             raise ValueError(f"That question is nearly the same as the library's {prompt.id}.")
+    nearest = closest(
+        f"{question} {follow_up}", [(p.id, f"{p.question} {p.follow_up}") for p in library.prompts]
+    )
+    if nearest is not None and nearest.score >= SEMANTIC_THRESHOLD:
+        twin = library.by_id(nearest.second)
+        raise ValueError(
+            f"That asks what the library's {nearest.second} already asks"
+            + (f" (“{twin.question}”)" if twin else "")
+            + ". Members would get the same question twice; try another angle."
+        )
     return framework_id, element_id, question, follow_up

@@ -14,7 +14,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from bot.prompts.library import Element, Library, LibraryPrompt
+from bot.prompts.library import Library, LibraryPrompt
+from bot.prompts.schema import Element
 
 PLANS_FILE = Path(__file__).parent / "tracks.toml"
 ALL = "all"

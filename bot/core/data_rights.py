@@ -168,6 +168,10 @@ async def forget_me(
         if not await take_down(messenger, post):
             left_up += 1  # best effort: the erasure goes on, and the member is told
 
+    # first, while the installation still names them: this platform's adapter drops what it
+    # holds about the person (a Slack installer's id, also from its sealed copy)
+    await _forget_platform_records(messenger, held.accounts)
+
     async def erase(ctx: Context) -> tuple[erasure_store.Erased, AsyncEngine | None]:
         engine = erasure_store.engine_of(ctx.session)
         if ctx.member is None:
@@ -180,7 +184,6 @@ async def forget_me(
     erased, engine = await run(actor, erase)
     # after the commit: no old page image of what was erased may stay in SQLite's WAL
     await erasure_store.truncate_sqlite_wal(engine)
-    await _forget_platform_records(messenger, held.accounts)
     log.info(
         "erasure done",
         extra={

@@ -2,9 +2,9 @@
 
 `GET /slack/install` needs no authentication, so a state stored per request would let
 anyone fill the database. A signed state (an expiry and a nonce, with an HMAC keyed from the
-client secret) is checked on the redirect instead; nonces are remembered only until their
-state expires, to refuse a second use in this process. (The `oauth_state` table of the
-earlier stored form is left in the schema, unused.)
+client secret) is checked on the redirect instead. Only a state that passes that check is
+written down, as the hash of its nonce until it expires, so that a second use is refused
+by every process sharing the database.
 """
 
 from __future__ import annotations
@@ -15,10 +15,17 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from logging import Logger
 from typing import Any
 
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.database import Database
+from bot.store.dialect import insert_ignoring_duplicates
+from bot.store.models import OAuthState
 
 log = logging.getLogger(__name__)
 
@@ -43,27 +50,19 @@ class SignedOAuthStateStore(AsyncOAuthStateStore):
     secret. A state is refused when its signature does not match (tampered, or made with
     another secret) or its expiry (10 minutes) has passed.
 
-    Single use is kept per process only: a consumed nonce is remembered until its state
-    expires (at most `max_remembered` of them), so a replay to the same process is refused.
-    Across processes a state could be used again within its 10 minutes; bolt's state
-    cookie still ties it to the browser that began the install.
+    Single use holds across processes: consuming a good state inserts the SHA-256 of its
+    nonce into `oauth_state` (a duplicate insert lands nowhere, so of two processes taking
+    one state, one wins), and rows go once their state has expired. Only states the bot
+    signed in the last 10 minutes are ever written, each once, so the table stays small.
     """
 
-    def __init__(
-        self,
-        secret: str,
-        expiration_seconds: int,
-        clock: Clock,
-        *,
-        max_remembered: int = 10_000,
-    ) -> None:
+    def __init__(self, secret: str, expiration_seconds: int, clock: Clock, db: Database) -> None:
         if not secret:
             raise ValueError("signing OAuth states needs a secret")
         self._key = hmac.new(STATE_KEY_LABEL, secret.encode(), hashlib.sha256).digest()
         self._lifetime = timedelta(seconds=expiration_seconds)
         self._clock = clock
-        self._max_remembered = max_remembered
-        self._consumed: dict[str, datetime] = {}  # nonce -> its state's expiry
+        self._db = db
 
     @property
     def logger(self) -> Logger:
@@ -90,19 +89,25 @@ class SignedOAuthStateStore(AsyncOAuthStateStore):
         if now >= expires:
             log.info("oauth state refused", extra={"fields": {"reason": "expired"}})
             return False
-        self._forget_expired(now)
-        if nonce in self._consumed:
+        if not await self._db.run(partial(_spend, _nonce_hash(nonce), expires, now)):
             log.info("oauth state refused", extra={"fields": {"reason": "used"}})
             return False
-        if len(self._consumed) >= self._max_remembered:
-            # full of live states: forget the one closest to expiring (bounded memory)
-            del self._consumed[min(self._consumed, key=self._consumed.__getitem__)]
-        self._consumed[nonce] = expires
         return True
 
     def _sign(self, body: str) -> str:
         return hmac.new(self._key, body.encode(), hashlib.sha256).hexdigest()
 
-    def _forget_expired(self, now: datetime) -> None:
-        for nonce in [n for n, expires in self._consumed.items() if now >= expires]:
-            del self._consumed[nonce]
+
+def _nonce_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+async def _spend(nonce_hash: str, expires: datetime, now: datetime, session: AsyncSession) -> bool:
+    """Record one use of a state; False when it was used before (by any process)."""
+    await session.execute(delete(OAuthState).where(OAuthState.expires_at <= now))
+    landed = await session.execute(
+        insert_ignoring_duplicates(session, OAuthState, ["state"]).values(
+            state=nonce_hash, expires_at=expires
+        )
+    )
+    return bool(getattr(landed, "rowcount", 0))

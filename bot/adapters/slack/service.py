@@ -190,9 +190,9 @@ def build_slack_service(
                 client_secret=slack.client_secret.get_secret_value(),
                 scopes=list(BOT_SCOPES),
                 installation_store=store,
-                # signed, not stored: /slack/install is open to anyone (issue 13)
+                # signed, written only when used: /slack/install is open to anyone (issue 13)
                 state_store=SignedOAuthStateStore(
-                    slack.client_secret.get_secret_value(), OAUTH_STATE_SECONDS, now
+                    slack.client_secret.get_secret_value(), OAUTH_STATE_SECONDS, now, db
                 ),
                 install_path=INSTALL_PATH,
                 redirect_uri_path=REDIRECT_PATH,

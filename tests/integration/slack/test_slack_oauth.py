@@ -8,6 +8,7 @@ its own members, sent with its own bot token.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -186,7 +187,8 @@ async def state_rows(db: Database) -> int:
 async def test_install_page_requests_write_nothing_and_an_install_still_completes(
     start_bot: StartBot, db: Database
 ) -> None:
-    """`GET /slack/install` needs no authentication: 500 of them must leave no rows."""
+    """`GET /slack/install` needs no authentication: 500 of them must leave no rows; only
+    a state used to complete an install is written down (to refuse its second use)."""
     bot = await start_bot(
         slack_bot_token=None,
         slack_client_id=CLIENT_ID,
@@ -208,7 +210,7 @@ async def test_install_page_requests_write_nothing_and_an_install_still_complete
             assert set(statuses) <= {200, 302}
     assert await state_rows(db) == before == 0
     assert await install(bot, "T2", "xoxb-team-two") == 200
-    assert await state_rows(db) == 0
+    assert await state_rows(db) == 1, "the spent state's hash, kept until it expires"
 
     async def installed(session: AsyncSession) -> list[str | None]:
         return list(await session.scalars(select(SlackInstallation.team_id)))
@@ -253,9 +255,9 @@ class Wall:
         return self.now
 
 
-async def test_a_state_expires_after_ten_minutes_and_works_once() -> None:
+async def test_a_state_expires_after_ten_minutes_and_works_once(db: Database) -> None:
     wall = Wall()
-    states = SignedOAuthStateStore("client-secret", 600, wall)
+    states = SignedOAuthStateStore("client-secret", 600, wall, db)
     fresh, late = [await states.async_issue() for _ in range(2)]
     wall.now += timedelta(minutes=9, seconds=59)
     assert await states.async_consume(fresh)
@@ -264,28 +266,42 @@ async def test_a_state_expires_after_ten_minutes_and_works_once() -> None:
     assert not await states.async_consume(late), "ten minutes old"
 
 
-async def test_a_state_signed_with_another_secret_is_refused() -> None:
+async def test_a_state_signed_with_another_secret_is_refused(db: Database) -> None:
     wall = Wall()
-    ours = SignedOAuthStateStore("client-secret", 600, wall)
-    theirs = SignedOAuthStateStore("another-secret", 600, wall)
+    ours = SignedOAuthStateStore("client-secret", 600, wall, db)
+    theirs = SignedOAuthStateStore("another-secret", 600, wall, db)
     assert not await ours.async_consume(await theirs.async_issue())
-    assert await SignedOAuthStateStore("client-secret", 600, wall).async_consume(
+    assert await SignedOAuthStateStore("client-secret", 600, wall, db).async_consume(
         await ours.async_issue()
     ), "another process with the same secret accepts it"
     assert not await ours.async_consume("")
     assert not await ours.async_consume("not-a-state")
 
 
-async def test_remembered_nonces_are_bounded() -> None:
+async def test_a_state_works_once_across_processes_and_only_its_hash_is_kept_until_it_expires(
+    db: Database, database_url: str
+) -> None:
+    """Two bot processes behind one load balancer share the database: a state spent in one
+    is refused by the other (issue 13). What is kept is a hash, and only until expiry."""
     wall = Wall()
-    states = SignedOAuthStateStore("client-secret", 600, wall, max_remembered=3)
-    issued = [await states.async_issue() for _ in range(5)]
-    for state in issued:
-        assert await states.async_consume(state)
-    assert len(states._consumed) == 3
-    wall.now += timedelta(minutes=10)  # all five have expired: none is remembered now
-    assert await states.async_consume(await states.async_issue())
-    assert len(states._consumed) == 1
+    other_process = Database(database_url)
+    try:
+        here = SignedOAuthStateStore("client-secret", 600, wall, db)
+        there = SignedOAuthStateStore("client-secret", 600, wall, other_process)
+        state = await here.async_issue()
+        nonce = state.split("-")[1]
+        assert await there.async_consume(state)
+        assert not await here.async_consume(state), "spent in the other process"
+
+        async def kept(session: AsyncSession) -> list[str]:
+            return list(await session.scalars(select(OAuthState.state)))
+
+        assert await db.run(kept) == [hashlib.sha256(nonce.encode()).hexdigest()]
+        wall.now += timedelta(minutes=10)
+        assert await here.async_consume(await here.async_issue())
+        assert len(await db.run(kept)) == 1, "the expired one is gone"
+    finally:
+        await other_process.dispose()
 
 
 async def test_forget_me_takes_the_installers_id_out_of_the_installation(

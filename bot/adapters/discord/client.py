@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.bridge import DiscordBridge
+from bot.adapters.discord.bridge import PLATFORM, DiscordBridge
 from bot.adapters.discord.commands import pln_group, zone_matches
 
 __all__ = ["PlnDiscordClient", "intents", "pln_group", "zone_matches"]
@@ -41,6 +41,7 @@ class PlnDiscordClient(discord.Client):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.bridge = DiscordBridge(core, self)
+        self._uninstalls = core.uninstalls
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(pln_group(self.bridge))
         self._guild_ids = tuple(guild_ids)
@@ -67,3 +68,17 @@ class PlnDiscordClient(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.bridge.interaction(interaction)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a guild (kicked, or the guild deleted; not an outage): its members
+        can no longer reach the bot, so their data is kept PLN_UNINSTALLED_KEEP_DAYS only."""
+        await self._uninstalls.uninstalled(PLATFORM, [str(guild.id)])
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Added to a guild, perhaps again: whatever it had is kept after all."""
+        await self._uninstalls.reinstalled(PLATFORM, [str(guild.id)])
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A guild the bot is in (at start, after an outage, or invited back while the bot
+        was offline, which Discord announces this way too): nothing of it is to be purged."""
+        await self._uninstalls.reinstalled(PLATFORM, [str(guild.id)])

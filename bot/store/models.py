@@ -82,6 +82,9 @@ class Community(Base):
     # an OpenAI-compatible endpoint may summarise digests only when the community opts in:
     # the member's answers then leave the machine
     llm_summaries: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # the first day of the school year (rotation's start/middle/end and term plans count
+    # from it); None: the first Monday of September, or of February in a southern zone
+    term_start: Mapped[date | None] = mapped_column(Date)
 
 
 class Member(Base):
@@ -112,6 +115,9 @@ class Member(Base):
     digest_cadence: Mapped[str] = mapped_column(
         String(16), default="monthly", server_default="monthly"
     )
+    # "new" or "experienced" in the role (prompts tagged for the other are left out), "any"
+    # when they chose not to say; None: not asked yet
+    audience: Mapped[str | None] = mapped_column(String(16))
 
     community: Mapped[Community] = relationship(lazy="raise")
 

@@ -68,20 +68,33 @@ async def mark_uninstalled(
 async def mark_reinstalled(
     session: AsyncSession, platform: str, external_ids: Sequence[str]
 ) -> int:
-    """The app is back: these communities are kept as any other."""
+    """The app is back: these communities are kept as any other, and their members whom a
+    send could not reach while it was gone are reachable again."""
     if not external_ids:
         return 0
-    result = await session.execute(
-        update(Community)
-        .where(
+    found = await session.execute(
+        select(Community.id, Community.uninstalled_at).where(
             Community.platform == platform,
             Community.external_id.in_(sorted(set(external_ids))),
             Community.uninstalled_at.is_not(None),
         )
-        .values(uninstalled_at=None)
-        .execution_options(synchronize_session=False)
     )
-    return int(getattr(result, "rowcount", 0) or 0)
+    cleared = 0
+    for community_id, uninstalled_at in found.tuples():
+        await session.execute(
+            update(Member)
+            .where(Member.community_id == community_id, Member.unreachable_at >= uninstalled_at)
+            .values(unreachable_at=None, unreachable_reason=None)
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            update(Community)
+            .where(Community.id == community_id)
+            .values(uninstalled_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        cleared += 1
+    return cleared
 
 
 async def earliest(session: AsyncSession, platform: str) -> datetime | None:

@@ -10,7 +10,13 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 
 from bot.store.models import Community, FreeNote, Member, SlackInstallation
-from tests.integration.slack.conftest import SIGNING_SECRET, SlackBot, StartBot
+from tests.integration.slack.conftest import (
+    SIGNING_SECRET,
+    SlackBot,
+    StartBot,
+    member_row,
+    prompts_to,
+)
 from tests.integration.slack.test_slack_oauth import CLIENT_ID, add_workspace_users, install
 from tests.support.slack_requests import SlackRequests
 
@@ -90,3 +96,6 @@ async def test_a_reinstall_within_the_period_keeps_the_workspace_data(
     await bot.advance(days=31)
     assert await bot.count(Member) == 2 and await bot.count(FreeNote) == 1
     assert await bot.service.tokens.bot_token("T2") == "xoxb-team-two-again"
+    # the prompt of the week the app was gone could not be sent; the weeks after are
+    assert [call.token for call in prompts_to(bot.slack, "UANA")][-1] == "xoxb-team-two-again"
+    assert (await member_row(bot, "UANA")).unreachable_at is None

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from bot.core.context import Context, CoreConfig
 from bot.core.messages import Attachment, Field, OutgoingMessage, Section, plain
@@ -37,6 +38,7 @@ from bot.store.identities import linked_member_ids
 from bot.store.models import Delivery
 
 log = logging.getLogger(__name__)
+UTC_ZONE = ZoneInfo("UTC")
 
 PERIODS: dict[str, tuple[str, timedelta | None]] = {
     "week": ("the last 7 days", timedelta(days=7)),
@@ -108,13 +110,25 @@ def track_scope(library: Library, track_id: str) -> list[ElementKey] | None:
     return [(key.partition("/")[0], key.partition("/")[2]) for key in track.elements]
 
 
-def current_streak(deliveries: Sequence[Delivery], answered: set[int]) -> int:
-    """The streak of the home view, from delivery rows (see bot.digest.figures)."""
+def current_streak(
+    deliveries: Sequence[Delivery],
+    answered: set[int],
+    zone: ZoneInfo = UTC_ZONE,
+    revisits: frozenset[int] = frozenset(),
+) -> int:
+    """The streak of the home view, in weeks, from delivery rows (see bot.digest.figures).
+
+    `revisits`: the ids of "Looking back" deliveries, which are no part of a streak. Without
+    them a week still counts as answered when any prompt of it was answered.
+    """
     return figures.current_streak(
         [
-            PromptSent(d.sent_at or d.due_at, d.id in answered, d.skipped_at is not None)
+            PromptSent(
+                d.sent_at or d.due_at, d.id in answered, d.skipped_at is not None, d.id in revisits
+            )
             for d in deliveries
-        ]
+        ],
+        zone,
     )
 
 
@@ -145,8 +159,10 @@ async def gather(
         since=since,
         until=until,
         zone=ctx.zone,
-        prompts=[PromptSent(r.sent_at, r.answered, r.skipped) for r in sent],
-        reflections=[Reflection(r.created_at, r.text, r.prompt_id, r.prompt_text) for r in answers],
+        prompts=[PromptSent(r.sent_at, r.answered, r.skipped, r.revisit) for r in sent],
+        reflections=[
+            Reflection(r.created_at, r.text, r.prompt_id, r.prompt_text, r.revisit) for r in answers
+        ],
         answered_prompts=[known[r.prompt_id] for r in answers],
         library=library,
         scope=track_scope(library, ctx.community.track or ALL),

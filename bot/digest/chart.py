@@ -1,4 +1,11 @@
-"""The digest chart: coverage per element and answers per week, as a PNG a phone can read.
+"""The digest chart: every framework element and the words of each week, as a PNG a phone
+can read.
+
+The top panel names every element of the library in full, grouped under its framework
+(the community's track first): a bar for each answer, and untouched elements in grey with a
+"not yet" stub, so what is left is as visible as what is done. The bottom panel shows the
+words written each week, coloured by what became of the week's prompt (answered, skipped,
+missed), so it varies as the member's weeks do.
 
 Drawn on a `matplotlib.figure.Figure` with the Agg canvas, never through pyplot: no global
 figure state, no display, safe to run in a worker thread while other digests are drawn.
@@ -11,77 +18,142 @@ from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from bot.digest.weeks import Week, week_start
 
-MAX_BARS = 12
 MAX_WEEK_BARS = 30
-MAX_LABEL = 24
-WIDTH_INCHES, HEIGHT_INCHES, DPI = 6.0, 7.5, 100  # 600 x 750 px: a phone screen's shape
-MARGINS = {"left": 0.37, "right": 0.94, "top": 0.91, "bottom": 0.06, "hspace": 0.3}
-TOUCHED, UNTOUCHED, ANSWERS = "#2b6cb0", "#cbd5e0", "#38a169"
+WIDTH_INCHES, DPI = 6.4, 100  # 640 px wide: a phone screen's width at 2x
+ROW_INCHES = 0.19  # one element or framework heading: 19 px, room for 8.5 pt text
+WEEKLY_INCHES = 2.6
+TOUCHED, UNTOUCHED, TEXT, FAINT = "#2b6cb0", "#cbd5e0", "#1a202c", "#718096"
+WEEK_COLOURS = {"answered": "#38a169", "skipped": "#a0aec0", "missed": "#e53e3e"}
+LABELS = 0.5  # the element names' column: "Understanding instructional and operational needs"
+NOT_YET_STUB = 0.08  # in answers: a sliver, so an untouched row still shows a mark
+
+
+@dataclass(frozen=True)
+class ChartElement:
+    framework: str
+    element: str  # the element's full name
+    count: int
+
+
+@dataclass(frozen=True)
+class ChartWeek:
+    week: Week
+    words: int  # written that week
+    state: str  # "answered", "skipped", "missed", or "" (no prompt, or still open)
 
 
 @dataclass(frozen=True)
 class ChartData:
     title: str
-    elements: Sequence[tuple[str, int]]  # element label, answers; touched first
-    weeks: Sequence[tuple[Week, int]]  # every week of the period, answers in it
+    elements: Sequence[ChartElement]  # every element, grouped by framework, track first
+    weeks: Sequence[ChartWeek]  # every week of the period
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+def _rows(elements: Sequence[ChartElement]) -> list[tuple[str, int | None]]:
+    """(label, count) top to bottom: a framework heading (count None), then its elements."""
+    rows: list[tuple[str, int | None]] = []
+    framework = None
+    for element in elements:
+        if element.framework != framework:
+            framework = element.framework
+            rows.append((framework, None))
+        rows.append((element.element, element.count))
+    return rows
 
 
 def render_chart(data: ChartData) -> bytes:
-    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
-    FigureCanvasAgg(figure)
-    figure.suptitle(data.title, fontsize=13)
-    # fixed margins sized for MAX_LABEL characters: a layout engine would cost more time
-    # than drawing the whole chart
-    coverage_axes, weekly_axes = figure.subplots(2, 1, height_ratios=(3, 2), gridspec_kw=MARGINS)
-
-    rows = list(data.elements)[:MAX_BARS][::-1]  # barh draws bottom-up: most touched on top
-    labels = [_short(label) for label, _ in rows]
-    counts = [count for _, count in rows]
-    coverage_axes.barh(
-        range(len(rows)), counts, color=[TOUCHED if c else UNTOUCHED for c in counts]
-    )
-    coverage_axes.set_yticks(range(len(rows)), labels, fontsize=10)
-    for y, count in enumerate(counts):
-        coverage_axes.annotate(
-            str(count) if count else "not yet",
-            (count, y),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=9,
-            color="#4a5568",
-        )
-    coverage_axes.set_title("Answers per framework element", fontsize=11, loc="left")
-    coverage_axes.xaxis.get_major_locator().set_params(integer=True)
-    coverage_axes.spines[["top", "right"]].set_visible(False)
-
-    # a bar per week reads best; past MAX_WEEK_BARS one filled step line draws far faster
-    starts = [week_start(week) for week, _ in data.weeks]
-    counts = [count for _, count in data.weeks]
-    if len(starts) <= MAX_WEEK_BARS:
-        weekly_axes.bar(starts, counts, width=5, align="edge", color=ANSWERS)
-    elif starts:
-        ends = [*starts, starts[-1] + timedelta(weeks=1)]
-        weekly_axes.stairs(counts, date2num(ends), fill=True, color=ANSWERS)  # type: ignore[no-untyped-call]
-    weekly_axes.xaxis_date()
-    weekly_axes.set_title("Answers per week", fontsize=11, loc="left")
-    weekly_axes.yaxis.get_major_locator().set_params(integer=True)
-    locator = AutoDateLocator(maxticks=6)  # type: ignore[no-untyped-call]
-    weekly_axes.xaxis.set_major_locator(locator)
-    weekly_axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    weekly_axes.tick_params(axis="x", labelsize=9)
-    weekly_axes.spines[["top", "right"]].set_visible(False)
-
+    figure = chart_figure(data)
     buffer = BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+def chart_figure(data: ChartData) -> Figure:
+    """The chart drawn, not yet saved: what tests read the labels and bars from."""
+    rows = _rows(data.elements)
+    coverage_inches = max(len(rows), 4) * ROW_INCHES
+    # from the top: title, coverage panel (with its title), gap, weekly panel, date labels
+    height = 0.55 + 0.3 + coverage_inches + 0.75 + 0.3 + WEEKLY_INCHES + 0.45
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.suptitle(data.title, fontsize=13, y=1 - 0.12 / height)
+    # fixed positions, wide enough for the longest element name: a layout engine would
+    # cost more time than drawing the whole chart
+    weekly_bottom = 0.45 / height
+    coverage_bottom = (0.45 + WEEKLY_INCHES + 0.3 + 0.75) / height
+    coverage_axes = figure.add_axes(
+        (LABELS, coverage_bottom, 0.95 - LABELS, coverage_inches / height)
+    )
+    weekly_axes = figure.add_axes((0.1, weekly_bottom, 0.85, WEEKLY_INCHES / height))
+    _coverage(coverage_axes, rows)
+    _weekly(weekly_axes, data.weeks)
+    return figure
+
+
+def _coverage(axes: Axes, rows: list[tuple[str, int | None]]) -> None:
+    positions = list(range(len(rows)))[::-1]  # barh draws bottom-up: first row on top
+    elements = [(y, label, count) for y, (label, count) in zip(positions, rows, strict=True)]
+    touched = [(y, c) for y, _, c in elements if c]
+    untouched = [y for y, _, count in elements if count == 0]
+    axes.barh([y for y, _ in touched], [c or 0 for _, c in touched], color=TOUCHED, height=0.7)
+    axes.barh(untouched, [NOT_YET_STUB] * len(untouched), color=UNTOUCHED, height=0.7)
+    shown = [(y, label, count) for y, label, count in elements if count is not None]
+    axes.set_yticks([y for y, _, _ in shown], [label for _, label, _ in shown], fontsize=8.5)
+    for tick, (_, _, answers) in zip(axes.get_yticklabels(), shown, strict=True):
+        tick.set_color(TEXT if answers else FAINT)
+    for y, label, count in elements:
+        if count is None:  # a framework: a heading across the label column, in full
+            axes.annotate(
+                label, (0, y), xycoords=("figure fraction", "data"), xytext=(6, 0),
+                textcoords="offset points", va="center", fontsize=9, fontweight="bold",
+                color=TEXT,
+            )  # fmt: skip
+        elif count:
+            axes.annotate(
+                str(count), (count, y), xytext=(3, 0), textcoords="offset points",
+                va="center", fontsize=8, color=TEXT,
+            )  # fmt: skip
+    axes.tick_params(axis="y", length=0)
+    axes.set_ylim(-0.6, len(rows) - 0.4)
+    axes.set_xlim(0, max([count or 0 for _, count in rows] + [1]) * 1.12)
+    axes.set_title("Answers per framework element (grey: not yet)", fontsize=11, loc="right")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.spines[["top", "right", "left"]].set_visible(False)
+
+
+def _weekly(axes: Axes, weeks: Sequence[ChartWeek]) -> None:
+    title = "Words written per week"
+    starts = [week_start(w.week) for w in weeks]
+    lefts = date2num(starts)  # type: ignore[no-untyped-call]
+    words = [w.words for w in weeks]
+    if len(starts) <= MAX_WEEK_BARS:
+        colours = [WEEK_COLOURS.get(w.state, WEEK_COLOURS["answered"]) for w in weeks]
+        axes.bar(lefts, words, width=5, align="edge", color=colours)
+        top = max([*words, 10])
+        for start, week in zip(lefts, weeks, strict=True):
+            if week.state in ("skipped", "missed") and not week.words:
+                # no words: a mark on the baseline says what happened to the prompt
+                axes.bar(start, top * 0.04, width=5, align="edge", color=WEEK_COLOURS[week.state])
+        missed = [s for s in ("skipped", "missed") if any(w.state == s for w in weeks)]
+        if missed:
+            names = {"skipped": "grey: skipped", "missed": "red: missed"}
+            title += " (" + ", ".join(names[s] for s in missed) + ")"
+    elif starts:  # past MAX_WEEK_BARS one filled step line draws far faster
+        ends = [*starts, starts[-1] + timedelta(weeks=1)]
+        axes.stairs(words, date2num(ends), fill=True, color=WEEK_COLOURS["answered"])  # type: ignore[no-untyped-call]
+    axes.xaxis_date()
+    axes.set_title(title, fontsize=11, loc="left")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    locator = AutoDateLocator(maxticks=6)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.tick_params(axis="x", labelsize=9)
+    axes.spines[["top", "right"]].set_visible(False)

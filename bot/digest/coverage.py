@@ -1,14 +1,17 @@
 """Framework coverage: which library elements the member reflected on, how often, what is left.
 
 An answer counts for the element of the prompt it answered (a library prompt, or one of the
-community's own prompts, which name a library element too). The elements "in scope" are the
-community's track (a framework, a term plan) or the whole library; the suggestion is the
-least-touched element in scope, with the library's description, so the member knows what it
-is about before choosing to write about it.
+community's own prompts, which name a library element too). The community's track (a
+framework, a term plan) is shown first; the suggestion is the
+least-touched element of the track, with the library's description, so the member knows what
+it is about before choosing to write about it. Every element answered counts, against the
+whole library, whatever the track is now: a moderator changing the track does not make past
+reflections vanish.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,14 +37,16 @@ class ElementCount:
 
 @dataclass(frozen=True)
 class Coverage:
-    touched: tuple[ElementCount, ...]  # most reflected on first
-    untouched: tuple[ElementCount, ...]  # in scope, never answered; library order
+    touched: tuple[ElementCount, ...]  # the track's first, then most reflected on first
+    untouched: tuple[ElementCount, ...]  # never answered: the track's first; library order
     suggestion: ElementCount | None
-    in_scope: int  # how many elements the scope holds
+    elements: int  # the whole library's elements: what "N of M" counts against
+    track: int  # the track's elements (0: the track is the whole library)
+    track_touched: int  # how many of the track's elements were answered
 
     @property
-    def touched_in_scope(self) -> int:
-        return self.in_scope - len(self.untouched)
+    def touched_count(self) -> int:
+        return len(self.touched)
 
 
 def library_elements(library: Library) -> list[ElementCount]:
@@ -59,24 +64,35 @@ def compute_coverage(
     scope: Sequence[ElementKey] | None = None,
 ) -> Coverage:
     """`answered`: the prompt of each answer (None for a prompt no longer known).
-    `scope`: the elements of the community's track; None means the whole library."""
+    `scope`: the elements of the community's track; None means the whole library.
+
+    Every element answered counts, whatever the track is now (a moderator may have changed
+    it since), against the whole library; the track only decides what is shown first and
+    what is suggested.
+    """
     counts = Counter((p.framework_id, p.element_id) for p in answered if p is not None)
     elements = {e.key: e for e in library_elements(library)}
-    keys = [k for k in (scope or list(elements)) if k in elements] or list(elements)
-    order = {key: index for index, key in enumerate(keys)}
+    track = [k for k in dict.fromkeys(scope or ()) if k in elements]
+    in_track = set(track)
+    order = {key: i for i, key in enumerate([*track, *(k for k in elements if k not in in_track)])}
 
     def counted(key: ElementKey) -> ElementCount:
-        base = elements[key]
-        return ElementCount(
-            base.framework_id, base.framework, base.element_id, base.element,
-            base.description, counts[key],
-        )  # fmt: skip
+        return dataclasses.replace(elements[key], count=counts[key])
 
     touched = sorted(
         (counted(key) for key in counts if key in elements),
-        key=lambda e: (-e.count, order.get(e.key, len(order)), e.key),
+        key=lambda e: (e.key not in in_track, -e.count, order[e.key]),
     )
-    untouched = tuple(counted(key) for key in keys if counts[key] == 0)
-    in_scope = [counted(key) for key in keys]
-    suggestion = min(in_scope, key=lambda e: (e.count, order[e.key]), default=None)
-    return Coverage(tuple(touched), untouched, suggestion, len(keys))
+    untouched = tuple(
+        counted(key) for key in sorted(elements, key=order.__getitem__) if not counts[key]
+    )
+    pool = [counted(key) for key in (track or list(elements))]
+    suggestion = min(pool, key=lambda e: (e.count, order[e.key]), default=None)
+    return Coverage(
+        touched=tuple(touched),
+        untouched=untouched,
+        suggestion=suggestion,
+        elements=len(elements),
+        track=len(track),
+        track_touched=sum(1 for key in track if counts[key]),
+    )

@@ -1,13 +1,17 @@
-"""Goals the member set in their answers ("I will ...", "next step ..."), with the date.
+"""Goals the member set in their answers ("I will ...", "My next step is ..."), with the date.
 
 Shown back with the day they were written, so the member can see what became of them. The
-sentence is quoted as written; nothing is inferred.
+sentence is quoted as written; nothing is inferred. A goal needs its owner: "I will",
+"we plan to", "my goal", or a "Next step:" heading; "the next step of the rollout was..."
+tells a story and is not a goal, nor is a question ("Will I manage it?"). Every goal of the
+period is kept, open ones first (oldest first: they have waited longest), then those the
+member already said became something (a revisit's done / partly / not yet / dropped).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -16,30 +20,53 @@ from bot.digest.records import Reflection
 from bot.digest.sentences import sentences_of
 
 _APOSTROPHE = "['\u2019]"  # phones type a right single quote
+_SUBJECT = rf"(?:i|we|i{_APOSTROPHE}m|we{_APOSTROPHE}re|i am|we are)"
 GOAL_MARKERS = re.compile(
-    r"\b(?:"
-    rf"i will|i{_APOSTROPHE}ll|i shall|i{_APOSTROPHE}m going to|i am going to|we will|"
-    rf"we{_APOSTROPHE}ll|next steps?|(?:i |we )?plan(?:ning)? to|going to|my goal|our goal|"
-    r"i want to|i intend to|i aim to|i hope to|i need to|i must|i commit to|"
-    r"by next (?:week|month|term)"
-    r")\b",
+    r"(?:"
+    rf"\b(?:i|we) (?:will|shall|must|commit to|intend to|aim to|hope to|want to|need to)\b|"
+    rf"\b(?:i|we){_APOSTROPHE}ll\b|"
+    rf"\b{_SUBJECT} (?:going|planning) to\b|"
+    r"\b(?:i|we) plan to\b|"
+    r"\b(?:my|our) (?:goal|aim|plan|next steps?)\b|"
+    r"^\s*(?:next steps?|goal|to do|action)\s*[:\u2013\u2014-]|"
+    r"\bby next (?:week|month|term)\b"
+    r")",
     re.IGNORECASE,
 )
-MAX_GOALS = 8  # the most recent ones; a long period can hold dozens
 MAX_CHARS = 400  # a goal is a sentence, not a pasted paragraph
+CLOSED = frozenset({"done", "dropped"})
 
 
 @dataclass(frozen=True)
 class Goal:
     text: str  # the member's sentence, verbatim
     written: date  # in the member's zone
+    # what the member said became of it on a revisit: "done", "partly", "not_yet",
+    # "dropped"; None while nobody asked
+    outcome: str | None = None
 
 
-def find_goals(reflections: Sequence[Reflection], zone: ZoneInfo) -> list[Goal]:
-    """Sentences that set a goal, oldest first (at most the latest MAX_GOALS)."""
+def is_goal(sentence: str) -> bool:
+    return (
+        len(sentence) <= MAX_CHARS
+        and not sentence.rstrip("\"'\u201d\u2019) ").endswith(("?", "\uff1f"))
+        and GOAL_MARKERS.search(sentence) is not None
+    )
+
+
+def find_goals(
+    reflections: Sequence[Reflection],
+    zone: ZoneInfo,
+    outcomes: Mapping[str, str] | None = None,
+) -> list[Goal]:
+    """Every sentence of the period that sets a goal: open ones oldest first, then closed.
+
+    `outcomes`: what became of a goal, by its sentence, when the member said so.
+    """
+    known = outcomes or {}
     found = [
-        Goal(s.text, s.reflection.written_at.astimezone(zone).date())
+        Goal(s.text, s.reflection.written_at.astimezone(zone).date(), known.get(s.text))
         for s in sentences_of(reflections)
-        if len(s.text) <= MAX_CHARS and GOAL_MARKERS.search(s.text)
+        if is_goal(s.text)
     ]
-    return found[-MAX_GOALS:]
+    return sorted(found, key=lambda goal: goal.outcome in CLOSED)  # stable: oldest first

@@ -14,6 +14,9 @@ class Reflection:
     text: str
     prompt_id: str
     prompt_text: str
+    # an answer to a "Looking back" revisit: the member's words (themes, summary, goals,
+    # words written) but not a new element reflected on (the original answer counted)
+    revisit: bool = False
 
 
 @dataclass(frozen=True)
@@ -23,3 +26,6 @@ class PromptSent:
     sent_at: datetime  # aware UTC
     answered: bool
     skipped: bool
+    # a "Looking back" revisit: not a received prompt and no part of a streak, which
+    # counts the weeks the member answered their weekly prompt
+    revisit: bool = False

@@ -25,6 +25,13 @@ MAX_UNTOUCHED_LISTED = 5
 HEADING = "Your reflection digest"
 NO_ANSWERS = "No answers in this period yet: reply to your next prompt to start."
 CHART_TITLE = "Your reflection chart"
+# a goal's outcome, as the member chose it on a revisit
+OUTCOME_LABELS = {
+    "done": "done",
+    "partly": "partly done",
+    "not_yet": "not yet",
+    "dropped": "dropped",
+}
 SCHEDULE_HINT = "Change how often it comes with `/pln digest schedule monthly`, `termly` or `off`."
 
 
@@ -90,8 +97,12 @@ def coverage_part(coverage: Coverage) -> Part:
         )
         more = len(coverage.touched) - MAX_TOUCHED_LISTED
         lines.append(
-            f"You reflected on {coverage.touched_in_scope} of {coverage.in_scope} elements: "
+            f"You reflected on {coverage.touched_count} of {coverage.elements} elements: "
             f"{listed}" + (f" and {more} more" if more > 0 else "")
+        )
+    if coverage.track:
+        lines.append(
+            f"Your PLN's track: {coverage.track_touched} of its {coverage.track} elements so far"
         )
     if coverage.untouched:
         names = ", ".join(e.element for e in coverage.untouched[:MAX_UNTOUCHED_LISTED])
@@ -134,8 +145,13 @@ def summary_part(summary: list[Sentence], zone: ZoneInfo, llm_text: str | None) 
 def goals_part(goals: list[Goal]) -> Part | None:
     if not goals:
         return None
-    lines = [f"• {goal.written:%d %b %Y}: {goal.text}" for goal in goals]
-    lines.append("What became of them?")
+    lines = [
+        f"• {goal.written:%d %b %Y}: {goal.text}"
+        + (f" ({OUTCOME_LABELS.get(goal.outcome, goal.outcome)})" if goal.outcome else "")
+        for goal in goals
+    ]
+    if any(goal.outcome is None for goal in goals):
+        lines.append("What became of them?")
     return Part("Goals you set", "\n".join(lines))
 
 

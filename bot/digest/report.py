@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.digest.chart import ChartData, render_chart
-from bot.digest.coverage import Coverage, ElementKey, compute_coverage
-from bot.digest.figures import Figures, compute_figures
+from bot.digest.chart import ChartData, ChartElement, ChartWeek, render_chart
+from bot.digest.coverage import Coverage, ElementKey, compute_coverage, library_elements
+from bot.digest.figures import Figures, WeekState, compute_figures, in_window, week_states
 from bot.digest.goals import Goal, find_goals
 from bot.digest.records import PromptSent, Reflection
-from bot.digest.sentences import Sentence
+from bot.digest.sentences import Sentence, words
 from bot.digest.summary import summarise
 from bot.digest.themes import Theme, compute_themes
 from bot.digest.weeks import Week, week_of, weeks_between
@@ -57,26 +57,58 @@ def period_weeks(source: DigestInput) -> list[Week]:
     return weeks_between(since, source.until, source.zone)
 
 
-def answers_per_week(source: DigestInput, weeks: list[Week]) -> list[tuple[Week, int]]:
-    counts = Counter(week_of(r.written_at, source.zone) for r in source.reflections)
-    return [(week, counts[week]) for week in weeks]
+def chart_weeks(source: DigestInput, weeks: list[Week]) -> list[ChartWeek]:
+    """Each week of the period: the words written in it and what became of its prompt."""
+    written = Counter[Week]()
+    for reflection in source.reflections:
+        written[week_of(reflection.written_at, source.zone)] += len(words(reflection.text))
+    window = [p for p in source.prompts if in_window(p.sent_at, source.since, source.until)]
+    states = {
+        week: "" if state is WeekState.OPEN else state.value
+        for week, state in week_states(window, source.zone, source.until)
+    }
+    return [ChartWeek(week, written[week], states.get(week, "")) for week in weeks]
+
+
+def chart_elements(source: DigestInput, coverage: Coverage) -> list[ChartElement]:
+    """Every element of the library, grouped by framework; the track's frameworks first."""
+    counts = {e.key: e.count for e in coverage.touched}
+    in_track = {framework for framework, _ in source.scope or ()}
+    everything = library_elements(source.library)
+    ordered = sorted(
+        range(len(everything)), key=lambda i: (everything[i].framework_id not in in_track, i)
+    )
+    return [
+        ChartElement(
+            everything[i].framework, everything[i].element, counts.get(everything[i].key, 0)
+        )
+        for i in ordered
+    ]
 
 
 def build_content(source: DigestInput, *, with_chart: bool = True) -> DigestContent:
     """CPU work only (no I/O): safe to run in a worker thread."""
     weeks = period_weeks(source)
-    coverage = compute_coverage(source.library, source.answered_prompts, source.scope)
+    # a revisit's answer looks back at an element the original answer already counted
+    answered = [
+        prompt
+        for prompt, reflection in zip(source.answered_prompts, source.reflections, strict=True)
+        if not reflection.revisit
+    ]
+    coverage = compute_coverage(source.library, answered, source.scope)
     chart = None
     if with_chart and source.reflections:
-        elements = [(e.element, e.count) for e in coverage.touched]
-        elements += [(e.element, 0) for e in coverage.untouched]
         chart = render_chart(
             ChartData(
-                f"Your reflections: {source.label}", elements, answers_per_week(source, weeks)
+                f"Your reflections: {source.label}",
+                chart_elements(source, coverage),
+                chart_weeks(source, weeks),
             )
         )
     return DigestContent(
-        figures=compute_figures(source.prompts, source.reflections, source.since, source.until),
+        figures=compute_figures(
+            source.prompts, source.reflections, source.since, source.until, source.zone
+        ),
         coverage=coverage,
         themes=compute_themes(source.reflections, source.background, weeks, source.zone),
         summary=summarise(source.reflections),

@@ -2,9 +2,12 @@
 
 Extractive on purpose: every sentence shown is one the member wrote, word for word, so the
 summary can never put words in their mouth. Sentences are the nodes of a graph weighted by
-TF-IDF cosine similarity; PageRank (power iteration) finds the ones most of the rest echo.
-Sentences that start with a bare pronoun ("It was hard.") or are very short make no sense
-out of context, so they are not candidates.
+TF-IDF cosine similarity (of their folded content words, in any script); PageRank (power
+iteration) finds the ones most of the rest echo. Sentences that start with a bare pronoun
+("It was hard.") or are very short make no sense out of context, so they are not
+candidates. The summary tells the story of the whole period: its answers are cut into as
+many stretches of time as there are sentences to show (early, middle, late), each stretch
+gives its best sentence, and no answer gives more than one.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.digest.phrases import content_words
 from bot.digest.records import Reflection
 from bot.digest.sentences import Sentence, sentences_of, words
 
@@ -44,7 +48,7 @@ def is_candidate(text: str) -> bool:
 
 def summary_size(candidates: int) -> int:
     """3 sentences for a short period, up to 5 for a long one."""
-    return min(candidates, 3 if candidates < 15 else 4 if candidates < 40 else 5)
+    return min(candidates, 3 if candidates < 15 else 4 if candidates < 30 else 5)
 
 
 def pagerank(similarity: Any) -> np.ndarray:
@@ -82,18 +86,42 @@ def summarise(reflections: Sequence[Reflection]) -> list[Sentence]:
     if wanted == 0:
         return []
     try:
-        vectors = TfidfVectorizer(stop_words="english").fit_transform([s.text for s in candidates])
-    except ValueError:  # only stop words: no similarity to rank by, keep the latest
-        return candidates[-wanted:]
-    similarity = (vectors @ vectors.T).tocsr()
-    similarity.setdiag(0.0)
-    similarity.eliminate_zeros()
-    scores = pagerank(similarity)
+        vectors = TfidfVectorizer(analyzer=content_words).fit_transform(
+            [s.text for s in candidates]
+        )
+    except ValueError:  # no content words: no similarity to rank by
+        vectors = None
+    if vectors is None or vectors.nnz == 0:
+        scores = np.zeros(len(candidates))
+        similarity = None
+    else:
+        similarity = (vectors @ vectors.T).tocsr()
+        similarity.setdiag(0.0)
+        similarity.eliminate_zeros()
+        scores = pagerank(similarity)
     chosen: list[int] = []
-    for index in np.argsort(-scores, kind="stable"):
-        row = similarity.getrow(index).toarray().ravel()
-        if all(row[other] < NEAR_DUPLICATE for other in chosen):
-            chosen.append(int(index))
-        if len(chosen) == wanted:
+    for stretch in stretches(candidates, wanted):
+        for index in sorted(stretch, key=lambda i: (-scores[i], i)):
+            if similarity is not None:
+                row = similarity.getrow(index).toarray().ravel()
+                if any(row[other] >= NEAR_DUPLICATE for other in chosen):
+                    continue
+            chosen.append(index)
             break
     return [candidates[i] for i in sorted(chosen)]
+
+
+def stretches(candidates: Sequence[Sentence], count: int) -> list[list[int]]:
+    """The candidates' indexes cut into `count` stretches of consecutive answers (about as
+    many answers in each), keeping one answer's sentences together: a stretch's best
+    sentence stands for it, so no answer gives two sentences and the summary spans the
+    whole period."""
+    answers: list[list[int]] = []
+    for index, sentence in enumerate(candidates):
+        if answers and candidates[answers[-1][0]].reflection is sentence.reflection:
+            answers[-1].append(index)
+        else:
+            answers.append([index])
+    count = min(count, len(answers))
+    cut = [round(i * len(answers) / count) for i in range(count + 1)]
+    return [[i for answer in answers[cut[k] : cut[k + 1]] for i in answer] for k in range(count)]

@@ -29,6 +29,8 @@ from bot.store.models import (
     Delivery,
     DeliveryStatus,
     Member,
+    Schedule,
+    ScheduleKind,
 )
 from bot.store.shares import POSTED
 
@@ -49,6 +51,7 @@ class SentRow:
     sent_at: datetime
     answered: bool
     skipped: bool
+    revisit: bool  # a "Looking back" prompt: not a received prompt, not part of a streak
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class AnswerRow:
     text: str
     prompt_id: str
     prompt_text: str
+    revisit: bool  # an answer to a "Looking back" prompt
     # whether the community of the identity that wrote it (a linked person has several)
     # chose LLM summaries: only then may this answer be sent to the LLM endpoint
     llm_opted_in: bool
@@ -65,9 +69,16 @@ class AnswerRow:
 async def sent_prompts(
     session: AsyncSession, member_ids: Sequence[int], until: datetime
 ) -> list[SentRow]:
-    """Every prompt that reached the member up to `until`, oldest first (streaks need all)."""
+    """Every prompt that reached the member up to `until`, oldest first (streaks need all),
+    revisits marked."""
     result = await session.execute(
-        select(Delivery.sent_at, Answer.id.is_not(None), Delivery.skipped_at.is_not(None))
+        select(
+            Delivery.sent_at,
+            Answer.id.is_not(None),
+            Delivery.skipped_at.is_not(None),
+            Schedule.kind == ScheduleKind.REVISIT,
+        )
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
         .outerjoin(Answer, Answer.delivery_id == Delivery.id)
         .where(
             Delivery.member_id.in_(member_ids),
@@ -77,8 +88,8 @@ async def sent_prompts(
         .order_by(Delivery.sent_at, Delivery.id)
     )
     return [
-        SentRow(sent_at, bool(answered), bool(skipped))
-        for sent_at, answered, skipped in result.tuples()
+        SentRow(sent_at, bool(answered), bool(skipped), bool(revisit))
+        for sent_at, answered, skipped, revisit in result.tuples()
         if sent_at is not None
     ]
 
@@ -94,10 +105,12 @@ async def answers_between(
             Answer.created_at,
             Delivery.prompt_id,
             Delivery.prompt_text,
+            Schedule.kind == ScheduleKind.REVISIT,
             Community.llm_summaries,
             func.substr(AnswerPart.text, 1, OWN_ANSWER_CHARS),
         )
         .join(Delivery, Delivery.id == Answer.delivery_id)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
         .join(Member, Member.id == Answer.member_id)
         .join(Community, Community.id == Member.community_id)
         .join(AnswerPart, AnswerPart.answer_id == Answer.id)
@@ -108,7 +121,7 @@ async def answers_between(
         query = query.where(Answer.created_at >= since)
     rows: list[AnswerRow] = []
     last_id: int | None = None
-    for answer_id, created_at, prompt_id, prompt_text, opted_in, text in (
+    for answer_id, created_at, prompt_id, prompt_text, revisit, opted_in, text in (
         await session.execute(query)
     ).tuples():
         if answer_id == last_id:  # a later message of the same answer: joined as stored
@@ -117,7 +130,9 @@ async def answers_between(
                 joined = f"{previous.text}\n\n{text}"[:OWN_ANSWER_CHARS]
                 rows[-1] = dataclasses.replace(previous, text=joined)
         else:
-            rows.append(AnswerRow(created_at, text, prompt_id, prompt_text, bool(opted_in)))
+            rows.append(
+                AnswerRow(created_at, text, prompt_id, prompt_text, bool(revisit), bool(opted_in))
+            )
         last_id = answer_id
     return rows
 

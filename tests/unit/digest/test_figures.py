@@ -50,3 +50,39 @@ def test_no_history_means_no_streak() -> None:
 def test_prompts_after_until_are_ignored() -> None:
     later = [*prompts_sent(), PromptSent(UNTIL + timedelta(days=1), True, False)]
     assert compute_figures(later, [], None, UNTIL).received == 7
+
+
+def test_a_streak_counts_weeks_not_prompts() -> None:
+    """A moderator's "prompt now" in the same week as the weekly prompt is one week."""
+    history = [
+        PromptSent(week(0), True, False),
+        PromptSent(week(1), True, False),
+        PromptSent(week(1, hours=30), False, False),  # a second prompt that week, unanswered
+        PromptSent(week(2), True, False),
+    ]
+    assert current_streak(history) == longest_streak(history) == 3
+
+
+def test_revisits_are_not_received_prompts_and_never_break_a_streak() -> None:
+    history = [
+        PromptSent(week(0), True, False),
+        PromptSent(week(0, hours=50), False, False, revisit=True),
+        PromptSent(week(1), True, False),
+        PromptSent(week(1, hours=50), False, True, revisit=True),  # skipped revisit
+        PromptSent(week(2), True, False),
+        PromptSent(week(2, hours=50), False, False, revisit=True),  # the latest, unanswered
+    ]
+    figures = compute_figures(history, [], None, week(3, hours=-1))
+    assert (figures.received, figures.answered, figures.skipped) == (3, 3, 0)
+    assert (figures.current_streak, figures.longest_streak) == (3, 3)
+
+
+def test_a_week_without_any_prompt_neither_extends_nor_breaks_a_streak() -> None:
+    history = [PromptSent(week(n), True, False) for n in (0, 1, 4, 5)]  # paused in weeks 2-3
+    assert current_streak(history) == longest_streak(history) == 4
+
+
+def test_an_unanswered_prompt_older_than_a_week_is_missed() -> None:
+    history = [PromptSent(week(0), True, False), PromptSent(week(1), False, False)]
+    assert current_streak(history, until=week(1, hours=24 * 3)) == 1  # still open
+    assert current_streak(history, until=week(2, hours=12)) == 0  # missed

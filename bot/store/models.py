@@ -384,7 +384,8 @@ class SlackInstallation(Base):
 
 
 class OAuthState(Base):
-    """A one-time OAuth `state` value: issued on /slack/install, consumed on the redirect."""
+    """A used Slack OAuth `state`: the SHA-256 of its random part, until the state expires,
+    so that no process accepts it twice (bot/adapters/slack/oauth_state.py)."""
 
     __tablename__ = "oauth_state"
 

@@ -39,6 +39,7 @@ from bot.adapters.slack.installation_payloads import (
     jsonable,
     take_bot,
 )
+from bot.adapters.slack.installer_names import without_erased_installer
 from bot.adapters.slack.secrets import TokenCipher
 from bot.store.database import Database
 from bot.store.models import SlackInstallation
@@ -236,7 +237,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
 
         rows, org = await self._db.run(find)
         for row in rows:
-            payload = self._open(row.data)
+            payload = without_erased_installer(self._open(row.data), row.user_id)
             if payload.get("bot_token"):
                 return Installation(**payload).to_bot()
         if org is None:
@@ -262,7 +263,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         where = self._workspace(enterprise_id, team_id, is_enterprise_install)
         rows = await self._db.run(lambda session: self._rows(session, where))
         for row in rows:
-            payload = self._open(row.data)
+            payload = without_erased_installer(self._open(row.data), row.user_id)
             if payload.get("bot_token"):
                 return Installation(**payload).to_bot()
         return None
@@ -286,7 +287,8 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         rows = await self._db.run(lambda session: self._rows(session, where, limit=1))
         if not rows:
             return None
-        installation = Installation(**self._open(rows[0].data))
+        opened = without_erased_installer(self._open(rows[0].data), rows[0].user_id)
+        installation = Installation(**opened)
         if user_id is not None or installation.bot_token is None:
             latest = await self.async_find_bot(
                 enterprise_id=enterprise_id,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -18,11 +19,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.pacing import Pacer, Sleep
 from bot.adapters.runtime import AdapterStartError
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
 from bot.adapters.slack.installations import DatabaseInstallationStore
+from bot.adapters.slack.installer_names import reseal_erased_installers
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.oauth_state import SignedOAuthStateStore
@@ -69,6 +72,8 @@ class SlackService:
     pacer: Pacer
     readiness: Readiness = field(default_factory=Readiness)
     port: int | None = None
+    # work the Slack process does once at start (OAuth mode: reseal erased installers)
+    at_start: Callable[[], Awaitable[object]] | None = None
     _web_runner: web.AppRunner | None = None
     _socket: AsyncSocketModeHandler | None = None
 
@@ -85,6 +90,8 @@ class SlackService:
 
     async def start(self) -> None:
         """Listen, check the token, catch up on due work, then report ready."""
+        if self.at_start is not None:
+            await self.at_start()
         if self.mode is SlackMode.SOCKET:
             await self._check_token()
             await self.app.runner.start()
@@ -169,11 +176,14 @@ def build_slack_service(
     async def reinstalled(team_ids: list[str]) -> None:
         await app.core.uninstalls.reinstalled(PLATFORM, team_ids)  # `app` is built below
 
+    at_start: Callable[[], Awaitable[object]] | None = None
     if mode is SlackMode.OAUTH:
         assert slack.token_key is not None and slack.client_id and slack.client_secret
+        cipher = TokenCipher.from_keys(slack.token_key.get_secret_value())
+        at_start = partial(db.run, partial(_reseal, slack.client_id, cipher))
         store = DatabaseInstallationStore(
             db,
-            TokenCipher.from_keys(slack.token_key.get_secret_value()),
+            cipher,
             slack.client_id,
             now,
             on_installed=reinstalled,
@@ -219,5 +229,16 @@ def build_slack_service(
     SlackUninstalls(app.core.uninstalls, store, directory).register(bolt)
     SlackListeners(app.core, directory).register(bolt)
     return SlackService(
-        settings=slack, mode=mode, app=app, bolt=bolt, client=client, tokens=tokens, pacer=pacer
+        settings=slack,
+        mode=mode,
+        app=app,
+        bolt=bolt,
+        client=client,
+        tokens=tokens,
+        pacer=pacer,
+        at_start=at_start,
     )
+
+
+async def _reseal(client_id: str, cipher: TokenCipher, session: AsyncSession) -> int:
+    return await reseal_erased_installers(session, client_id, cipher)

@@ -17,13 +17,16 @@ from typing import Any
 import aiohttp
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.slack.oauth_state import SignedOAuthStateStore
+from bot.core.actors import Actor, CommunityRef
+from bot.core.service import PlnCore
 from bot.store.database import Database
-from bot.store.models import Community, OAuthState, SlackInstallation
+from bot.store.models import Community, Member, OAuthState, SlackInstallation
 from tests.integration.slack.conftest import SIGNING_SECRET, SlackBot, StartBot
+from tests.support.messenger import RecordingMessenger
 from tests.support.slack_requests import SlackRequests
 from tests.support.slack_standin import SlackStandIn
 
@@ -347,4 +350,54 @@ async def test_forget_me_takes_the_installers_id_out_of_the_installation(
         # the workspace keeps its bot: another member still gets answers
         assert (await team_two.slash_command("UANA", "join")).status == 200
         await bot.slack.wait_for_hook_posts(3, name="t2")
+    assert await bot.service.tokens.bot_token("T2") == "xoxb-team-two"
+
+
+async def test_an_installer_erased_from_discord_is_named_nowhere_once_slack_starts_again(
+    start_bot: StartBot,
+) -> None:
+    """The Slack installer is linked to a Discord identity and erases themselves there,
+    where the Slack key is not at hand: the plain column is cleared at once, the sealed
+    copy is read without them, and the Slack process seals it again without them when it
+    starts; the workspace keeps its bot."""
+    token_key = Fernet.generate_key().decode()
+    bot = await start_bot(
+        slack_bot_token=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret="client-secret",
+        pln_token_key=token_key,
+    )
+    add_workspace_users(bot.slack)
+    bot.slack.add_user("UADMINT2", "Installer", tz="Europe/Lisbon", team_id="T2")
+    assert await install(bot, "T2", "xoxb-team-two") == 200
+    core, db = bot.service.app.core, bot.service.app.db
+    slack_self = Actor(CommunityRef("slack", "T2", "Team two"), "UADMINT2", "Installer")
+    on_discord = Actor(CommunityRef("discord", "G-1", "Guild"), "D-installer", "Installer")
+    await core.handle_command(slack_self, "join")
+    discord = PlnCore(db, core.clock, RecordingMessenger(platform="discord"), core.config)
+    await discord.handle_command(on_discord, "join")
+
+    async def link(session: AsyncSession) -> None:
+        ids = list(await session.scalars(select(Member.id).order_by(Member.id)))
+        await session.execute(update(Member).values(person_id=ids[0]))
+
+    await db.run(link)
+    await discord.handle_command(on_discord, "forget-me confirm")
+
+    async def installations(session: AsyncSession) -> list[tuple[str, str]]:
+        rows = await session.scalars(select(SlackInstallation))
+        return [(row.user_id, row.data) for row in rows]
+
+    def opened(sealed: str) -> str:
+        return Fernet(token_key.encode()).decrypt(sealed.encode()).decode()
+
+    ((user_column, sealed),) = await db.run(installations)
+    assert user_column == ""
+    store = bot.service.tokens._store  # type: ignore[attr-defined]
+    found = await store.async_find_installation(enterprise_id=None, team_id="T2")
+    assert found is not None and not found.user_id, "read without the erased installer"
+    assert bot.service.at_start is not None
+    await bot.service.at_start()  # what the Slack process does when it starts
+    ((user_column, sealed),) = await db.run(installations)
+    assert "UADMINT2" not in opened(sealed)
     assert await bot.service.tokens.bot_token("T2") == "xoxb-team-two"

@@ -51,6 +51,15 @@ class Uninstalls:
         self._on_change()
         return marked
 
+    async def left_while_away(self, platform: str, present: Sequence[str]) -> int:
+        """At start, the platform lists every community the app is in (`present`: a
+        Discord READY names every guild, available or not): any other community of the
+        platform lost the app while the bot was offline, so its keeping period starts."""
+        gone = await self._db.run(
+            partial(store.served_elsewhere, platform=platform, present=present)
+        )
+        return await self.uninstalled(platform, gone) if gone else 0
+
     async def reinstalled(self, platform: str, external_ids: Sequence[str]) -> int:
         """The app is installed in these communities (again): nothing of theirs is purged."""
         cleared = await self._db.run(

@@ -95,11 +95,16 @@ async def count_active_members(session: AsyncSession, community_id: int) -> int:
 async def active_schedules(
     session: AsyncSession, platform: str
 ) -> list[tuple[Schedule, Community]]:
-    """Every active schedule of the communities served by `platform`."""
+    """Every active schedule of the communities served by `platform`, except those whose
+    app was uninstalled (kept for their keeping period, sent nothing)."""
     result = await session.execute(
         select(Schedule, Community)
         .join(Community, Community.id == Schedule.community_id)
-        .where(Schedule.active.is_(True), Community.platform == platform)
+        .where(
+            Schedule.active.is_(True),
+            Community.platform == platform,
+            Community.uninstalled_at.is_(None),
+        )
         .order_by(Schedule.id)
     )
     return [(schedule, community) for schedule, community in result.tuples()]

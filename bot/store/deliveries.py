@@ -123,6 +123,7 @@ def _open_reminders(what: Any, platform: str) -> Select[Any]:
         .join(Community, Community.id == Member.community_id)
         .where(
             Community.platform == platform,
+            Community.uninstalled_at.is_(None),
             Delivery.status == DeliveryStatus.SENT,
             Delivery.remind_at.is_not(None),
             Delivery.skipped_at.is_(None),

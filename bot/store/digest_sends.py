@@ -28,9 +28,11 @@ SKIPPED = "skipped"
 
 def _receiver_condition(platform: str) -> ColumnElement[bool]:
     """The platform's members a scheduled digest may go to: in, not paused, reachable, and
-    not turned off (the query needs Community joined)."""
+    not turned off, in a community that still has the app (the query needs Community
+    joined)."""
     return (
         (Community.platform == platform)
+        & Community.uninstalled_at.is_(None)
         & Member.active.is_(True)
         & Member.paused_at.is_(None)
         & Member.unreachable_at.is_(None)

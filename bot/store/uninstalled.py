@@ -65,6 +65,20 @@ async def mark_uninstalled(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def served_elsewhere(
+    session: AsyncSession, platform: str, present: Sequence[str]
+) -> list[str]:
+    """The platform's communities still counted as installed that are not in `present`."""
+    found = await session.scalars(
+        select(Community.external_id).where(
+            Community.platform == platform,
+            Community.external_id.not_in(sorted(set(present))),
+            Community.uninstalled_at.is_(None),
+        )
+    )
+    return list(found)
+
+
 async def mark_reinstalled(
     session: AsyncSession, platform: str, external_ids: Sequence[str]
 ) -> int:

@@ -69,6 +69,12 @@ class PlnDiscordClient(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.bridge.interaction(interaction)
 
+    async def on_ready(self) -> None:
+        """Connected: `guilds` holds every guild the bot is in, outages included (Discord's
+        READY lists unavailable guilds too). A guild missing from it removed the bot while
+        it was offline, so its keeping period starts now."""
+        await self._uninstalls.left_while_away(PLATFORM, [str(g.id) for g in self.guilds])
+
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Removed from a guild (kicked, or the guild deleted; not an outage): its members
         can no longer reach the bot, so their data is kept PLN_UNINSTALLED_KEEP_DAYS only."""

@@ -233,3 +233,26 @@ async def test_the_keeping_period_is_the_setting(
     await runner.advance(2 * DAY)
     assert await texts(db) == set()
     assert await community_ids(db) == set()
+
+
+async def test_nothing_is_sent_to_a_community_without_the_app_and_a_reinstall_resumes_it(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    """While the app is gone the community is kept, not served: no weekly prompt, reminder
+    or digest goes to its members (on Discord they would still arrive by DM); the other
+    community is served as before, and a reinstall brings the prompts back."""
+    runner = Runner(core)
+    await two_communities(core, clock, runner)
+    await core.uninstalls.uninstalled("console", ["local"])
+    sent_before = len(messenger.sent)
+
+    await runner.advance(14 * DAY)
+    to_local = [r for r, _ in messenger.sent[sent_before:] if r.community_external_id == "local"]
+    to_other = [r for r, _ in messenger.sent[sent_before:] if r.community_external_id == "other"]
+    assert to_local == []
+    assert len(to_other) >= 2, "the other community still gets its weekly prompts"
+
+    await core.uninstalls.reinstalled("console", ["local"])
+    await runner.advance(7 * DAY)
+    back = [r for r, _ in messenger.sent[sent_before:] if r.community_external_id == "local"]
+    assert {r.platform_user_id for r in back} >= {"alice", "bob"}

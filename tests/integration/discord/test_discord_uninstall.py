@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.actors import Actor, CommunityRef
 from bot.store.models import Community, FreeNote, Member
 from tests.integration.discord.conftest import ALICE, GUILD, DiscordBot, eventually
 
@@ -89,3 +90,21 @@ async def test_a_guild_outage_is_not_a_removal(discord_bot: DiscordBot) -> None:
     await discord_bot.advance(days=31)
     assert await uninstalled_at(discord_bot) == {GUILD: None}
     assert await count(discord_bot, FreeNote) == 1
+
+
+async def test_a_guild_that_removed_the_bot_while_it_was_offline_starts_its_keeping_period(
+    discord_bot: DiscordBot,
+) -> None:
+    """At (re)connection Discord's READY lists every guild the bot is in, unavailable ones
+    included: a guild of ours missing from it removed the bot while it was offline."""
+    await alice_with_a_note(discord_bot)
+    gone = CommunityRef("discord", "900000000000000077", "A guild that removed the bot")
+    await discord_bot.service.app.core.handle_command(Actor(gone, ALICE, "alice"), "join")
+    assert await uninstalled_at(discord_bot) == {GUILD: None, gone.external_id: None}
+
+    await discord_bot.service.client.on_ready()  # as after a new IDENTIFY
+
+    assert await uninstalled_at(discord_bot) == {
+        GUILD: None,
+        gone.external_id: discord_bot.clock.now(),
+    }

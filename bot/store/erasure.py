@@ -31,8 +31,8 @@ from bot.store.models import (
     Member,
     Schedule,
     ScheduleKind,
-    SlackInstallation,
 )
+from bot.store.slack_models import SlackInstallation
 
 log = logging.getLogger(__name__)
 

@@ -118,6 +118,12 @@ class Member(Base):
     # "new" or "experienced" in the role (prompts tagged for the other are left out), "any"
     # when they chose not to say; None: not asked yet
     audience: Mapped[str | None] = mapped_column(String(16))
+    # 1: a prompt every week; 2: every other week (the lighter rhythm a quiet member chose)
+    every_weeks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # when the bot last offered a pause or a lighter rhythm after weeks without an answer
+    quiet_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # a retention notice to send this member (retried until it goes); None: nothing owed
+    retention_notice_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     community: Mapped[Community] = relationship(lazy="raise")
 
@@ -177,6 +183,8 @@ class Delivery(Base):
     # makes it one weekly prompt per person and week, even when the Slack and Discord
     # processes claim at the same moment. None for everyone else.
     person_week: Mapped[str | None] = mapped_column(String(32), index=True, unique=True)
+    # a revisit of a goal: what the member said became of it (done, partly, not_yet, dropped)
+    goal_outcome: Mapped[str | None] = mapped_column(String(16))
 
 
 class CommunityPrompt(Base):
@@ -234,6 +242,9 @@ class Answer(Base):
         ForeignKey("delivery.id", ondelete="CASCADE"), unique=True
     )
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    # the member's own number for it (#1, #2, ... per person, shared with notes), so an id
+    # never tells anyone how much others wrote
+    number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -276,6 +287,7 @@ class FreeNote(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    number: Mapped[int | None] = mapped_column(Integer)  # as Answer.number, one sequence
     text: Mapped[str] = mapped_column(Text)
     platform_message_ref: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -361,33 +373,3 @@ class JobRun(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_run_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class SlackInstallation(Base):
-    """One Slack workspace's installation (OAuth mode). `data` is encrypted: it holds tokens."""
-
-    __tablename__ = "slack_installation"
-    __table_args__ = (
-        Index(
-            "ix_slack_installation_lookup", "client_id", "enterprise_id", "team_id", "installed_at"
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[str] = mapped_column(String(64))
-    enterprise_id: Mapped[str | None] = mapped_column(String(32))
-    team_id: Mapped[str | None] = mapped_column(String(32))
-    user_id: Mapped[str] = mapped_column(String(32))
-    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
-    installed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    data: Mapped[str] = mapped_column(Text)  # Fernet token of the installation as JSON
-
-
-class OAuthState(Base):
-    """A used Slack OAuth `state`: the SHA-256 of its random part, until the state expires,
-    so that no process accepts it twice (bot/adapters/slack/oauth_state.py)."""
-
-    __tablename__ = "oauth_state"
-
-    state: Mapped[str] = mapped_column(String(128), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.store import guard_models as guard_models
+from bot.store import slack_models as slack_models
 from bot.store.models import Base
 
 metadata = Base.metadata
 
-__all__ = ["guard_models", "metadata"]
+__all__ = ["guard_models", "metadata", "slack_models"]

@@ -42,7 +42,7 @@ from bot.adapters.slack.installation_payloads import (
 from bot.adapters.slack.installer_names import without_erased_installer
 from bot.adapters.slack.secrets import TokenCipher
 from bot.store.database import Database
-from bot.store.models import SlackInstallation
+from bot.store.slack_models import SlackInstallation
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.slack.installation_payloads import USER_HALF_CLEARED, Payload, jsonable
 from bot.adapters.slack.secrets import TokenCipher
-from bot.store.models import SlackInstallation
+from bot.store.slack_models import SlackInstallation
 
 log = logging.getLogger(__name__)
 

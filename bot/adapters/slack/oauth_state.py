@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.database import Database
 from bot.store.dialect import insert_ignoring_duplicates
-from bot.store.models import OAuthState
+from bot.store.slack_models import OAuthState
 
 log = logging.getLogger(__name__)
 

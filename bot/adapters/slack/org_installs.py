@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import SlackInstallation
+from bot.store.slack_models import SlackInstallation
 
 
 def not_a_workspace_row() -> ColumnElement[bool]:

@@ -38,8 +38,8 @@ from bot.store.models import (
     Member,
     Schedule,
     ScheduleKind,
-    SlackInstallation,
 )
+from bot.store.slack_models import SlackInstallation
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
 

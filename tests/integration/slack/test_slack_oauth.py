@@ -24,7 +24,8 @@ from bot.adapters.slack.oauth_state import SignedOAuthStateStore
 from bot.core.actors import Actor, CommunityRef
 from bot.core.service import PlnCore
 from bot.store.database import Database
-from bot.store.models import Community, Member, OAuthState, SlackInstallation
+from bot.store.models import Community, Member
+from bot.store.slack_models import OAuthState, SlackInstallation
 from tests.integration.slack.conftest import SIGNING_SECRET, SlackBot, StartBot
 from tests.support.messenger import RecordingMessenger
 from tests.support.slack_requests import SlackRequests

@@ -18,7 +18,8 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.models import Answer, Community, Member, SlackInstallation
+from bot.store.models import Answer, Community, Member
+from bot.store.slack_models import SlackInstallation
 from tests.integration.slack.conftest import SIGNING_SECRET, SlackBot, StartBot, prompts_to
 from tests.support.slack_requests import SlackRequests
 from tests.support.slack_requests.constants import BOT_USER_ID

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet
 
-from bot.store.models import Community, FreeNote, Member, SlackInstallation
+from bot.store.models import Community, FreeNote, Member
+from bot.store.slack_models import SlackInstallation
 from tests.integration.slack.conftest import (
     SIGNING_SECRET,
     SlackBot,

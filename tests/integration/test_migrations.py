@@ -83,7 +83,8 @@ def test_0007_numbers_what_each_person_wrote_oldest_first(tmp_path: Path) -> Non
             db.execute(
                 "INSERT INTO delivery (id, schedule_id, member_id, due_local_date, due_at,"
                 " prompt_id, prompt_text, status, claimed_at, attempts) VALUES"
-                f" (?, 1, ?, '2026-01-{day}', '2026-01-{day}', 'p', 'q', 'sent', '2026-01-{day}', 0)",
+                f" (?, 1, ?, '2026-01-{day}', '2026-01-{day}', 'p', 'q', 'sent',"
+                f" '2026-01-{day}', 0)",
                 (delivery_id, member_id),
             )
             db.execute(

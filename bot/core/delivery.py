@@ -58,7 +58,7 @@ def weekly_rule(schedule: Schedule) -> WeeklyRule:
 
 def prompt_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
     """Prompts: claim what fell due, then send deliveries, channel posts and reminders."""
-    picker = RotationPicker(default_library())
+    picker = RotationPicker(default_library(), config.default_timezone)
     platform, policy, library = pipeline.messenger.platform, pipeline.policy, picker.library
     queues: list[SendQueue[Any]] = [
         PromptQueue(platform, policy, library),

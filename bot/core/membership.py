@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.core.audience import should_ask as should_ask_audience
+from bot.core.audience import with_audience_question
 from bot.core.context import Context
 from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
@@ -40,14 +42,15 @@ async def join(ctx: Context) -> list[OutgoingMessage]:
     next_time = await ctx.next_prompt_time()
     zone_name = member.timezone or ctx.config.default_timezone
     when = f" Your first one arrives {local_datetime(next_time, ctx.zone)}." if next_time else ""
-    return [
-        plain(
-            f"{greeting} Once a week I'll send you a short leadership reflection prompt; "
-            f"reply here to answer. Your answers are private to you.{when}\n"
-            f"I'm using the time zone {zone_name}: change it with `/pln tz <zone>`, "
-            "for example `/pln tz Europe/Berlin` or `/pln tz toronto`."
-        )
-    ]
+    welcome = plain(
+        f"{greeting} Once a week I'll send you a short leadership reflection prompt; "
+        f"reply here to answer. Your answers are private to you.{when}\n"
+        f"I'm using the time zone {zone_name}: change it with `/pln tz <zone>`, "
+        "for example `/pln tz Europe/Berlin` or `/pln tz toronto`."
+    )
+    if should_ask_audience(member.audience):
+        return [with_audience_question(welcome)]
+    return [welcome]
 
 
 async def leave(ctx: Context) -> list[OutgoingMessage]:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.formatting import cut
 from bot.prompts.library import Library, LibraryPrompt, community_prompt
 from bot.prompts.rotation import NO_REPEAT_WITHIN, PastPrompt, choose_prompt
+from bot.prompts.school_year import phase, year_start
 from bot.prompts.tracks import ALL, track_prompts
 from bot.store import channel_posts as post_store
 from bot.store import community_prompts as community_prompt_store
@@ -27,14 +28,20 @@ UNKNOWN_ELEMENT = "unknown"  # prompts no longer in the library (renamed or reti
 
 
 class RotationPicker:
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, default_zone: str = "UTC") -> None:
         self.library = library
+        self.default_zone = default_zone  # decides the hemisphere of a default school year
+
+    def year_start(self, community: Community, on: date) -> date:
+        """The first Monday of the community's school year that contains `on`."""
+        return year_start(on, community.term_start, self.default_zone)
 
     def track(
         self, community: Community, on: date, own: Sequence[LibraryPrompt] = ()
     ) -> Sequence[LibraryPrompt]:
         """The prompts this community draws from in the week of `on` (its chosen track)."""
-        return track_prompts(self.library, community.track or ALL, on, own)
+        start = self.year_start(community, on)
+        return track_prompts(self.library, community.track or ALL, on, own, start)
 
     async def own_prompts(self, session: AsyncSession, community: Community) -> list[LibraryPrompt]:
         """The community's own active prompts, shaped like the library's."""
@@ -86,7 +93,14 @@ class RotationPicker:
         chosen: dict[tuple[int, date], LibraryPrompt] = {}
         for member, day in sorted(wanted, key=lambda item: (item[0].id, item[1])):
             track = self.track(community, day, own)
-            prompt = choose_prompt(track, history[member.id], f"member-{member.id}", day)
+            prompt = choose_prompt(
+                track,
+                history[member.id],
+                f"member-{member.id}",
+                day,
+                phase=phase(day, self.year_start(community, day)),
+                audience=member.audience,
+            )
             chosen[(member.id, day)] = prompt
             history[member.id].append(PastPrompt(prompt.id, prompt.element_id, day, False))
         return chosen
@@ -125,7 +139,11 @@ class RotationPicker:
         ]
         own = await self.own_prompts(session, community)
         return choose_prompt(
-            self.track(community, day, own), past, f"community-{community.id}", day
+            self.track(community, day, own),
+            past,
+            f"community-{community.id}",
+            day,
+            phase=phase(day, self.year_start(community, day)),
         )
 
     def _element(self, prompt_id: str) -> str:

@@ -221,6 +221,15 @@ def check_library(
                 f"{row.framework}/{row.element} has {row.prompts} prompt(s); "
                 f"every element needs at least {MIN_PROMPTS_PER_ELEMENT}"
             )
+    for file in library.frameworks:
+        for element in file.elements:
+            tags = {t for p in library.prompts if p.element_id == element.id for t in p.term}
+            problems += [
+                f"{file.framework.id}/{element.id} has no prompt tagged for the {phase} of the "
+                "year (rotation gives each element its turn in every part of the year)"
+                for phase in ("start", "end")
+                if phase not in tags
+            ]
     if len(library.prompts) < min_prompts:
         problems.append(f"the library has {len(library.prompts)} prompts; it needs {min_prompts}")
     problems += [

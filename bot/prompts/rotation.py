@@ -8,6 +8,14 @@ The rules, in order:
    element gets its turn.
 3. Among equals, a choice fixed by the member and the week (a hash, not the clock or a
    random generator), so a restart, a second process or a catch-up picks the same prompt.
+
+The tags narrow rule 1's prompts (when anything is left after applying them): a prompt
+tagged for another phase of the school year (`term`: start, middle, end) or for the other
+kind of member (`audience`: new, experienced) is not chosen. Within rule 2's elements, a
+prompt tagged for the phase the year is in comes first; when those elements have none
+left, one from an element reflected on once more may come instead (never further out of
+balance). Every element has start-of-year and end-of-year prompts (the library's check
+makes sure), so September brings the start-of-year prompts and June the end-of-year ones.
 """
 
 from __future__ import annotations
@@ -34,9 +42,18 @@ class PastPrompt:
 
 
 def choose_prompt(
-    track: Sequence[LibraryPrompt], history: Sequence[PastPrompt], member_key: str, on: date
+    track: Sequence[LibraryPrompt],
+    history: Sequence[PastPrompt],
+    member_key: str,
+    on: date,
+    *,
+    phase: str | None = None,
+    audience: str | None = None,
 ) -> LibraryPrompt:
-    """The member's prompt for the week containing `on`; `track` must not be empty."""
+    """The member's prompt for the week containing `on`; `track` must not be empty.
+
+    `phase`: where the school year is (start, middle, end); `audience`: the member's
+    (new, experienced; None or "any" reads every prompt)."""
     if not track:
         raise ValueError("the track has no prompts")
     last_sent: dict[str, date] = {}
@@ -47,10 +64,30 @@ def choose_prompt(
     if not fresh:
         oldest = min(last_sent[p.id] for p in track)
         fresh = [p for p in track if last_sent[p.id] == oldest]
+    fresh = fitting(fresh, phase, audience)
     reflected = Counter(past.element_id for past in history if past.answered)
     least = min(reflected[p.element_id] for p in fresh)
-    candidates = sorted((p for p in fresh if reflected[p.element_id] == least), key=_order)
+    balanced = [p for p in fresh if reflected[p.element_id] == least]
+    in_season = [p for p in fresh if phase is not None and phase in p.term]
+    seasonal = [p for p in in_season if reflected[p.element_id] == least] or [
+        p for p in in_season if reflected[p.element_id] == least + 1
+    ]
+    candidates = sorted(seasonal or balanced, key=_order)
     return candidates[_week_pick(member_key, on, len(candidates))]
+
+
+def fitting(
+    prompts: list[LibraryPrompt], phase: str | None, audience: str | None
+) -> list[LibraryPrompt]:
+    """The prompts whose tags fit this week and this member; all of `prompts` when none
+    fit (a thin track still sends something)."""
+    suits = [
+        p
+        for p in prompts
+        if (phase is None or not p.term or phase in p.term)
+        and (audience in (None, "any") or not p.audience or audience in p.audience)
+    ]
+    return suits or prompts
 
 
 def _order(prompt: LibraryPrompt) -> tuple[str, str]:

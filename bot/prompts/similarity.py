@@ -22,6 +22,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 SEMANTIC_THRESHOLD = 0.26  # similarity at or above which two prompts ask the same thing
 CHAR_WEIGHT = 0.3  # the character n-grams' share of the similarity; the words have the rest
+# two texts must share at least this many folded ideas: a short text that shares one
+# striking word ("surprised") with a prompt does not ask what that prompt asks
+MIN_SHARED_IDEAS = 2
 
 # Ideas that the library's prompts keep coming back to, each with the words that name it.
 # A word belongs to one idea only; phrases are matched before single words.
@@ -180,19 +183,33 @@ def similar_pairs(
     if len(items) < 2:
         return []
     scores = similarity_matrix([text for _, text in items])
+    ideas = [set(fold(text)) for _, text in items]
     found = []
     for i, (first, _) in enumerate(items):
         for j in range(i + 1, len(items)):
             second = items[j][0]
-            if scores[i, j] >= threshold and frozenset((first, second)) not in allowed:
+            if (
+                scores[i, j] >= threshold
+                and len(ideas[i] & ideas[j]) >= MIN_SHARED_IDEAS
+                and frozenset((first, second)) not in allowed
+            ):
                 found.append(SimilarPair(first, second, float(scores[i, j])))
     return sorted(found, key=lambda pair: -pair.score)
 
 
 def closest(candidate: str, items: Sequence[tuple[str, str]]) -> SimilarPair | None:
-    """The library item most like `candidate` (a community prompt's text), with its score."""
+    """The library item most like `candidate` (a community prompt's text) among those that
+    share at least MIN_SHARED_IDEAS folded ideas with it, with its score; None if none do."""
     if not items:
         return None
+    ideas = set(fold(candidate))
     scores = similarity_matrix([candidate, *(text for _, text in items)])[0, 1:]
-    best = int(np.argmax(scores))
+    sharing = [
+        index
+        for index, (_, text) in enumerate(items)
+        if len(ideas & set(fold(text))) >= MIN_SHARED_IDEAS
+    ]
+    if not sharing:
+        return None
+    best = max(sharing, key=lambda index: scores[index])
     return SimilarPair("candidate", items[best][0], float(scores[best]))

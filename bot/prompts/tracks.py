@@ -1,8 +1,9 @@
 """Tracks: which part of the library a community's prompts come from.
 
 `all` (the default) draws from every framework; a framework id (`olf`) from that one only;
-a term plan (bot/prompts/tracks.toml) walks chosen elements in order, one a week, so a
-community can follow the shape of a school year together.
+a term plan (bot/prompts/tracks.toml) walks chosen elements in order, one a week from the
+community's school year start (bot/prompts/school_year.py), so a community can follow the
+shape of a school year together.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from bot.prompts.schema import Element
 
 PLANS_FILE = Path(__file__).parent / "tracks.toml"
 ALL = "all"
-PLAN_EPOCH = date(2024, 1, 1)  # a Monday: plan weeks count from here, the same for everyone
+PLAN_EPOCH = date(2024, 1, 1)  # a Monday: plan weeks count from here when no year is given
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,17 @@ def find_track(library: Library, track_id: str) -> Track | None:
 
 
 def track_prompts(
-    library: Library, track_id: str, on: date, extra: Sequence[LibraryPrompt] = ()
+    library: Library,
+    track_id: str,
+    on: date,
+    extra: Sequence[LibraryPrompt] = (),
+    year_start: date | None = None,
 ) -> Sequence[LibraryPrompt]:
     """The prompts a community on `track_id` draws from in the week containing `on`.
 
     `extra` are the community's own prompts; the track applies to them as to the library's.
+    A term plan is at its first element in the week of `year_start` (the community's school
+    year, bot/prompts/school_year.py).
     """
     pool = [*library.prompts, *extra]
     track = find_track(library, track_id)
@@ -75,7 +82,7 @@ def track_prompts(
         return pool
     if track.framework is not None:
         return [p for p in pool if p.framework_id == track.framework]
-    week = (on - PLAN_EPOCH).days // 7
+    week = (on - (year_start or PLAN_EPOCH)).days // 7
     framework, _, element = track.elements[week % len(track.elements)].partition("/")
     chosen = [p for p in pool if (p.framework_id, p.element_id) == (framework, element)]
     return chosen or pool

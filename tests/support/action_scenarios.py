@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import data_rights, home, pending_dms, reflections, retention, sharing
+from bot.core import audience, data_rights, home, pending_dms, reflections, retention, sharing
 from bot.core.actors import Actor
 from bot.core.messages import OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
@@ -232,6 +232,19 @@ async def member_is_resumed(world: World, _value: str) -> None:
     assert member is not None and member.active and member.paused_at is None
 
 
+async def joined_and_asked(world: World) -> str:
+    """The member joined and was asked whether they are new or experienced; the value is
+    the answer they press."""
+    said = await _replies(world.core.handle_command(world.member, "join"))
+    assert "new to leading technology" in said, said
+    return "experienced"
+
+
+async def audience_is_set(world: World, value: str) -> None:
+    member = await _member(world)
+    assert member is not None and member.audience == value
+
+
 async def member_is_erased(world: World, _value: str) -> None:
     assert await _member(world) is None
     assert await _answers_of_member(world) == []
@@ -324,6 +337,7 @@ SCENARIOS: dict[str, Scenario] = {
     home.RESUME_ACTION: Scenario(paused, member_is_resumed),
     retention.CONFIRM_ACTION: Scenario(retention_asked, retention_is_confirmed, by_moderator=True),
     pending_dms.PLACE_ACTION: Scenario(waiting_in_dm, note_is_placed),
+    audience.AUDIENCE_ACTION: Scenario(joined_and_asked, audience_is_set),
 }
 
 # what a press's reply says, for buttons whose effect is only a reply

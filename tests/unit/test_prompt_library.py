@@ -53,6 +53,7 @@ PROMPTS = {
     ],
 }
 SOURCE = 'source = { article = "what-schools-need", idea = "Listening and planning" }'
+SEASONS = {1: 'tags = { term = ["start"] }', 2: 'tags = { term = ["end"] }'}
 
 
 def write_library(directory: Path, *, drop: int = 0, extra: str = "") -> Path:
@@ -68,6 +69,7 @@ element = "{element}"
 question = "{question}"
 follow_up = "What is one small step you could take this week?"
 {SOURCE}
+{SEASONS.get(number, "")}
 """
             )
     (directory / "demo.toml").write_text(GOOD + "".join(entries) + extra, encoding="utf-8")
@@ -90,6 +92,12 @@ def test_the_check_fails_when_an_element_has_fewer_than_four_prompts(tmp_path: P
     library = load_library(write_library(tmp_path, drop=1))
     problems = check_library(library, frozenset(), min_prompts=0)
     assert any("demo/listening has 3 prompt(s)" in problem for problem in problems)
+    assert not any("tagged" in problem for problem in problems)
+    untagged = load_library(write_library(tmp_path / "untagged", drop=3))
+    assert any(
+        "demo/planning has no prompt tagged for the end of the year" in problem
+        for problem in check_library(untagged, frozenset(), min_prompts=0)
+    )
     assert any("it needs 160" in p for p in check_library(library, frozenset()))
 
 

@@ -108,3 +108,75 @@ def test_when_every_prompt_is_recent_the_oldest_comes_back() -> None:
         PastPrompt("p-e0-1", "e0", start + timedelta(weeks=1), True),
     ]
     assert choose_prompt(track, history, "m1", start + timedelta(weeks=2)).id == "p-e0-0"
+
+
+def tagged(
+    prompt_id: str, element: str, term: tuple[str, ...] = (), audience: tuple[str, ...] = ()
+) -> LibraryPrompt:
+    return LibraryPrompt(
+        id=prompt_id,
+        framework="Demo",
+        framework_id="demo",
+        element=element,
+        element_id=element,
+        question=f"{prompt_id}?",
+        follow_up="Follow-up?",
+        term=term,
+        audience=audience,
+        revisit=None,
+    )
+
+
+SEASONAL = [
+    tagged("open", "e0", term=("start",)),
+    tagged("close", "e0", term=("end",)),
+    tagged("any-1", "e0"),
+    tagged("any-2", "e1"),
+    tagged("newcomer", "e1", audience=("new",)),
+    tagged("veteran", "e1", audience=("experienced",)),
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(start=starts, key=st.text(min_size=1, max_size=8))
+def test_prompts_of_the_phase_come_first_and_other_phases_never(start: date, key: str) -> None:
+    opening = choose_prompt(SEASONAL, [], key, start, phase="start")
+    assert opening.id == "open", "the start-of-year prompt comes first in its phase"
+    for phase in ("start", "middle"):
+        assert choose_prompt(SEASONAL, [], key, start, phase=phase).id != "close"
+    assert choose_prompt(SEASONAL, [], key, start, phase="end").id == "close"
+    middle = [
+        choose_prompt(SEASONAL, [], key, start + timedelta(weeks=w), phase="middle").id
+        for w in range(20)
+    ]
+    assert not {"open", "close"} & set(middle)
+
+
+@settings(max_examples=80, deadline=None)
+@given(start=starts, key=st.text(min_size=1, max_size=8), weeks=st.integers(1, 3))
+def test_a_member_never_gets_a_prompt_meant_for_the_other_audience(
+    start: date, key: str, weeks: int
+) -> None:
+    """Three weeks: while a fitting prompt is fresh (after that, a thin track falls back)."""
+    for audience, other in (("new", "veteran"), ("experienced", "newcomer")):
+        history: list[PastPrompt] = []
+        for week in range(weeks):
+            on = start + timedelta(weeks=week)
+            chosen = choose_prompt(SEASONAL, history, key, on, phase="middle", audience=audience)
+            assert chosen.id != other
+            history.append(PastPrompt(chosen.id, chosen.element_id, on, True))
+
+
+def test_when_only_out_of_season_prompts_are_left_one_is_still_sent() -> None:
+    track = [tagged("close", "e0", term=("end",))]
+    assert choose_prompt(track, [], "m1", date(2026, 9, 7), phase="start").id == "close"
+
+
+def test_untagged_members_and_weeks_choose_as_before() -> None:
+    track = make_track(3, 3)
+    start = date(2026, 1, 5)
+    plain = simulate(track, 9, [True], start)
+    for week, past in enumerate(plain):
+        on = start + timedelta(weeks=week)
+        chosen = choose_prompt(track, plain[:week], "m1", on, phase="middle", audience="any")
+        assert chosen.id == past.prompt_id

@@ -5,8 +5,10 @@ Each core command becomes a subcommand whose typed options come from its argumen
 offered as the member types). A two-word command whose first word is also a command
 (`digest schedule` beside `digest`) becomes an option of that command, since Discord cannot
 have a name be both a command and a group; other two-word commands (`prompt now`,
-`prompts add`) are grouped under their first word. Whatever the member fills in is turned
-back into the text after `/pln`, so replies and errors read as on Slack and the console.
+`prompts add`) are grouped under their first word. Discord allows 25 entries in `/pln`, all
+taken, so a later command family is given a home in an existing group (`HOMES`: `/pln term`
+is `/pln prompts term` there). Whatever the member fills in is turned back into the text
+after `/pln`, so replies and errors read as on Slack and the console.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from discord import app_commands
 from bot.core.commands import CommandSpec, Option, OptionKind, command_specs
 
 MAX_CHOICES = 25
+# command families placed inside an existing group, because `/pln` holds 25 entries at most
+HOMES = {"term": "prompts"}
 MAX_DESCRIPTION = 100
 ZONES = sorted(available_timezones())
 
@@ -38,9 +42,10 @@ def pln_group(bridge: Any) -> app_commands.Group:
             continue  # folded into `first` as an option
         folded = tuple(s for s in specs if len(s.words) == 2 and s.words[0] == spec.name)
         parent = group
-        if rest:
-            parent = subgroups.get(first) or _subgroup(group, first, specs)
-            subgroups[first] = parent
+        if rest or first in HOMES:
+            word = HOMES.get(first, first)
+            parent = subgroups.get(word) or _subgroup(group, word, specs)
+            subgroups[word] = parent
         parent.add_command(_subcommand(bridge, spec, folded))
     return group
 
@@ -49,8 +54,9 @@ def _subgroup(
     group: app_commands.Group, word: str, specs: tuple[CommandSpec, ...]
 ) -> app_commands.Group:
     members = [spec for spec in specs if spec.words[0] == word]
-    who = " (moderators)" if all(spec.moderator_only for spec in members) else ""
-    verbs = ", ".join(spec.words[1] for spec in members)
+    homed = [spec for spec in specs if len(spec.words) == 1 and HOMES.get(spec.name) == word]
+    who = " (moderators)" if all(spec.moderator_only for spec in members + homed) else ""
+    verbs = ", ".join([spec.words[1] for spec in members] + [spec.name for spec in homed])
     description = _fit(f"{word.capitalize()}: {verbs}{who}")
     return app_commands.Group(name=word, description=description, parent=group)
 

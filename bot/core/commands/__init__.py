@@ -27,6 +27,7 @@ from bot.core.commands.grammar import (
     spec_of,
 )
 from bot.core.commands.member_commands import (
+    ChooseAudience,
     Frameworks,
     History,
     Join,
@@ -47,6 +48,8 @@ from bot.core.commands.moderator_commands import (
     Retention,
     RetirePrompt,
     SetChannel,
+    SetTermStart,
+    ShowTerm,
     Summaries,
 )
 from bot.core.commands.shapes import Arguments, CommandError, Option, OptionKind
@@ -90,6 +93,9 @@ Command = (
     | ListPrompts
     | RetirePrompt
     | Schedules
+    | ChooseAudience
+    | ShowTerm
+    | SetTermStart
 )
 
 __all__ = [
@@ -98,6 +104,7 @@ __all__ = [
     "AddPrompt",
     "Arguments",
     "ButtonAction",
+    "ChooseAudience",
     "ChooseTrack",
     "Command",
     "CommandError",
@@ -125,8 +132,10 @@ __all__ = [
     "RetirePrompt",
     "Schedules",
     "SetChannel",
+    "SetTermStart",
     "SetTimezone",
     "Share",
+    "ShowTerm",
     "ShowTimezone",
     "Skip",
     "Summaries",

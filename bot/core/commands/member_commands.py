@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core import home, membership, moderation, reflections
-from bot.core.commands.shapes import Option, OptionKind, no_arguments, optional_number, rest_of_line
+from bot.core import audience, home, membership, moderation, reflections
+from bot.core.commands.shapes import (
+    Option,
+    OptionKind,
+    no_arguments,
+    optional_choice,
+    optional_number,
+    rest_of_line,
+)
 from bot.core.commands.spec import ButtonAction, CommandSpec
 from bot.core.context import Context
 from bot.core.frameworks import frameworks_reply
@@ -66,6 +73,13 @@ class Frameworks:
 @dataclass(frozen=True)
 class Schedules:
     """Show when this community gets prompts and digests."""
+
+
+@dataclass(frozen=True)
+class ChooseAudience:
+    """Whether the member's prompts suit someone new to the role, experienced, or everyone."""
+
+    choice: str
 
 
 async def _time_zone(ctx: Context, command: SetTimezone | ShowTimezone) -> list[OutgoingMessage]:
@@ -187,6 +201,29 @@ LATER_SPECS: tuple[CommandSpec, ...] = (
         handler=_frameworks,
         before_joining=True,
         any_community=True,
+    ),
+    CommandSpec(
+        name="prompts for",
+        arguments=optional_choice(
+            ChooseAudience,
+            choices=("new", "experienced", "everyone", "show"),
+            default="show",
+            name="who",
+            description="new or experienced in the role, or everyone. Empty: show it",
+        ),
+        summary="Prompts for someone new to the role, experienced, or everyone.",
+        description=(
+            "Some prompts suit a newcomer, some a seasoned leader; this leaves out the ones "
+            "meant for the other. Asked once after you join; empty shows your choice."
+        ),
+        example="prompts for experienced",
+        handler=lambda ctx, command: audience.choose_audience(ctx, command.choice),
+        buttons=(
+            ButtonAction(
+                audience.AUDIENCE_ACTION,
+                lambda value: ChooseAudience(value) if value in audience.CHOICES else None,
+            ),
+        ),
     ),
     CommandSpec(
         name="schedules",

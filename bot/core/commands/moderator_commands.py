@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.core import digest_requests as digest_module
-from bot.core import moderation, retention
+from bot.core import moderation, retention, term
 from bot.core.commands import values
 from bot.core.commands.shapes import (
     Option,
@@ -53,6 +54,18 @@ class ChooseTrack:
     """Show the tracks (None), or choose one by id (moderators)."""
 
     name: str | None
+
+
+@dataclass(frozen=True)
+class ShowTerm:
+    """Show where the community's school year is (anyone)."""
+
+
+@dataclass(frozen=True)
+class SetTermStart:
+    """The first day of the community's school year (moderators)."""
+
+    first_day: date
 
 
 @dataclass(frozen=True)
@@ -206,6 +219,36 @@ SPECS: tuple[CommandSpec, ...] = (
         ),
         example="track school-year",
         handler=lambda ctx, command: moderation.choose_track(ctx, command.name),
+        before_joining=True,
+    ),
+    CommandSpec(
+        name="term",
+        arguments=no_arguments(ShowTerm),
+        summary="Show where the community's school year is.",
+        description=(
+            "Which week of the school year this is; start-of-year prompts come in its first "
+            "weeks, end-of-year ones in its last, and term plans start with it."
+        ),
+        example="term",
+        handler=lambda ctx, _: term.show_term(ctx),
+        before_joining=True,
+    ),
+    CommandSpec(
+        name="term starts",
+        arguments=rest_of_line(
+            SetTermStart,
+            convert=term.term_start_date,
+            name="date",
+            option=Option("starts", "First day of the school year, e.g. 2026-09-07", required=True),
+        ),
+        summary="Set the first day of the school year (year-month-day).",
+        description=(
+            "Without it the year starts on the first Monday of September (of February where "
+            "the default time zone is south of the equator). It repeats each year."
+        ),
+        example="term starts 2026-09-07",
+        handler=lambda ctx, command: term.set_term_start(ctx, command.first_day),
+        moderator_only=True,
         before_joining=True,
     ),
     CommandSpec(

@@ -10,7 +10,6 @@ figures and streaks right. The audit log records how many items went, never what
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -21,10 +20,9 @@ from bot.core.context import Context, ContextRunner
 from bot.core.formatting import local_date
 from bot.core.jobs import DueReport
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage, plain
-from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendStatus
-from bot.core.sending.queue import recipient
-from bot.store import communities as community_store
+from bot.core.ports import ChannelMessenger, Messenger
 from bot.store import retention as store
+from bot.store import retention_notices as notice_store
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -77,6 +75,7 @@ async def retention_setting(ctx: Context, setting: str | None) -> list[OutgoingM
     if setting == "off":
         community.retention_days = None
         community.retention_from = None
+        await notice_store.cancel(ctx.session, community.id)
         return [
             plain(
                 "Done: retention is off. Answers and notes are kept until their authors "
@@ -110,9 +109,16 @@ async def _shown(ctx: Context) -> OutgoingMessage:
         return plain(KEPT)
     starts = community.retention_from
     if starts is not None and starts > ctx.now:
+        owed, unreachable = await notice_store.still_owed(ctx.session, community.id)
+        told = f"{_count(owed, 'member')} still to be told" if owed else "every member told"
+        if unreachable:
+            told += (
+                f" ({unreachable:,} of them the platform can't reach by DM now: they are "
+                "told when they next talk to the bot; tell them another way too)"
+            )
         return plain(
             f"Retention is confirmed and starts {local_date(starts, ctx.zone)}: from then, "
-            f"{_what_happens(community.retention_days)}. Members were told by DM. "
+            f"{_what_happens(community.retention_days)}. Notices by DM: {told}. "
             "`/pln retention off` cancels it."
         )
     purged = await store.purged_total(ctx.session, community.id)
@@ -121,16 +127,6 @@ async def _shown(ctx: Context) -> OutgoingMessage:
         f"{purged:,} answers and notes have been deleted this way. "
         "`/pln retention off` keeps everything from now on."
     )
-
-
-@dataclass(frozen=True)
-class _Confirmed:
-    """A confirmed setting: when it starts, and whom to tell."""
-
-    days: int
-    starts: datetime
-    starts_text: str
-    recipients: list[Recipient]
 
 
 def member_notice(days: int, starts: str) -> OutgoingMessage:
@@ -150,10 +146,10 @@ async def confirm_retention(
     run: ContextRunner, messenger: Messenger, actor: Actor, days: int
 ) -> list[OutgoingMessage]:
     """A moderator confirmed a number of days: it comes into force after NOTICE, and every
-    active member is told now by DM (sent outside the unit of work, one after another at the
-    messenger's own pace)."""
+    active member is owed a DM saying so, sent by the notice queue at the messenger's own
+    pace and retried when the platform says "later" (bot/core/sending/notice_queue.py)."""
 
-    async def set_it(ctx: Context) -> _Confirmed | OutgoingMessage:
+    async def set_it(ctx: Context) -> OutgoingMessage:
         refusal = below_floor(days, ctx.config.retention_min_days)
         if refusal is not None:
             return refusal
@@ -161,51 +157,23 @@ async def confirm_retention(
         pending = community.retention_from
         if community.retention_days == days and (pending is None or pending > ctx.now):
             return plain(  # a second press of the same Confirm: nothing more to do
-                f"Retention of {_days(days)} was already confirmed; members were told. "
-                "`/pln retention` shows when it starts."
+                f"Retention of {_days(days)} was already confirmed; members are told by "
+                "DM. `/pln retention` shows when it starts."
             )
         starts = ctx.now + NOTICE
         community.retention_days = days
         community.retention_from = starts
-        members = await community_store.active_members(ctx.session, community.id)
-        return _Confirmed(
-            days,
-            starts,
-            local_date(starts, ctx.zone),
-            [recipient(member, community) for member in members],
+        owed = await notice_store.owe_every_member(ctx.session, community.id, ctx.now)
+        log.info("retention confirmed", extra={"fields": {"days": days, "members": owed}})
+        return plain(
+            f"Done: nothing is purged before {local_date(starts, ctx.zone)}. From then, "
+            f"{_what_happens(days)}. I'm telling {_count(owed, 'member')} by DM now, each "
+            "with time to `/pln export` first; a DM the platform refuses is tried again. "
+            "`/pln retention` shows how many are still to be told; `/pln retention off` "
+            "cancels it."
         )
 
-    confirmed = await run(actor, set_it)
-    if isinstance(confirmed, OutgoingMessage):
-        return [confirmed]
-    notice = member_notice(days, confirmed.starts.strftime("%a %d %b %Y (UTC)"))
-    told = 0
-    for member in confirmed.recipients:
-        try:
-            result = await messenger.send_direct(member, notice)
-        except Exception:  # the platform's error; the others are still told
-            log.warning("retention notice not sent", extra={"fields": {"member": member.member_id}})
-            continue
-        told += result.status == SendStatus.SENT
-    log.info(
-        "retention confirmed",
-        extra={"fields": {"days": days, "members": len(confirmed.recipients), "told": told}},
-    )
-    missed = len(confirmed.recipients) - told
-    not_told = (
-        f" I couldn't reach {_count(missed, 'member')} by DM just now; please tell them "
-        "another way."
-        if missed
-        else ""
-    )
-    return [
-        plain(
-            f"Done: nothing is purged before {confirmed.starts_text}. From then, "
-            f"{_what_happens(days)}. I told {told:,} of "
-            f"{_count(len(confirmed.recipients), 'member')} by DM.{not_told} "
-            "`/pln retention off` cancels it."
-        )
-    ]
+    return [await run(actor, set_it)]
 
 
 class RetentionJob:

@@ -39,6 +39,7 @@ from bot.core.replies import (  # re-exported: adapters and tests name them from
     MODERATORS_ONLY,
     NOT_JOINED,
 )
+from bot.core.sending.notice_queue import notice_job
 from bot.core.sending.pipeline import SendPipeline
 from bot.store import communities as community_store
 from bot.store.database import Database, DatabaseUnavailable
@@ -70,6 +71,7 @@ class PlnCore:
         self.jobs: list[DueJob] = [
             self.deliveries,
             digest_schedule.digest_job(pipeline, config),
+            notice_job(pipeline),
             retention.RetentionJob(db, messenger),
             uninstalled.UninstalledPurgeJob(
                 db, messenger.platform, timedelta(days=config.uninstalled_keep_days)

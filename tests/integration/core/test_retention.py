@@ -324,16 +324,18 @@ async def test_after_confirm_members_are_told_and_nothing_goes_for_seven_days(
 
     (done,) = await core.handle_action(MOD, button.action_id, button.value)
     assert "nothing is purged before Mon 28 Dec 2026" in done.text, done.text
-    assert "I told 2 of 2 members by DM" in done.text
+    assert "I'm telling 2 members by DM now" in done.text
+    await core.run_due_work()  # as the alarm does after a change of schedule
     assert sorted(notices(messenger)) == ["alice", "bob"]
     notice = next(m for _, m in messenger.sent if m.heading == "Retention notice")
     assert "1 day" in notice.text and "Mon 28 Dec 2026" in notice.text
     assert "/pln export" in notice.text
     (again,) = await core.handle_action(MOD, button.action_id, button.value)
     assert "already confirmed" in again.text
+    await core.run_due_work()
     assert len(notices(messenger)) == 2, "a second press tells nobody twice"
     (shown,) = await core.handle_command(MOD, "retention")
-    assert "starts Mon 28 Dec 2026" in shown.text
+    assert "starts Mon 28 Dec 2026" in shown.text and "every member told" in shown.text
 
     await runner.advance(NOTICE - timedelta(minutes=1))
     assert await texts(core.db) == before, "nothing goes during the notice"
@@ -347,10 +349,47 @@ async def test_after_confirm_members_are_told_and_nothing_goes_for_seven_days(
 async def test_members_who_cannot_be_reached_are_counted_for_the_moderator(
     core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:
+    """Bob's DMs are closed: his notice stays owed, the moderator sees it, and he is told
+    once he talks to the bot again."""
     await bob_keeps_a_note(core)
     await core.handle_command(ALICE, "join")
     messenger.unreachable.add("bob")
     (done,) = await core.handle_command(MOD, "retention 400 confirm")
-    assert "I told 1 of 2 members by DM" in done.text
-    assert "couldn't reach 1 member" in done.text
+    assert "I'm telling 2 members by DM now" in done.text
+    await core.run_due_work()
     assert notices(messenger) == ["alice"]
+    (shown,) = await core.handle_command(MOD, "retention")
+    assert "1 member still to be told" in shown.text and "can't reach by DM" in shown.text
+
+    messenger.unreachable.discard("bob")
+    await core.handle_command(BOB, "tz")  # Bob talks to the bot again
+    await core.run_due_work()
+    assert sorted(notices(messenger)) == ["alice", "bob"]
+    (shown,) = await core.handle_command(MOD, "retention")
+    assert "every member told" in shown.text
+
+
+async def test_a_notice_the_platform_refuses_for_now_is_sent_later_and_only_once(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    """A 429 (or a 500) on a notice loses nobody's: it is tried again after the delay."""
+    await bob_keeps_a_note(core)
+    await core.handle_command(ALICE, "join")
+    messenger.refuse_next = 1
+    await core.handle_command(MOD, "retention 400 confirm")
+    await core.run_due_work()
+    assert len(notices(messenger)) == 1
+    await Runner(core).advance(timedelta(minutes=5))
+    assert sorted(notices(messenger)) == ["alice", "bob"]
+    await Runner(core).advance(timedelta(days=1))
+    assert len(notices(messenger)) == 2
+
+
+async def test_a_setting_cancelled_before_its_notices_go_sends_none(
+    core: PlnCore, messenger: RecordingMessenger
+) -> None:
+    await bob_keeps_a_note(core)
+    await core.handle_command(MOD, "retention 400 confirm")
+    await core.handle_command(MOD, "retention off")
+    await core.run_due_work()
+    assert notices(messenger) == []

@@ -47,8 +47,8 @@ def _number_existing_rows() -> None:
     }
     written: dict[str, list[tuple[object, str, int]]] = defaultdict(list)
     for table in ("answer", "free_note"):
-        rows = bind.execute(sa.text(f"SELECT id, member_id, created_at FROM {table}"))
-        for row_id, member_id, created_at in rows:
+        found = bind.execute(sa.text(f"SELECT id, member_id, created_at FROM {table}"))
+        for row_id, member_id, created_at in found:
             written[person_of[member_id]].append((created_at, table, row_id))
     for rows in written.values():
         rows.sort(key=lambda row: (str(row[0]), row[1], row[2]))

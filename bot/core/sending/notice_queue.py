@@ -1,0 +1,87 @@
+"""Retention notices: the DM each member is owed when a moderator confirms a setting.
+
+Not a claimed table: the notice is taken by a compare-and-set on
+`member.retention_notice_due` (-> NULL) before the call, so it is never sent twice; a
+"later" from the platform puts it back with its delay, so a 429 or a 500 loses nobody's
+notice. Built at send time from the community's setting: one cancelled meanwhile sends
+nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.jobs import DueReport
+from bot.core.ports import SendResult, SendStatus
+from bot.core.retention import member_notice
+from bot.core.sending.job import QueueJob
+from bot.core.sending.pipeline import SendPipeline
+from bot.core.sending.queue import Built, Outcome, SendPolicy, mark_unreachable, recipient
+from bot.store import retention_notices as store
+from bot.store.models import Community, Member
+
+NoticeRow = tuple[Member, Community]
+
+
+class RetentionNoticeQueue:
+    """A `SendQueue` over members owed a retention notice."""
+
+    name = "retention notice"
+
+    def __init__(self, platform: str, policy: SendPolicy) -> None:
+        self.platform = platform
+        self.policy = policy
+
+    async def ready_ids(self, session: AsyncSession, now: datetime, limit: int) -> list[int]:
+        return await store.ready_ids(session, self.platform, now, limit)
+
+    async def backlog(self, session: AsyncSession) -> int:
+        return await store.count(session, self.platform)
+
+    async def take(self, session: AsyncSession, row_id: int, now: datetime) -> NoticeRow | None:
+        return await store.take(session, row_id, now)
+
+    async def build(self, row: NoticeRow) -> Built:
+        member, community = row
+        days, starts = community.retention_days, community.retention_from
+        if days is None or starts is None or not member.active:
+            return SendResult.unreachable("no notice owed any more")  # dropped, not recorded
+        when = starts.astimezone(UTC).strftime("%a %d %b %Y (UTC)")
+        return recipient(member, community), member_notice(days, when)
+
+    async def record(self, session: AsyncSession, row_id: int, outcome: Outcome) -> None:
+        """Sent: done. Refused for now: owed again after the platform's delay. Unreachable
+        (DMs closed): still owed, and sent once the member talks to the bot again."""
+        result = outcome.result
+        if result.status == SendStatus.UNREACHABLE:
+            if outcome.member_id is not None:
+                await mark_unreachable(session, outcome.member_id, result.reason, outcome.at)
+                await store.put_back(session, row_id, outcome.at)
+        elif result.status != SendStatus.SENT:
+            later = outcome.at + (result.retry_after or self.policy.retry_delay)
+            await store.put_back(session, row_id, later)
+
+    async def recover(self, session: AsyncSession) -> int:
+        return 0  # taken before the call: an interrupted notice is not resent
+
+    async def earliest_retry(self, session: AsyncSession, now: datetime) -> datetime | None:
+        found = await store.earliest(session, self.platform)
+        return None if found is None else max(found, now)
+
+
+class NothingToClaim:
+    """Notices are owed by the confirming command itself, not claimed on a schedule."""
+
+    async def claim(self, session: AsyncSession, now: datetime) -> DueReport:
+        return DueReport()
+
+    async def next_due(self, session: AsyncSession, now: datetime) -> datetime | None:
+        return None
+
+
+def notice_job(pipeline: SendPipeline) -> QueueJob:
+    """Retention notices through the one send pipeline, at the messenger's own pace."""
+    queue = RetentionNoticeQueue(pipeline.messenger.platform, pipeline.policy)
+    return QueueJob("notices", NothingToClaim(), [queue], pipeline)

@@ -13,7 +13,7 @@ from bot.core.context import Context
 from bot.core.digest_requests import current_streak
 from bot.core.formatting import local_date, local_datetime
 from bot.core.messages import Button, ButtonStyle, Field, Form, FormInput, OutgoingMessage, Section
-from bot.core.timezones import TimezoneError, describe_zone, resolve_timezone
+from bot.core.timezones import TimezoneError, describe_zone, zone_or_choice
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
 
@@ -108,8 +108,9 @@ def timezone_form(current: str | None) -> OutgoingMessage:
 
 
 def _check_zone(fields: Mapping[str, str]) -> dict[str, str]:
+    """An abbreviation or offset passes: the `tz` command then asks which place it is."""
     try:
-        resolve_timezone(fields.get("zone", ""))
+        zone_or_choice(fields.get("zone", ""))
     except (TimezoneError, ValueError) as error:
         return {"zone": str(error)}
     return {}

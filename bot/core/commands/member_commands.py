@@ -17,7 +17,7 @@ from bot.core.commands.spec import ButtonAction, CommandSpec
 from bot.core.context import Context
 from bot.core.frameworks import frameworks_reply
 from bot.core.messages import OutgoingMessage
-from bot.core.timezones import resolve_timezone
+from bot.core.timezones import resolve_timezone, zone_or_choice
 from bot.prompts.library import default_library
 
 
@@ -33,9 +33,19 @@ class Leave:
 
 @dataclass(frozen=True)
 class SetTimezone:
-    """Set the member's time zone; `zone` is already a canonical IANA name."""
+    """Set the member's time zone. `zone` is an IANA name, or an abbreviation or offset
+    (`IST`, `UTC+05:30`) that the handler answers with a question instead."""
 
     zone: str
+
+
+def _picked_zone(value: str) -> SetTimezone | None:
+    """A zone button's command: only an exact zone name, as the bot's buttons carry."""
+    try:
+        zone = resolve_timezone(value)
+    except ValueError:
+        return None
+    return SetTimezone(zone) if zone == value else None
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,7 @@ SPECS: tuple[CommandSpec, ...] = (
         name="tz",
         arguments=rest_of_line(
             SetTimezone,
-            convert=resolve_timezone,
+            convert=zone_or_choice,
             name="zone or city",
             when_empty=ShowTimezone,
             option=Option("zone", "An IANA zone such as Europe/Berlin, or a city", OptionKind.ZONE),
@@ -137,6 +147,7 @@ SPECS: tuple[CommandSpec, ...] = (
         handler=_time_zone,
         changes_schedule=True,
         refreshes_home=True,
+        buttons=(ButtonAction(membership.ZONE_PICK_ACTION, _picked_zone),),
     ),
     CommandSpec(
         name="pause",

@@ -879,3 +879,32 @@ async def test_a_bad_zone_in_the_form_gets_a_friendly_error_and_changes_nothing(
     assert "I don't know the time zone 'Mars/Base'" in reply and "/pln tz" in reply
     assert "Traceback" not in reply
     assert await stored_zone(db, "alice") == "America/Toronto"
+
+
+async def test_an_ambiguous_zone_is_asked_stores_nothing_and_the_pressed_place_is_kept(
+    core: PlnCore, db: Database
+) -> None:
+    """`/pln tz IST`: India, Ireland or Israel? Nothing changes until one is pressed; then
+    the member's zone is that place, whose daylight saving the prompts follow."""
+    await core.handle_command(ALICE, "join")
+    (question,) = await core.handle_command(ALICE, "tz IST")
+    assert [b.value for b in question.buttons] == [
+        "Asia/Kolkata",
+        "Europe/Dublin",
+        "Asia/Jerusalem",
+    ]
+
+    async def zone(session: AsyncSession) -> str | None:
+        found = await session.scalar(
+            select(Member.timezone).where(Member.platform_user_id == "alice")
+        )
+        return found
+
+    before = await db.run(zone)
+    assert before != "Europe/Dublin"
+    dublin = next(b for b in question.buttons if b.value == "Europe/Dublin")
+    (done,) = await core.handle_action(ALICE, dublin.action_id, dublin.value)
+    assert done.text.startswith("Time zone set to Europe/Dublin")
+    assert await db.run(zone) == "Europe/Dublin"
+    (refused,) = await core.handle_action(ALICE, dublin.action_id, "IST")
+    assert "doesn't work" in refused.text and await db.run(zone) == "Europe/Dublin"

@@ -22,7 +22,9 @@ def prompt_message(
     """One message carrying the whole question (never split) and its buttons.
 
     A reminder (after Snooze) is the same prompt under another heading, with the same
-    delivery id, so answering it answers the week's prompt.
+    delivery id, so answering it answers the week's prompt. A revisit ("Looking back") is
+    answered by its button or a reply to it, never by a plain message, which belongs to
+    the week's prompt; it has no Snooze.
     """
     context = f"From: {framework}" if framework else ""
     if revisit:
@@ -31,19 +33,29 @@ def prompt_message(
         heading = "Reminder: this week's reflection"
     else:
         heading = "This week's reflection"
+    how = (
+        "Press Answer, or reply to this message, to answer it (a plain message goes to "
+        "this week's prompt)."
+        if revisit
+        else "Reply here to answer, or press Answer."
+    )
+    buttons = [Button("Answer", ANSWER_ACTION, str(delivery_id), ButtonStyle.PRIMARY)]
+    if revisit:
+        buttons.append(Button("Skip", SKIP_ACTION, str(delivery_id)))
+    else:
+        buttons += [
+            Button("Skip this week", SKIP_ACTION, str(delivery_id)),
+            Button("Snooze 1 day", SNOOZE_ACTION, str(delivery_id)),
+        ]
     return OutgoingMessage(
         kind="reminder" if reminder else "prompt",
         heading=heading,
-        text=f"{heading}: {question}\nReply here to answer. Your answer is private to you.",
+        text=f"{heading}: {question}\n{how} Your answer is private to you.",
         sections=(
             Section(body=question, heading=context or None),
-            Section(body="Reply here to answer, or press Answer. Your answer is private to you."),
+            Section(body=f"{how} Your answer is private to you."),
         ),
-        buttons=(
-            Button("Answer", ANSWER_ACTION, str(delivery_id), ButtonStyle.PRIMARY),
-            Button("Skip this week", SKIP_ACTION, str(delivery_id)),
-            Button("Snooze 1 day", SNOOZE_ACTION, str(delivery_id)),
-        ),
+        buttons=tuple(buttons),
         metadata={"delivery_id": str(delivery_id)},
     )
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.core.actions import ActionSpec, FormSpec, delivery_id
 from bot.core.context import Context
-from bot.core.formatting import cut, local_date, local_datetime, word_count
+from bot.core.formatting import local_datetime, word_count
 from bot.core.messages import Button, Form, FormInput, OutgoingMessage, plain
 from bot.core.prompt_messages import (
     ANSWER_ACTION,
@@ -23,14 +23,13 @@ from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import deliveries as delivery_store
 from bot.store import reflections as reflection_store
-from bot.store import shares as share_store
-from bot.store.identities import linked_member_ids
-from bot.store.models import Answer, Delivery, Member, Schedule, ScheduleKind
+from bot.store.models import Delivery, Schedule, ScheduleKind
 
 MAX_MESSAGE_CHARS = 40_000
 MAX_ANSWER_CHARS = 100_000  # one answer's parts together: later additions beyond it are refused
 SNOOZE_FOR = timedelta(days=1)
-HISTORY_ENTRY_CHARS = 1_000
+REVISIT_DAY_OFFSET = 3  # a revisit comes mid-week, not with the weekly prompt
+OPEN_FOR = timedelta(days=7)  # a prompt takes plain replies until the next comes, at most this
 
 
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
@@ -62,7 +61,9 @@ async def record_message(
     """A member's message: the answer to their open prompt, or else a free note.
 
     `reply_to` is the platform's reference of the message this one replies to (a thread
-    parent): a reply to a prompt answers that prompt, whichever week it was. A message whose
+    parent): a reply to a prompt answers that prompt, whichever week it was (a revisit is
+    answered this way or by its button). Otherwise the open prompt: the latest weekly one,
+    for `OPEN_FOR` after it came or until the next one arrives. A message whose
     `message_ref` is already stored is a platform's duplicate delivery: stored once, no reply.
     """
     member = ctx.require_member()
@@ -78,17 +79,18 @@ async def record_message(
         replied = await delivery_store.member_delivery_by_ref(ctx.session, member.id, reply_to)
         if replied is not None:
             return [await _append_answer(ctx, replied, text, message_ref)]
-    delivery = await delivery_store.latest_sent_delivery(ctx.session, member.id)
+    delivery = await delivery_store.open_prompt(ctx.session, member.id, ctx.now - OPEN_FOR)
     if delivery is not None and delivery.skipped_at is None:
         return [await _append_answer(ctx, delivery, text, message_ref)]
     await reflection_store.add_free_note(
         ctx.session, member_id=member.id, text=text, platform_message_ref=message_ref, now=ctx.now
     )
-    why = (
-        "You skipped this week's prompt, so"
-        if delivery is not None
-        else "There's no open prompt right now, so"
-    )
+    if delivery is not None:
+        why = "You skipped this week's prompt, so"
+    elif await delivery_store.latest_sent_delivery(ctx.session, member.id) is not None:
+        why = "Your last prompt closed a week after it came, so"
+    else:
+        why = "There's no open prompt right now, so"
     next_time = await ctx.next_prompt_time()
     after = f" Your next prompt arrives {local_datetime(next_time, ctx.zone)}." if next_time else ""
     return [plain(f"{why} I kept this as a private note.{after}")]
@@ -300,7 +302,7 @@ async def _schedule_revisit(ctx: Context, delivery: Delivery, prompt: LibraryPro
         Schedule(
             community_id=ctx.community.id,
             kind=ScheduleKind.REVISIT,
-            fire_at=ctx.now + timedelta(weeks=prompt.revisit.after_weeks),
+            fire_at=_revisit_time(ctx.now, delivery.due_at, prompt.revisit.after_weeks),
             active=True,
             created_at=ctx.now,
             member_id=delivery.member_id,
@@ -309,10 +311,18 @@ async def _schedule_revisit(ctx: Context, delivery: Delivery, prompt: LibraryPro
     )
 
 
+def _revisit_time(now: datetime, prompt_due: datetime, weeks: int) -> datetime:
+    """Weeks after the prompt, on another day than the weekly one (3 days later), so the
+    two never arrive together; never sooner than a day from now."""
+    return max(
+        prompt_due + timedelta(weeks=weeks, days=REVISIT_DAY_OFFSET), now + timedelta(days=1)
+    )
+
+
 async def skip(ctx: Context, delivery_id: int | None = None) -> list[OutgoingMessage]:
     member = ctx.require_member()
     if delivery_id is None:
-        delivery = await delivery_store.latest_sent_delivery(ctx.session, member.id)
+        delivery = await delivery_store.open_prompt(ctx.session, member.id, ctx.now - OPEN_FOR)
     else:
         delivery = await delivery_store.member_delivery(ctx.session, member.id, delivery_id)
     if delivery is None:
@@ -324,41 +334,6 @@ async def skip(ctx: Context, delivery_id: int | None = None) -> list[OutgoingMes
     delivery.skipped_at = ctx.now
     delivery.remind_at = None
     return [plain("Skipped this week's prompt. No worries: see you next week!")]
-
-
-async def history(ctx: Context, limit: int) -> list[OutgoingMessage]:
-    """The member's latest answers on every linked identity, newest first, with the short
-    ids `/pln delete` and `/pln share` take, and whether each is shared."""
-    member = ctx.require_member()
-    rows: list[tuple[Answer, Delivery]] = []
-    for member_id in await linked_member_ids(ctx.session, member):
-        rows += await reflection_store.recent_answers(ctx.session, member_id, limit)
-    rows.sort(key=lambda row: (row[1].sent_at or row[1].due_at, row[0].id), reverse=True)
-    rows = rows[:limit]
-    if not rows:
-        return [
-            plain("You haven't answered a prompt yet. When your next prompt arrives, just reply.")
-        ]
-    shared = await share_store.shared_answer_ids(ctx.session, [answer.id for answer, _ in rows])
-    newest = rows[0][0].id
-    lines = [
-        f"Your last {len(rows)} answer{'s' if len(rows) != 1 else ''} "
-        "(only you can see these, unless you shared one). "
-        f"`/pln delete #{newest}` removes one, `/pln share #{newest}` shares it."
-    ]
-    for answer, delivery in rows:
-        visibility = "shared with the PLN" if answer.id in shared else "private"
-        lines.append("")
-        lines.append(
-            f"#{answer.id} · {_when(delivery, member, ctx)} · {visibility} · {delivery.prompt_text}"
-        )
-        lines.append(cut(answer.text, HISTORY_ENTRY_CHARS))
-    return [plain("\n".join(lines))]
-
-
-def _when(delivery: Delivery, member: Member, ctx: Context) -> str:
-    sent: datetime = delivery.sent_at or delivery.due_at
-    return local_date(sent, ctx.zone)
 
 
 # --- the prompt's buttons and the answer form ---------------------------------------------

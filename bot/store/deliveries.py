@@ -77,6 +77,25 @@ async def latest_sent_delivery(session: AsyncSession, member_id: int) -> Deliver
     return result.first()
 
 
+async def open_prompt(session: AsyncSession, member_id: int, since: datetime) -> Delivery | None:
+    """The prompt a plain message answers: the member's latest weekly (or moderator's
+    one-off) prompt, sent since `since`. A revisit is never it: it is answered by its
+    button or a reply in its thread, so it cannot take the week's answer."""
+    result = await session.scalars(
+        select(Delivery)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
+        .where(
+            Delivery.member_id == member_id,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.sent_at >= since,
+            Schedule.kind != ScheduleKind.REVISIT,
+        )
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+        .limit(1)
+    )
+    return result.first()
+
+
 async def member_delivery(
     session: AsyncSession, member_id: int, delivery_id: int
 ) -> Delivery | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core import audience, home, membership, moderation, reflections
+from bot.core import audience, history, home, membership, moderation, reflections
 from bot.core.commands.shapes import (
     Option,
     OptionKind,
@@ -197,7 +197,7 @@ SPECS: tuple[CommandSpec, ...] = (
             "you see them."
         ),
         example="history 10",
-        handler=lambda ctx, command: reflections.history(ctx, command.limit),
+        handler=lambda ctx, command: history.history(ctx, command.limit),
     ),
 )
 

@@ -17,6 +17,7 @@ from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.data_rights import DELETE_CONFIRM_ACTION
 from bot.core.messages import ButtonStyle
+from bot.core.reflections import REVISIT_DAY_OFFSET
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.core.sharing import SHARE_ACTION
@@ -275,7 +276,9 @@ async def _a_revisit_quoting(
     for ref, text in parts:
         (saved, *_more) = await core.handle_message(ALICE, text, ref)
         answer_ids += [int(button.value) for button in saved.buttons]  # the first has Share
-    await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    await Runner(core).advance(
+        timedelta(weeks=prompt.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
+    )
     return answer_ids[0]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.context import CoreConfig
+from bot.core.reflections import REVISIT_DAY_OFFSET
 from bot.core.retention import CONFIRM_ACTION, NOTICE, RetentionJob
 from bot.core.runner import Runner
 from bot.core.service import MODERATORS_ONLY, PlnCore
@@ -237,7 +238,9 @@ async def test_the_purge_takes_the_quote_out_of_a_sent_revisit(
     await core.handle_command(ALICE, "join")
     await send_fixed_prompt(core, clock, prompt.id)
     await core.handle_message(ALICE, OLD_ANSWER)
-    await runner.advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    await runner.advance(
+        timedelta(weeks=prompt.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
+    )
     assert any(
         OLD_ANSWER.rstrip(".") in m.text for _, m in messenger.sent if m.heading == "Looking back"
     )

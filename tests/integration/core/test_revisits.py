@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import SimulatedClock
+from bot.core.reflections import REVISIT_DAY_OFFSET
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.prompts.library import LibraryPrompt, default_library
@@ -53,8 +54,8 @@ async def test_an_answer_is_quoted_back_once_after_the_revisit_weeks(
     await send_fixed_prompt(core, clock, prompt.id)
     await core.handle_message(alice, ANSWER)
     runner = Runner(core)
-    weeks = prompt.revisit.after_weeks
-    await runner.advance(timedelta(weeks=weeks) - timedelta(hours=1))
+    weeks = prompt.revisit.after_weeks  # then mid-week: never with the weekly prompt
+    await runner.advance(timedelta(weeks=weeks, days=REVISIT_DAY_OFFSET) - timedelta(hours=1))
     assert not any(m.heading == "Looking back" for _, m in messenger.sent)
     await runner.advance(timedelta(hours=2))
     revisits = [(r, m) for r, m in messenger.sent if m.heading == "Looking back"]
@@ -76,7 +77,9 @@ async def test_a_deleted_answer_is_never_revisited(
     await send_fixed_prompt(core, clock, prompt.id)
     await core.handle_message(alice, ANSWER, message_ref="m-1")
     await core.handle_message_delete(alice, "m-1")
-    await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks + 1))
+    await Runner(core).advance(
+        timedelta(weeks=prompt.revisit.after_weeks + 1, days=REVISIT_DAY_OFFSET)
+    )
     assert not any(m.heading == "Looking back" for _, m in messenger.sent)
 
 
@@ -89,7 +92,9 @@ async def test_deleting_the_message_after_its_revisit_leaves_no_quote_stored(
     await core.handle_command(alice, "join")
     await send_fixed_prompt(core, clock, prompt.id)
     await core.handle_message(alice, ANSWER, message_ref="m-1")
-    await Runner(core).advance(timedelta(weeks=prompt.revisit.after_weeks, hours=1))
+    await Runner(core).advance(
+        timedelta(weeks=prompt.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
+    )
     quoted = ANSWER.rstrip(".")
     assert any(quoted in m.text for _, m in messenger.sent if m.heading == "Looking back")
 
@@ -99,3 +104,62 @@ async def test_deleting_the_message_after_its_revisit_leaves_no_quote_stored(
         return list(await session.scalars(select(Delivery.prompt_text)))
 
     assert not any(quoted in text for text in await core.db.run(stored_prompts))
+
+
+async def _answer_of(core: PlnCore, delivery_id: int) -> str | None:
+    from bot.store import reflections as reflection_store
+
+    async def read(session: AsyncSession) -> str | None:
+        answer = await reflection_store.answer_for_delivery(session, delivery_id)
+        return None if answer is None else answer.text
+
+    return await core.db.run(read)
+
+
+async def test_a_revisit_never_takes_a_plain_reply_from_the_weeks_prompt(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    """The revisit arrives mid-week, after that week's prompt: a plain message still
+    answers the week's prompt; the revisit is answered by a reply to it (issue 14)."""
+    prompt = a_prompt_with_a_revisit()
+    assert prompt.revisit is not None
+    alice = member("alice")
+    await core.handle_command(alice, "join")
+    await send_fixed_prompt(core, clock, prompt.id)
+    await core.handle_message(alice, ANSWER)
+    await Runner(core).advance(
+        timedelta(weeks=prompt.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
+    )
+    sent = [(n, m) for n, (_, m) in enumerate(messenger.sent, start=1)]
+    (revisit_n, revisit) = next((n, m) for n, m in sent if m.heading == "Looking back")
+    weekly_n, weekly = [(n, m) for n, m in sent if m.heading == "This week's reflection"][-1]
+    assert weekly_n < revisit_n, "the week's prompt came first, then the revisit"
+    assert "a plain message goes to this week's prompt" in revisit.text
+    assert [b.label for b in revisit.buttons] == ["Answer", "Skip"]
+
+    week = "This week I finally sat down with the science team to plan the pilot."
+    (said,) = await core.handle_message(alice, week, message_ref="a-1")
+    assert "Saved as your answer" in said.text
+    assert await _answer_of(core, int(weekly.metadata["delivery_id"])) == week
+    assert await _answer_of(core, int(revisit.metadata["delivery_id"])) is None
+
+    looking_back = "The pilot ran; two of five teachers kept the shared docs going."
+    await core.handle_message(alice, looking_back, message_ref="a-2", reply_to=f"msg-{revisit_n}")
+    assert await _answer_of(core, int(revisit.metadata["delivery_id"])) == looking_back
+    assert await _answer_of(core, int(weekly.metadata["delivery_id"])) == week
+
+
+async def test_a_prompt_stays_open_a_week_then_text_is_a_note_and_the_bot_says_so(
+    core: PlnCore, clock: SimulatedClock
+) -> None:
+    alice = member("alice")
+    await core.handle_command(alice, "join")
+    await send_fixed_prompt(core, clock, a_prompt_with_a_revisit().id)
+    await core.handle_command(alice, "pause")  # no weekly prompt will follow it
+    clock.advance(timedelta(days=6, hours=23))
+    (said,) = await core.handle_message(alice, "Still thinking about this one.")
+    assert "Saved as your answer" in said.text
+    clock.advance(timedelta(hours=2))
+    (said,) = await core.handle_message(alice, "A thought for later: ask the Year 9 team.")
+    assert said.text.startswith("Your last prompt closed a week after it came")
+    assert "private note" in said.text

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
-from lemminflect import getAllLemmas  # type: ignore[import-untyped]
+import regex  # type: ignore[import-untyped]
+from lemminflect.core.Lemmatizer import Lemmatizer  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import word_frequency
 
-from bot.digest.tokens import Token, tokens
+from bot.digest.tokens import Token, clean_markup, has_cjk, language_of, tokens
 
 
 def _listed(words: str) -> frozenset[str]:
@@ -74,6 +74,10 @@ PREFIXES = {
     "he": ("וה", "שה", "בה", "לה", "מה", "ו", "ה", "ב", "ל", "מ", "ש", "כ"),  # noqa: RUF001
     "ar": ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل"),
 }
+# words (with inner apostrophes and hyphens), numbers, and single marks that end a phrase
+_PLAIN_WORDS = regex.compile(
+    r"[\p{L}\p{M}]+(?:['\u2019\-][\p{L}\p{M}]+)*|\p{N}+|[^\s\p{L}\p{M}\p{N}]|\n"
+)
 LEMMATISED = frozenset({"ru", "uk", "bg", "el", "hi"})  # scripts whose language simplemma has
 
 
@@ -85,13 +89,20 @@ class Word:
     lang: str
 
 
+# the words of one digest's texts already looked up: made per digest and dropped with it,
+# so no text (the member's, or a shared one) is kept after the digest is made
+Memo = dict[Token, "Word | None"]
+
+
 @dataclass(frozen=True)
 class Phrase:
     key: str  # its words' keys joined by spaces
     surface: str  # as written, joined as the script writes (no spaces in Japanese)
 
 
-def key_phrases(text: str, drop: frozenset[str] = frozenset()) -> list[Phrase]:
+def key_phrases(
+    text: str, drop: frozenset[str] = frozenset(), memo: Memo | None = None
+) -> list[Phrase]:
     """Every noun phrase of 1 to MAX_WORDS words in `text` (with repeats).
 
     `drop`: words (keys) of the prompt answered: a phrase made only of them is an echo of
@@ -99,28 +110,90 @@ def key_phrases(text: str, drop: frozenset[str] = frozenset()) -> list[Phrase]:
     budget; "budget" alone does not).
     """
     found: list[Phrase] = []
-    for run in _runs(tokens(text)):
+    for run in _runs(tokens(text), {} if memo is None else memo):
         found += [phrase for phrase in _grams(run) if not drop.issuperset(phrase.key.split(" "))]
     return found
 
 
-def content_words(text: str) -> list[str]:
+def phrases_among(
+    text: str, wanted: frozenset[str], wanted_words: frozenset[str], memo: dict[str, str | None]
+) -> list[str]:
+    """The keys of the `wanted` phrases in `text`, with repeats: the background's counts.
+
+    The theme ranking only needs to know how often the member's candidate phrases occur in
+    the background texts (up to a thousand of them), so this skips everything else: no
+    parts of speech, no surfaces, and any word not in a wanted phrase ends a run.
+    `wanted_words`: `words_of(wanted)`; `memo`: the keys of words already seen, for this
+    digest only (nothing of a background text outlives the digest).
+    """
+    if has_cjk(text):
+        return [phrase.key for phrase in key_phrases(text) if phrase.key in wanted]
+    found: list[str] = []
+    run: list[str] = []
+    for piece in _PLAIN_WORDS.findall(clean_markup(text).lower()):
+        first = piece[0]
+        if first.isdigit() or piece in NUMBER_WORDS:
+            if run:
+                run[-1] = f"{run[-1]} {NUMBER_WORDS.get(piece, piece)}"
+            continue
+        key = None
+        if first.isalpha():
+            if piece not in memo:
+                word = _word(Token(piece, "word", language_of(piece)), "", {})
+                memo[piece] = None if word is None or word.role == OTHER else word.key
+            key = memo[piece]
+        if key is not None and key in wanted_words:
+            run.append(key)
+            continue
+        if run:
+            _wanted_grams(run, wanted, found)
+            run = []
+    if run:
+        _wanted_grams(run, wanted, found)
+    return found
+
+
+def words_of(wanted: frozenset[str]) -> frozenset[str]:
+    """The single words (a noun with its number: "year 7") the wanted phrases are made of."""
+    words = set()
+    for phrase in wanted:
+        parts = phrase.split(" ")
+        for i, part in enumerate(parts):
+            if part.isdecimal() and i:
+                words.add(f"{parts[i - 1]} {part}")
+            else:
+                words.add(part)
+    return frozenset(words)
+
+
+def _wanted_grams(run: list[str], wanted: frozenset[str], found: list[str]) -> None:
+    found += [word for word in run if word in wanted]
+    for size in range(2, min(MAX_WORDS, len(run)) + 1):
+        for start in range(len(run) - size + 1):
+            gram = " ".join(run[start : start + size])
+            if gram in wanted:
+                found.append(gram)
+
+
+def content_words(text: str, memo: Memo | None = None) -> list[str]:
     """The folded keys of a text's nouns and modifiers, with repeats: what two sentences
     must share to be alike (the summary's similarity), in any script."""
-    return [part for run in _runs(tokens(text)) for w in run for part in w.key.split(" ")]
+    runs = _runs(tokens(text), {} if memo is None else memo)
+    return [part for run in runs for w in run for part in w.key.split(" ")]
 
 
-def word_keys(text: str) -> frozenset[str]:
+def word_keys(text: str, memo: Memo | None = None) -> frozenset[str]:
     """The folded keys of a text's words: a prompt's, to leave its echo out of the answer."""
-    return frozenset(part for run in _runs(tokens(text)) for w in run for part in w.key.split(" "))
+    runs = _runs(tokens(text), {} if memo is None else memo)
+    return frozenset(part for run in runs for w in run for part in w.key.split(" "))
 
 
-def _runs(pieces: Iterable[Token]) -> Iterator[list[Word]]:
+def _runs(pieces: Iterable[Token], memo: Memo) -> Iterator[list[Word]]:
     """Maximal runs of phrase words: anything else (and a change of language) ends one."""
     run: list[Word] = []
     previous = ""
     for token in pieces:
-        word = _word(token, previous)
+        word = _word(token, previous, memo)
         previous = token.text.lower() if token.kind == "word" else ""
         number = token.kind == "number" or token.text.lower() in NUMBER_WORDS
         if number and run and run[-1].role != MODIFIER and token.lang != "ja":
@@ -141,18 +214,33 @@ def _runs(pieces: Iterable[Token]) -> Iterator[list[Word]]:
         yield run
 
 
-def _word(token: Token, previous: str) -> Word | None:
-    if token.kind == "number" and token.lang == "ja":
-        return Word(token.text, token.text, MODIFIER, "ja")  # 七 in 七年生
-    if token.kind != "word":
+def _word(token: Token, previous: str, memo: Memo) -> Word | None:
+    if token.kind == "mark" or (token.kind == "number" and token.lang != "ja"):
         return None
+    if token in memo:
+        word = memo[token]
+    else:
+        word = memo[token] = _plain_word(token)
+    if (
+        word is not None
+        and word.lang == "en"
+        and word.role != MODIFIER
+        and previous in VERB_CONTEXT
+        and _may_be_verb(word.surface.lower())
+    ):
+        return Word(word.key, word.surface, OTHER, "en")
+    return word
+
+
+def _plain_word(token: Token) -> Word | None:
+    """A token's key and role, whatever comes before it."""
+    if token.kind == "number":  # 七 in 七年生
+        return Word(token.text, token.text, MODIFIER, "ja")
     if token.lang == "ja":
         return _japanese(token)
     lower = token.text.lower().replace("\u2019", "'")
     if token.lang == "en":
         key, role = _english(lower)
-        if role != MODIFIER and previous in VERB_CONTEXT and _may_be_verb(lower):
-            role = OTHER
         return Word(key, token.text, role, "en")
     if word_frequency(lower, token.lang or "en") >= COMMON_WORD:
         return Word(lower, token.text, OTHER, token.lang)
@@ -165,12 +253,11 @@ def _japanese(token: Token) -> Word:
     return Word(token.text, token.text, NOUN if noun else OTHER, "ja")
 
 
-@lru_cache(maxsize=1 << 16)
 def _english(lower: str) -> tuple[str, str]:
     """(key, role) of an English word: nouns fold to the singular, others stay as written."""
     if lower in STOP_WORDS or len(lower) < 2:
         return lower, OTHER
-    lemmas = getAllLemmas(lower)
+    lemmas = _lemmas(lower)
     if not lemmas:  # a word the lexicon does not know: a name, "chromebooks", "rota"
         if lower.endswith("ly"):
             return lower, OTHER
@@ -195,12 +282,20 @@ def _singular(lower: str) -> str:
     return lower
 
 
-@lru_cache(maxsize=1 << 16)
 def _may_be_verb(lower: str) -> bool:
-    return "VERB" in getAllLemmas(lower)
+    return "VERB" in _lemmas(lower)
 
 
-@lru_cache(maxsize=1 << 16)
+def _lemmas(lower: str) -> dict[str, tuple[str, ...]]:
+    """lemminflect's lemmas of a lower-case word by part of speech ({"NOUN": ("meeting",),
+    "VERB": ("meet",)}), read from its bundled lexicon as `getAllLemmas` does, without the
+    deep copy it makes of every answer (a third of a digest's time): never modified here."""
+    lemmatizer = Lemmatizer()  # a singleton: the lexicon is loaded once
+    found: dict[str, tuple[str, ...]] = lemmatizer._getLemmaDict().get(lower, {})
+    overrides = lemmatizer._getOverridesDict().get(lower)
+    return {**found, **overrides} if overrides else found
+
+
 def _folded(lower: str, lang: str) -> str:
     """Another language's word, lemmatised where simplemma knows the language, or without a
     clinging article or preposition (Hebrew, Arabic) when the rest is a commoner word."""

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.digest.phrases import content_words
+from bot.digest.phrases import Memo, content_words
 from bot.digest.records import Reflection
 from bot.digest.sentences import Sentence, sentences_of, words
 
@@ -86,7 +86,8 @@ def summarise(reflections: Sequence[Reflection]) -> list[Sentence]:
     if wanted == 0:
         return []
     try:
-        vectors = TfidfVectorizer(analyzer=content_words).fit_transform(
+        memo: Memo = {}  # each word looked up once per digest
+        vectors = TfidfVectorizer(analyzer=lambda text: content_words(text, memo)).fit_transform(
             [s.text for s in candidates]
         )
     except ValueError:  # no content words: no similarity to rank by

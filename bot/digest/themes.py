@@ -28,9 +28,9 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from wordfreq import word_frequency
 
-from bot.digest.phrases import Phrase, key_phrases, word_keys
+from bot.digest.phrases import Memo, Phrase, key_phrases, phrases_among, word_keys, words_of
 from bot.digest.records import Reflection
-from bot.digest.tokens import language_of, tokens
+from bot.digest.tokens import language_of
 from bot.digest.weeks import Week, buckets, week_label, week_of
 
 PRESENT, ABSENT = "▮", "·"
@@ -58,14 +58,19 @@ class Theme:
         return tuple(week_label(week) for week in self.weeks)
 
 
-def prompt_words(prompt_text: str) -> frozenset[str]:
+def prompt_words(prompt_text: str, memo: Memo | None = None) -> frozenset[str]:
     """The folded words of a prompt, taken out of the answer to it.
 
     An answer echoes its question ("What did the rollout teach you?" - "The rollout taught
     me..."), and that echo is not a theme. Only the answer's own prompt is removed, so a
     word the member brings back week after week, whatever the question, still counts.
     """
-    return word_keys(prompt_text)
+    return word_keys(prompt_text, memo)
+
+
+def _asked(prompt_text: str, asked: dict[str, frozenset[str]], memo: Memo) -> frozenset[str]:
+    asked[prompt_text] = prompt_words(prompt_text, memo)
+    return asked[prompt_text]
 
 
 def phrases(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
@@ -141,39 +146,38 @@ def _pick(ranked: list[tuple[str, float]], count: int) -> list[str]:
     return [phrase for phrase, _ in kept]
 
 
-def _shown(found: Sequence[list[Phrase]], texts: Sequence[str]) -> dict[str, str]:
-    """How to show each phrase: the way the member wrote it most often, in lower case
-    unless they write the word so mid-sentence and never in lower case ("Year 7", "Priya");
-    a word with capitals inside ("iPad", "ICT") keeps them."""
-    lower_seen: set[str] = set()
-    capital_seen: set[str] = set()
-    for text in texts:
-        starts = True
-        for token in tokens(text):
-            if token.kind == "mark":
-                starts = starts or token.text in SENTENCE_ENDS
-                continue
-            if token.text == token.text.lower():
-                lower_seen.add(token.text)
-            elif not starts:
-                capital_seen.add(token.text)
-            starts = False
+def _written(found: Sequence[list[Phrase]]) -> dict[str, str]:
+    """Each phrase as the member wrote it most often (case as written)."""
     written: dict[str, Counter[str]] = {}
     for answer in found:
         for phrase in answer:
-            shown = " ".join(
-                _cased(word, lower_seen, capital_seen) for word in phrase.surface.split(" ")
-            )
-            written.setdefault(phrase.key, Counter())[shown] += 1
+            written.setdefault(phrase.key, Counter())[phrase.surface] += 1
     return {key: counts.most_common(1)[0][0] for key, counts in written.items()}
 
 
-def _cased(word: str, lower_seen: set[str], capital_seen: set[str]) -> str:
-    if word[1:] != word[1:].lower():
+def _cased(surface: str, texts: Sequence[str]) -> str:
+    """`surface` in lower case, but for a word the member writes with a capital mid-sentence
+    and never in lower case ("Year 7", "Priya"); a word with capitals inside ("iPad",
+    "ICT") keeps them."""
+    return " ".join(_cased_word(word, texts) for word in surface.split(" "))
+
+
+def _cased_word(word: str, texts: Sequence[str]) -> str:
+    if word[1:] != word[1:].lower() or word == word.lower():
         return word
-    if word.lower() in lower_seen or word not in capital_seen:
-        return word.lower()
-    return word
+    pattern = regex.compile(
+        rf"(?<![\p{{L}}\p{{M}}]){regex.escape(word)}(?![\p{{L}}\p{{M}}])", regex.IGNORECASE
+    )
+    capital_mid_sentence = False
+    for text in texts:
+        for match in pattern.finditer(text):
+            written = match.group()
+            if written == written.lower():
+                return word.lower()
+            before = text[: match.start()].rstrip()
+            if written == word and before and before[-1] not in SENTENCE_ENDS:
+                capital_mid_sentence = True
+    return word if capital_mid_sentence else word.lower()
 
 
 def compute_themes(
@@ -193,19 +197,27 @@ def compute_themes(
     """
     if not reflections:
         return []
-    found = [key_phrases(r.text, prompt_words(r.prompt_text)) for r in reflections]
+    memo: Memo = {}  # this digest's words, looked up once; dropped with the digest
+    asked: dict[str, frozenset[str]] = {}  # a prompt answered twice is read once
+    found = [
+        key_phrases(r.text, asked.get(r.prompt_text) or _asked(r.prompt_text, asked, memo), memo)
+        for r in reflections
+    ]
     own = [[phrase.key for phrase in answer] for answer in found]
     candidates = _candidates(own, min_answers=2 if len(own) >= 3 else 1)
     if not candidates:
         return []
-    shown = _shown(found, [r.text for r in reflections])
+    written = _written(found)
     vectorizer = TfidfVectorizer(
         analyzer=_given, vocabulary=candidates, sublinear_tf=True, norm=None
     )
-    others = [phrases(text) for text in background]
+    wanted = frozenset(candidates)
+    wanted_words = words_of(wanted)
+    seen_words: dict[str, str | None] = {}
+    others = [phrases_among(text, wanted, wanted_words, seen_words) for text in background]
     local = vectorizer.fit_transform([*others, *own])[len(others) :]
     names = [str(name) for name in vectorizer.get_feature_names_out()]
-    rarity = np.array([phrase_weight(name, shown[name]) for name in names])
+    rarity = np.array([phrase_weight(name, written[name]) for name in names])
     # each answer's row l2-normalised after weighting, as TfidfVectorizer's own norm would
     matrix = normalize(local.multiply(rarity[np.newaxis, :]).tocsr())
     scores = np.asarray(matrix.sum(axis=0)).ravel()
@@ -213,11 +225,13 @@ def compute_themes(
     ranked = [(names[i], float(scores[i])) for i in order if scores[i] > 0]
     column = {name: i for i, name in enumerate(names)}
     answer_weeks = [week_of(r.written_at, zone) for r in reflections]
+    texts = [r.text for r in reflections]
     themes = []
     for phrase in _pick(ranked, count):
         rows = matrix[:, column[phrase]].nonzero()[0]
         seen = sorted({answer_weeks[row] for row in rows})
-        themes.append(Theme(shown[phrase], tuple(seen), timeline(set(seen), list(weeks))))
+        shown = _cased(written[phrase], texts)
+        themes.append(Theme(shown, tuple(seen), timeline(set(seen), list(weeks))))
     return themes
 
 

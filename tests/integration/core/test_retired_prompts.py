@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.clock import SimulatedClock
+from bot.core.reflections import REVISIT_DAY_OFFSET
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.prompts.library import default_library
@@ -36,7 +37,8 @@ async def test_an_answer_to_a_retired_prompt_keeps_its_prompt_element_and_revisi
     digest = "\n".join(r.text for r in await core.handle_command(alice, "digest"))
     assert "Psychological resources (1)" in digest
 
-    await Runner(core).advance(timedelta(weeks=retired.revisit.after_weeks, hours=1))
+    after = timedelta(weeks=retired.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
+    await Runner(core).advance(after)
     looking_back = [m for _, m in messenger.sent if m.heading == "Looking back"]
     assert len(looking_back) == 1
     assert "Six weeks ago you said this about your confidence" in looking_back[0].text

@@ -35,6 +35,7 @@ def with_audience_question(welcome: OutgoingMessage) -> OutgoingMessage:
         welcome,
         text=f"{welcome.text}\n{QUESTION}",
         buttons=(
+            *welcome.buttons,
             Button("New to the role", AUDIENCE_ACTION, "new", ButtonStyle.PRIMARY),
             Button("Experienced", AUDIENCE_ACTION, "experienced"),
             Button("Rather not say", AUDIENCE_ACTION, "everyone"),

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.test_console_session import assert_clean_exit, run_bot
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -61,11 +59,6 @@ def test_a_simulated_term_ends_in_a_full_digest_with_the_charts_path(tmp_path: P
     assert Path(path).read_bytes().startswith(PNG_SIGNATURE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14: a plain reply in a week with a revisit is still filed under the "
-    "revisit, so that week's prompt counts as unanswered; remove when replies are routed",
-)
 def test_ten_weeks_answered_in_a_row_is_a_streak_of_ten(tmp_path: Path) -> None:
     """Issue 14: ten answers in a row showed "Streak: 2 answered in a row (longest: 4)"."""
     script = ["/pln join"]

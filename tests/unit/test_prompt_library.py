@@ -284,3 +284,27 @@ def load_first_edition() -> dict[str, tuple[str, str]]:
         for entry in tomllib.loads(path.read_text(encoding="utf-8"))["prompts"]:
             prompts[entry["id"]] = (entry["element"], entry["question"])
     return prompts
+
+
+SETTING = ("technolog", "tool", "system", "network", "rollout", "projector", "technical")
+
+
+def test_personal_leadership_resources_stay_in_school_technology_and_name_their_source() -> None:
+    """The seed only names the resources: their prompts follow the published Ontario
+    Leadership Framework, say so, and ask about leading technology in a school."""
+    resources = [p for p in default_library().prompts if p.element_id.endswith("-resources")]
+    resources = [p for p in resources if p.element_id != "aligning-resources"]
+    assert {p.element_id for p in resources} == {
+        "cognitive-resources",
+        "social-resources",
+        "psychological-resources",
+    }
+    for prompt in resources:
+        text = f"{prompt.question} {prompt.follow_up}".casefold()
+        assert any(word in text for word in SETTING), prompt.id
+        assert "(published OLF)" in prompt.source, prompt.id
+    root = Path(__file__).resolve().parents[2]
+    olf = (root / "bot" / "prompts" / "library" / "olf.toml").read_text(encoding="utf-8")
+    docs = (root / "docs" / "PROMPTS.md").read_text(encoding="utf-8")
+    assert "published Ontario Leadership Framework" in olf
+    assert "follow the published Ontario Leadership Framework" in docs

@@ -141,10 +141,12 @@ def run(
         from bot.adapters.slack.main import run_slack
 
         raise typer.Exit(asyncio.run(run_slack(settings, slack, chosen_clock)))
-    _migrate_or_exit(settings)
     from bot.adapters.console.main import run_console
+    from bot.adapters.console.simulated_database import database_for_clock
 
-    code = asyncio.run(run_console(settings, chosen_clock, member))
+    with database_for_clock(settings, chosen_clock) as database:
+        _migrate_or_exit(database.settings)
+        code = asyncio.run(run_console(database.settings, chosen_clock, member, database.note))
     raise typer.Exit(code)
 
 

@@ -34,14 +34,19 @@ def default_member() -> str:
     return re.sub(r"[^\w.-]", "", name)[:32] or "me"
 
 
-async def run_console(settings: Settings, clock: Clock, member: str | None) -> int:
-    """Banner first, then start-up (prompts caught up on print after it), then the lines."""
+async def run_console(
+    settings: Settings, clock: Clock, member: str | None, database_note: str | None = None
+) -> int:
+    """Banner first (and what to know about the database), then start-up (prompts caught up
+    on print after it), then the lines."""
     out = sys.stdout
     messenger = ConsoleMessenger(out, default_files_dir(settings))
     app = build_app(settings, clock, messenger)
     session = ConsoleSession(app.core, app.runner, messenger, member or default_member(), out)
     runtime = AdapterRuntime(settings, clock, stdout=out)
     runtime.announce("console adapter", HINT)
+    if database_note is not None:
+        session.note(database_note)
     try:
         note = catch_up_note(await app.runner.start())
         if note is not None:

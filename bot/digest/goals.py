@@ -17,7 +17,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.digest.records import Reflection
-from bot.digest.sentences import sentences_of
+from bot.digest.sentences import Sentence, sentences_of
 
 _APOSTROPHE = "['\u2019]"  # phones type a right single quote
 _SUBJECT = rf"(?:i|we|i{_APOSTROPHE}m|we{_APOSTROPHE}re|i am|we are)"
@@ -58,15 +58,17 @@ def find_goals(
     reflections: Sequence[Reflection],
     zone: ZoneInfo,
     outcomes: Mapping[str, str] | None = None,
+    sentences: Sequence[Sentence] | None = None,
 ) -> list[Goal]:
     """Every sentence of the period that sets a goal: open ones oldest first, then closed.
 
-    `outcomes`: what became of a goal, by its sentence, when the member said so.
+    `outcomes`: what became of a goal, by its sentence, when the member said so;
+    `sentences`: those of `reflections`, when the caller has split them already.
     """
     known = outcomes or {}
     found = [
         Goal(s.text, s.reflection.written_at.astimezone(zone).date(), known.get(s.text))
-        for s in sentences_of(reflections)
+        for s in (sentences_of(reflections) if sentences is None else sentences)
         if is_goal(s.text)
     ]
     return sorted(found, key=lambda goal: goal.outcome in CLOSED)  # stable: oldest first

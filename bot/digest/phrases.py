@@ -116,7 +116,7 @@ def key_phrases(
 
 
 def phrases_among(
-    text: str, wanted: frozenset[str], wanted_words: frozenset[str], memo: dict[str, str | None]
+    text: str, wanted: frozenset[str], wanted_words: frozenset[str], memo: dict[str, str]
 ) -> list[str]:
     """The keys of the `wanted` phrases in `text`, with repeats: the background's counts.
 
@@ -130,27 +130,39 @@ def phrases_among(
         return [phrase.key for phrase in key_phrases(text) if phrase.key in wanted]
     found: list[str] = []
     run: list[str] = []
+    seen = memo.get
     for piece in _PLAIN_WORDS.findall(clean_markup(text).lower()):
-        first = piece[0]
-        if first.isdigit() or piece in NUMBER_WORDS:
-            if run:
-                run[-1] = f"{run[-1]} {NUMBER_WORDS.get(piece, piece)}"
-            continue
-        key = None
-        if first.isalpha():
-            if piece not in memo:
-                word = _word(Token(piece, "word", language_of(piece)), "", {})
-                memo[piece] = None if word is None or word.role == OTHER else word.key
-            key = memo[piece]
-        if key is not None and key in wanted_words:
+        key = seen(piece)
+        if key is None:
+            key = memo[piece] = _background_word(piece, wanted_words)
+        if key and key[0] != "#":
             run.append(key)
             continue
+        if key and run:  # a number: it stays with the word before it
+            run[-1] = f"{run[-1]} {key[1:]}"
+            continue
         if run:
-            _wanted_grams(run, wanted, found)
+            if len(run) == 1:
+                if run[0] in wanted:
+                    found.append(run[0])
+            else:
+                _wanted_grams(run, wanted, found)
             run = []
     if run:
         _wanted_grams(run, wanted, found)
     return found
+
+
+def _background_word(piece: str, wanted_words: frozenset[str]) -> str:
+    """A background piece's wanted key, "#<digits>" for a number, or "" (ends a run)."""
+    if piece[0].isdigit() or piece in NUMBER_WORDS:
+        return "#" + NUMBER_WORDS.get(piece, piece)
+    if not piece[0].isalpha():
+        return ""
+    word = _word(Token(piece, "word", language_of(piece)), "", {})
+    if word is None or word.role == OTHER or word.key not in wanted_words:
+        return ""
+    return word.key
 
 
 def words_of(wanted: frozenset[str]) -> frozenset[str]:

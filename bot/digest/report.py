@@ -14,7 +14,7 @@ from bot.digest.coverage import Coverage, ElementKey, compute_coverage, library_
 from bot.digest.figures import Figures, WeekState, compute_figures, in_window, week_states
 from bot.digest.goals import Goal, find_goals
 from bot.digest.records import PromptSent, Reflection
-from bot.digest.sentences import Sentence, words
+from bot.digest.sentences import Sentence, sentences_of, words
 from bot.digest.summary import summarise
 from bot.digest.themes import Theme, compute_themes
 from bot.digest.weeks import Week, week_of, weeks_between
@@ -89,6 +89,7 @@ def chart_elements(source: DigestInput, coverage: Coverage) -> list[ChartElement
 def build_content(source: DigestInput, *, with_chart: bool = True) -> DigestContent:
     """CPU work only (no I/O): safe to run in a worker thread."""
     weeks = period_weeks(source)
+    sentences = list(sentences_of(source.reflections))  # split once, for summary and goals
     # a revisit's answer looks back at an element the original answer already counted
     answered = [
         prompt
@@ -111,8 +112,8 @@ def build_content(source: DigestInput, *, with_chart: bool = True) -> DigestCont
         ),
         coverage=coverage,
         themes=compute_themes(source.reflections, source.background, weeks, source.zone),
-        summary=summarise(source.reflections),
-        goals=find_goals(source.reflections, source.zone),
+        summary=summarise(source.reflections, sentences),
+        goals=find_goals(source.reflections, source.zone, sentences=sentences),
         weeks=weeks,
         chart=chart,
     )

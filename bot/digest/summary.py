@@ -72,11 +72,14 @@ def pagerank(similarity: Any) -> np.ndarray:
     return scores
 
 
-def summarise(reflections: Sequence[Reflection]) -> list[Sentence]:
-    """The chosen sentences, in the order they were written."""
+def summarise(
+    reflections: Sequence[Reflection], sentences: Sequence[Sentence] | None = None
+) -> list[Sentence]:
+    """The chosen sentences, in the order they were written. `sentences`: those of
+    `reflections`, when the caller has split them already."""
     seen: set[str] = set()
     candidates = []
-    for sentence in sentences_of(reflections):
+    for sentence in sentences_of(reflections) if sentences is None else sentences:
         key = sentence.text.casefold()
         if key not in seen and is_candidate(sentence.text):  # a repeat adds no information
             seen.add(key)

@@ -213,7 +213,7 @@ def compute_themes(
     )
     wanted = frozenset(candidates)
     wanted_words = words_of(wanted)
-    seen_words: dict[str, str | None] = {}
+    seen_words: dict[str, str] = {}
     others = [phrases_among(text, wanted, wanted_words, seen_words) for text in background]
     local = vectorizer.fit_transform([*others, *own])[len(others) :]
     names = [str(name) for name in vectorizer.get_feature_names_out()]

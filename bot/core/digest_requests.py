@@ -167,6 +167,7 @@ async def gather(
         library=library,
         scope=track_scope(library, ctx.community.track or ALL),
         background=background,
+        goal_outcomes=await digest_store.goal_outcomes(session, ids, until) if answers else (),
     )
     endpoint = llm_endpoint(ctx.config, opted_in=bool(llm_answers))
     return DigestRequest(source, slug, endpoint, llm_answers if endpoint else ())

@@ -11,7 +11,7 @@ member already said became something (a revisit's done / partly / not yet / drop
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -57,18 +57,33 @@ def is_goal(sentence: str) -> bool:
 def find_goals(
     reflections: Sequence[Reflection],
     zone: ZoneInfo,
-    outcomes: Mapping[str, str] | None = None,
+    outcomes: Sequence[tuple[str, str]] = (),
     sentences: Sequence[Sentence] | None = None,
 ) -> list[Goal]:
     """Every sentence of the period that sets a goal: open ones oldest first, then closed.
 
-    `outcomes`: what became of a goal, by its sentence, when the member said so;
-    `sentences`: those of `reflections`, when the caller has split them already.
+    `outcomes`: (the revisit's text, which quotes the goal; what the member said became of
+    it), oldest first: a goal takes the latest outcome of a revisit quoting it. `sentences`:
+    those of `reflections`, when the caller has split them already.
     """
-    known = outcomes or {}
     found = [
-        Goal(s.text, s.reflection.written_at.astimezone(zone).date(), known.get(s.text))
+        Goal(
+            s.text,
+            s.reflection.written_at.astimezone(zone).date(),
+            outcome_of(s.text, outcomes),
+        )
         for s in (sentences_of(reflections) if sentences is None else sentences)
         if is_goal(s.text)
     ]
     return sorted(found, key=lambda goal: goal.outcome in CLOSED)  # stable: oldest first
+
+
+def outcome_of(goal: str, outcomes: Sequence[tuple[str, str]]) -> str | None:
+    """The latest outcome given on a revisit that quotes `goal` (a quote may drop the final
+    full stop)."""
+    quoted = goal.rstrip(".!\u2026 ")
+    found = None
+    for revisit, outcome in outcomes:
+        if quoted and quoted in revisit:
+            found = outcome
+    return found

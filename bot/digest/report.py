@@ -37,6 +37,9 @@ class DigestInput:
     # the theme ranking's background besides general English: the member's own earlier
     # answers and answers SHARED in the community; never another member's private text
     background: Sequence[str]
+    # what became of goals: (a revisit's text, which quotes the goal; the outcome the member
+    # chose on it: "done", "partly", "not_yet", "dropped"), oldest first
+    goal_outcomes: Sequence[tuple[str, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def build_content(source: DigestInput, *, with_chart: bool = True) -> DigestCont
         coverage=coverage,
         themes=compute_themes(source.reflections, source.background, weeks, source.zone),
         summary=summarise(source.reflections, sentences),
-        goals=find_goals(source.reflections, source.zone, sentences=sentences),
+        goals=find_goals(source.reflections, source.zone, source.goal_outcomes, sentences),
         weeks=weeks,
         chart=chart,
     )

@@ -137,6 +137,23 @@ async def answers_between(
     return rows
 
 
+async def goal_outcomes(
+    session: AsyncSession, member_ids: Sequence[int], until: datetime
+) -> list[tuple[str, str]]:
+    """(the revisit's text, quoting the goal; what the member said became of it) for every
+    revisit of the member's goals answered with an outcome up to `until`, oldest first."""
+    result = await session.execute(
+        select(func.substr(Delivery.prompt_text, 1, OWN_ANSWER_CHARS), Delivery.goal_outcome)
+        .where(
+            Delivery.member_id.in_(member_ids),
+            Delivery.goal_outcome.is_not(None),
+            Delivery.sent_at <= until,
+        )
+        .order_by(Delivery.sent_at, Delivery.id)
+    )
+    return [(text, outcome) for text, outcome in result.tuples() if outcome is not None]
+
+
 async def earlier_texts(
     session: AsyncSession,
     member_ids: Sequence[int],

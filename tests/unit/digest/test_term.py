@@ -8,6 +8,7 @@ the summary covers the whole term in her words, and every goal she set is there.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date
 
@@ -168,12 +169,16 @@ def test_a_question_inside_quotation_marks_does_not_end_the_sentence() -> None:
 def test_goals_with_an_outcome_follow_the_open_ones_oldest_first() -> None:
     rota = "I will draft a charging rota with the Year 7 tutors by Friday."
     lead = "My goal is to let Priya lead the next coaching session herself."
-    goals = find_goals(term.reflections(), term.ZONE, {rota: "done", lead: "partly"})
+    revisits = [  # a revisit quotes the goal (here without its full stop)
+        (f'Looking back: you wrote "{rota[:-1]}". What became of it?', "partly"),
+        (f'Looking back: you wrote "{lead[:-1]}". What became of it?', "partly"),
+        (f'Looking back: you wrote "{rota[:-1]}". What became of it?', "done"),
+    ]
+    goals = find_goals(term.reflections(), term.ZONE, revisits)
 
     assert goals[0].text == lead and goals[0].outcome == "partly", "partly is still open"
-    assert goals[-1].text == rota and goals[-1].outcome == "done"
+    assert goals[-1].text == rota and goals[-1].outcome == "done", "the latest outcome"
+    assert [g.outcome for g in goals[1:-1]] == [None] * 5
     content = digest()
-    shown = text_of(
-        DigestContent(**{**content.__dict__, "goals": goals})  # type: ignore[arg-type]
-    )
+    shown = text_of(dataclasses.replace(content, goals=goals))
     assert f"{rota} (done)" in shown and f"{lead} (partly done)" in shown

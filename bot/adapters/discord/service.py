@@ -17,6 +17,7 @@ import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
+from discord.voice_client import VoiceClient
 
 from bot.adapters.discord.client import PlnDiscordClient
 from bot.adapters.discord.messenger import DiscordMessenger
@@ -122,6 +123,11 @@ def build_discord_service(
     guild_ready_timeout: float = 2.0,
 ) -> DiscordService:
     discord_settings.check()
+    # pln-bot never joins a voice channel, so the voice libraries (PyNaCl, davey) are not
+    # installed; without this, every start logs "... is not installed, voice will NOT be
+    # supported" twice. discord.py clears the same flags itself after warning once.
+    VoiceClient.warn_nacl = False
+    VoiceClient.warn_dave = False
     pacer = Pacer(discord_settings.dm_rate, sleep=sleep)
     messenger = DiscordMessenger(pacer)
     app = build_app(settings, clock, messenger, db=Database(settings.database_url))

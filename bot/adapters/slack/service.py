@@ -16,6 +16,7 @@ from functools import partial
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -55,6 +56,23 @@ from bot.store.database import Database
 log = logging.getLogger(__name__)
 
 OAUTH_STATE_SECONDS = 600
+
+
+class _SameTokenNotice(logging.Filter):
+    """Drops bolt's "As you gave `client` as well, `token` will be unused." at start-up.
+
+    Given no `token`, bolt reads SLACK_BOT_TOKEN from the environment itself and then warns
+    that the `client` we pass wins over it. That client carries the very same token (with
+    SLACK_API_URL and our retry handlers), so the warning tells an operator nothing, and no
+    argument avoids it while the variable is set. Only this one message is dropped.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+BOLT_LOGGER = logging.getLogger("bot.adapters.slack.bolt")
+BOLT_LOGGER.addFilter(_SameTokenNotice())
 
 
 class SlackStartError(AdapterStartError):
@@ -194,7 +212,7 @@ def build_slack_service(
             if slack.signing_secret
             else None,
             client=client,
-            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            logger=BOLT_LOGGER,
             oauth_settings=AsyncOAuthSettings(
                 client_id=slack.client_id,
                 client_secret=slack.client_secret.get_secret_value(),
@@ -218,7 +236,7 @@ def build_slack_service(
             if slack.signing_secret
             else None,
             client=client,
-            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            logger=BOLT_LOGGER,
             request_verification_enabled=mode is not SlackMode.SOCKET,
         )
     messenger = SlackMessenger(client, tokens, pacer)

@@ -14,7 +14,13 @@ import sys
 
 from bot.adapters.console.files import default_files_dir
 from bot.adapters.console.messenger import ConsoleMessenger
-from bot.adapters.console.session import ConsoleSession, read_lines, stdin_is_terminal
+from bot.adapters.console.session import (
+    CONSOLE_COMMUNITY,
+    ConsoleSession,
+    read_lines,
+    stdin_is_terminal,
+)
+from bot.adapters.console.simulated_database import clock_before_community
 from bot.adapters.runtime import AdapterRuntime, catch_up_note
 from bot.app import build_app
 from bot.config import Settings
@@ -48,6 +54,9 @@ async def run_console(
     if database_note is not None:
         session.note(database_note)
     try:
+        too_early = await clock_before_community(app.db, clock, CONSOLE_COMMUNITY)
+        if too_early is not None:
+            session.note(too_early)
         note = catch_up_note(await app.runner.start())
         if note is not None:
             session.note(note)

@@ -7,7 +7,9 @@ existed: the demo would show nothing. Sharing the other way is as bad: a clock a
 weeks leaves deliveries in the future of the real one. So unless DATABASE_URL (or
 `database_url` in the TOML file) names a database, a simulated run uses a fresh SQLite file
 in a temporary directory that is removed when the run ends, and every demo starts from the
-same place.
+same place. A database that was named is used as it is, and a simulated clock that starts
+before its community was created is explained (`clock_before_community`) rather than left
+to send nothing in silence.
 """
 
 from __future__ import annotations
@@ -18,8 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.config import Settings
+from bot.core.actors import CommunityRef
 from bot.core.clock import Clock, SimulatedClock
+from bot.store.database import Database
+from bot.store.models import Community
 
 NOTE = (
     "Simulated clock: this run has a database of its own, removed when you quit, so your "
@@ -52,3 +59,26 @@ def database_for_clock(settings: Settings, clock: Clock) -> Iterator[ConsoleData
         # model_copy skips validation, so the URL is given in the form validation makes.
         own = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{path}"})
         yield ConsoleDatabase(own, NOTE)
+
+
+async def clock_before_community(db: Database, clock: Clock, community: CommunityRef) -> str | None:
+    """What to tell the member when a simulated clock starts before the community existed:
+    no prompt is sent for a time before then, so the run would otherwise stay silent."""
+    if not isinstance(clock, SimulatedClock):
+        return None
+    created = await db.run(
+        lambda session: session.scalar(
+            select(Community.created_at).where(
+                Community.platform == community.platform,
+                Community.external_id == community.external_id,
+            )
+        )
+    )
+    if created is None or created <= clock.now():
+        return None
+    return (
+        f"The simulated clock ({clock.now():%a %d %b %Y %H:%M} UTC) is earlier than this "
+        f"database's PLN, started {created:%a %d %b %Y %H:%M} UTC: no prompt is sent for a "
+        "time before then. Start the clock later, or leave DATABASE_URL unset for a fresh "
+        "temporary database."
+    )

@@ -9,6 +9,7 @@ decides how sections look. The member's own sentences are quoted as written.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -114,10 +115,16 @@ def coverage_part(coverage: Coverage) -> Part:
     return Part("Framework coverage", "\n".join(lines))
 
 
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospaced font: Japanese and Chinese characters take two,
+    so the timelines line up after "予算会議" as after "budget meeting"."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def themes_part(themes: list[Theme]) -> Part | None:
     if not themes:
         return None
-    width = max(len(t.phrase) for t in themes)
+    width = max(display_width(t.phrase) for t in themes)
     lines = ["One mark per week of the period: ▮ you wrote about it, · you did not."]
     for theme in themes:
         weeks = (
@@ -126,7 +133,8 @@ def themes_part(themes: list[Theme]) -> Part | None:
             if len(theme.weeks) <= 6
             else f"in {len(theme.weeks)} weeks"
         )
-        lines.append(f"{theme.phrase:<{width}}  {theme.timeline}  {weeks}")
+        padding = " " * (width - display_width(theme.phrase))
+        lines.append(f"{theme.phrase}{padding}  {theme.timeline}  {weeks}")
     return Part("Themes", "\n".join(lines))
 
 

@@ -76,3 +76,15 @@ def test_chat_markup_is_neither_a_word_nor_a_theme() -> None:
     answers = [Reflection(monday(n), text, "x", "Prompt?") for n in range(3)]
     phrases = [t.phrase for t in compute_themes(answers, [], [], ZONE)]
     assert phrases == ["timetable software"]
+
+
+def test_japanese_themes_line_up_with_the_others() -> None:
+    """A Japanese character takes two columns, so the timelines still start in one column."""
+    from bot.digest.render import display_width, themes_part
+
+    part = themes_part(themes_of(TERM_JA))
+    assert part is not None
+    rows = part.body.splitlines()[1:]
+    first_cell = [min(row.find(c) for c in "▮·" if c in row) for row in rows]
+    assert len(rows) == 3
+    assert len({display_width(row[:at]) for row, at in zip(rows, first_cell, strict=True)}) == 1

@@ -62,10 +62,30 @@ def is_ours(action_id: str) -> bool:
 
 def row_id(value: str, routes_by: RoutesBy | None) -> int | None:
     """The row a button's value names. A `pending` value also names the community chosen
-    (`<pending id>.<community id on the platform>`): the row is the part before the dot."""
+    (`<pending id>.<community id on the platform>`): the row is the part before the dot.
+    An `answer` value is the member's own number for it (`n3`)."""
     if routes_by == "pending":
         value = value.partition(".")[0]
+    if routes_by == "answer":
+        return answer_number(value)
     return delivery_id(value)
+
+
+def answer_value(number: int) -> str:
+    """What a button about one of the member's answers carries: its number (#3 -> `n3`).
+
+    Not the bare number: buttons sent before numbers existed carry a table id, and such a
+    press must read as stale, never as the member's #57."""
+    return f"n{number}"
+
+
+def answer_number(value: str) -> int | None:
+    """The member's answer number a button carries (`n3`), or None for any other value."""
+    cleaned = value.strip()
+    digits = cleaned.removeprefix("n")
+    if digits == cleaned or not digits.isdecimal() or len(digits) > 12:
+        return None
+    return int(digits)
 
 
 def delivery_id(value: str) -> int | None:

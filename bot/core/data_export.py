@@ -59,13 +59,15 @@ async def build_export(ctx: Context, member_ids: list[int]) -> schema.PlnExport:
     record = await erasure_store.person_record(ctx.session, member_ids)
     platforms = {member.id: member.platform for member, _ in record.identities}
     shared = {share.answer_id for share, _ in record.shares}
+    # the person's own numbers (#3), never table ids, which tell how much everyone wrote
+    number_of = {answer.id: answer.number or 0 for answer, _ in record.answers}
     picker = RotationPicker(default_library())
     answers = []
     for answer, delivery in record.answers:
         prompt = await picker.lookup(ctx.session, delivery.prompt_id)
         answers.append(
             schema.Answer(
-                id=answer.id,
+                id=number_of[answer.id],
                 platform=platforms.get(answer.member_id, ""),
                 prompt_id=delivery.prompt_id,
                 prompt_text=delivery.prompt_text,
@@ -84,7 +86,7 @@ async def build_export(ctx: Context, member_ids: list[int]) -> schema.PlnExport:
                 shared=answer.id in shared,
             )
         )
-    answer_of = {delivery.id: answer.id for answer, delivery in record.answers}
+    answer_of = {delivery.id: number_of[answer.id] for answer, delivery in record.answers}
     member = ctx.member
     return schema.PlnExport(
         schema_version=schema.SCHEMA_VERSION,
@@ -103,7 +105,10 @@ async def build_export(ctx: Context, member_ids: list[int]) -> schema.PlnExport:
         answers=answers,
         notes=[
             schema.Note(
-                platform=platforms.get(n.member_id, ""), text=n.text, written_at=n.created_at
+                number=n.number,
+                platform=platforms.get(n.member_id, ""),
+                text=n.text,
+                written_at=n.created_at,
             )
             for n in record.notes
         ],
@@ -119,7 +124,7 @@ async def build_export(ctx: Context, member_ids: list[int]) -> schema.PlnExport:
         ],
         shares=[
             schema.Share(
-                answer_id=share.answer_id,
+                answer_id=number_of.get(share.answer_id, 0),
                 platform=community.platform,
                 community=community.name,
                 channel_id=share.channel_id,

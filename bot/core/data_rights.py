@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.actions import answer_value
 from bot.core.actors import Actor
 from bot.core.context import Context, ContextRunner
 from bot.core.formatting import cut, local_date
@@ -20,6 +21,7 @@ from bot.core.ports import ForgetsUsers, Messenger
 from bot.core.revisit_quotes import forget_quotes
 from bot.core.sharing import NOT_A_MEMBER, elsewhere, take_down, unknown_answer
 from bot.store import erasure as erasure_store
+from bot.store import reflections as reflection_store
 from bot.store import shares as share_store
 from bot.store.identities import linked_member_ids
 
@@ -38,7 +40,8 @@ NOTHING_HELD = plain("I hold nothing about you here: you have never joined this 
 async def delete_answer(
     run: ContextRunner, messenger: Messenger, actor: Actor, answer_id: int, confirmed: bool
 ) -> list[OutgoingMessage]:
-    """Delete one of the member's own answers, after they confirmed; its post goes first."""
+    """Delete one of the member's own answers (or notes: numbers are shared), after they
+    confirmed; an answer's post goes first."""
 
     async def look(ctx: Context) -> OutgoingMessage | list[share_store.SharedPost]:
         if ctx.member is None:
@@ -46,8 +49,14 @@ async def delete_answer(
         ids = await linked_member_ids(ctx.session, ctx.member)
         found = await share_store.own_answer(ctx.session, ids, answer_id)
         if found is None:
-            return unknown_answer(answer_id)
-        posts = await share_store.shared_posts(ctx.session, ids, answer_id)
+            note = await reflection_store.own_note(ctx.session, ids, answer_id)
+            if note is None:
+                return unknown_answer(answer_id)
+            if not confirmed:
+                day = local_date(note.created_at, ctx.zone)
+                return delete_confirmation(answer_id, day, "A note", note.text, [])
+            return []
+        posts = await share_store.shared_posts(ctx.session, ids, found[0].id)
         if not confirmed:
             answer, delivery = found
             sent = delivery.sent_at or delivery.due_at
@@ -78,7 +87,10 @@ async def delete_answer(
         ids = await linked_member_ids(ctx.session, ctx.member)
         found = await share_store.own_answer(ctx.session, ids, answer_id)
         if found is None:
-            return False, engine
+            note = await reflection_store.own_note(ctx.session, ids, answer_id)
+            if note is not None:
+                await ctx.session.delete(note)
+            return note is not None, engine
         answer, delivery = found
         await forget_quotes(ctx.session, ids, delivery.id)
         await ctx.session.delete(answer)  # parts and the share row go with it
@@ -89,7 +101,7 @@ async def delete_answer(
         return [unknown_answer(answer_id)]
     # after the commit: "for good" means no old page image of it stays in SQLite's WAL
     await erasure_store.truncate_sqlite_wal(engine)
-    return [plain(f"Deleted answer #{answer_id} for good.")]
+    return [plain(f"Deleted #{answer_id} for good.")]
 
 
 def delete_confirmation(
@@ -102,7 +114,7 @@ def delete_confirmation(
     also = " Its post in the PLN channel will be taken down too." if posts else ""
     return OutgoingMessage(
         text=(
-            f"Delete answer #{answer_id} ({day})? It is gone for good: I keep no copy.{also}\n"
+            f"Delete #{answer_id} ({day})? It is gone for good: I keep no copy.{also}\n"
             f"Press Delete, or type `/pln delete #{answer_id} confirm`."
         ),
         sections=(
@@ -110,7 +122,9 @@ def delete_confirmation(
                 heading=f"#{answer_id} · {day}", body=f"{prompt}\n\n{cut(text, PREVIEW_CHARS)}"
             ),
         ),
-        buttons=(Button("Delete", DELETE_CONFIRM_ACTION, str(answer_id), ButtonStyle.DANGER),),
+        buttons=(
+            Button("Delete", DELETE_CONFIRM_ACTION, answer_value(answer_id), ButtonStyle.DANGER),
+        ),
     )
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import pending_dms, reflections, registry
-from bot.core.actions import delivery_id
+from bot.core import actions, pending_dms, reflections, registry
 from bot.core.actors import Actor, CommunityRef
 from bot.core.events import (
     ButtonPressed,
@@ -42,7 +41,7 @@ async def community_referred_to(
             if kind == "pending":
                 chosen = pending_dms.chosen_community(value)
                 return None if chosen is None else await _chosen(session, who, *chosen)
-            row_id = delivery_id(value)
+            row_id = None if kind is None else actions.row_id(value, kind)
             if row_id is None or kind is None:
                 return None
             find = _ROW_FINDERS[kind]

@@ -60,7 +60,10 @@ class AnswerPart(_Record):
 
 
 class Answer(_Record):
-    id: int = Field(description="The short id `/pln history` shows (#12).")
+    id: int = Field(
+        description="The answer's number as `/pln history` shows it (#12): the person's own "
+        "sequence across answers and notes."
+    )
     platform: str = Field(description="Where the prompt was answered.")
     prompt_id: str = Field(description="The prompt's id in the library (or the community's).")
     prompt_text: str = Field(description="The prompt exactly as the person was asked it.")
@@ -79,6 +82,9 @@ class Answer(_Record):
 class Note(_Record):
     """A message sent with no open prompt, kept as a private note."""
 
+    number: int | None = Field(
+        default=None, description="The note's number as `/pln history` shows it (#4)."
+    )
     platform: str
     text: str
     written_at: datetime
@@ -95,7 +101,9 @@ class PromptReceived(_Record):
     sent_at: datetime | None
     status: str = Field(description="sent, missed (the bot was down), failed, ... .")
     skipped_at: datetime | None
-    answer_id: int | None = Field(description="The answer's id, null if not answered.")
+    answer_id: int | None = Field(
+        description="The answer's number (#12), null if not answered."
+    )
 
 
 class Skip(_Record):
@@ -110,7 +118,7 @@ class Skip(_Record):
 class Share(_Record):
     """An answer shared with the PLN: a post with the person's name in the community channel."""
 
-    answer_id: int
+    answer_id: int = Field(description="The shared answer's number (#12).")
     platform: str
     community: str
     channel_id: str

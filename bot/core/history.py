@@ -1,7 +1,9 @@
-"""`/pln history`: a member's latest answers on every linked identity, newest first."""
+"""`/pln history`: what a member wrote on every linked identity, newest first: answers
+and the notes kept when no prompt was open, each with the number `/pln delete` takes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.context import Context
@@ -10,41 +12,56 @@ from bot.core.messages import OutgoingMessage, plain
 from bot.store import reflections as reflection_store
 from bot.store import shares as share_store
 from bot.store.identities import linked_member_ids
-from bot.store.models import Answer, Delivery, Member
 
 HISTORY_ENTRY_CHARS = 1_000
 
 
+@dataclass(frozen=True)
+class _Entry:
+    number: int
+    at: datetime
+    heading: str  # after the date: "private · <prompt>" or "note"
+    text: str
+
+
 async def history(ctx: Context, limit: int) -> list[OutgoingMessage]:
-    """The member's latest answers on every linked identity, newest first, with the short
-    ids `/pln delete` and `/pln share` take, and whether each is shared."""
+    """The member's latest answers and notes, newest first, with their numbers, whether
+    each answer is shared, and notes marked as notes."""
     member = ctx.require_member()
-    rows: list[tuple[Answer, Delivery]] = []
-    for member_id in await linked_member_ids(ctx.session, member):
-        rows += await reflection_store.recent_answers(ctx.session, member_id, limit)
-    rows.sort(key=lambda row: (row[1].sent_at or row[1].due_at, row[0].id), reverse=True)
-    rows = rows[:limit]
-    if not rows:
+    ids = await linked_member_ids(ctx.session, member)
+    answers = []
+    notes = []
+    for member_id in ids:
+        answers += await reflection_store.recent_answers(ctx.session, member_id, limit)
+        notes += await reflection_store.recent_notes(ctx.session, member_id, limit)
+    shared = await share_store.shared_answer_ids(ctx.session, [a.id for a, _ in answers])
+    entries = [
+        _Entry(
+            answer.number or 0,
+            delivery.sent_at or delivery.due_at,
+            f"{'shared with the PLN' if answer.id in shared else 'private'} · "
+            f"{delivery.prompt_text}",
+            answer.text,
+        )
+        for answer, delivery in answers
+    ] + [
+        _Entry(note.number or 0, note.created_at, "note (no prompt was open)", note.text)
+        for note in notes
+    ]
+    entries.sort(key=lambda entry: (entry.at, entry.number), reverse=True)
+    entries = entries[:limit]
+    if not entries:
         return [
             plain("You haven't answered a prompt yet. When your next prompt arrives, just reply.")
         ]
-    shared = await share_store.shared_answer_ids(ctx.session, [answer.id for answer, _ in rows])
-    newest = rows[0][0].id
+    newest = entries[0].number
     lines = [
-        f"Your last {len(rows)} answer{'s' if len(rows) != 1 else ''} "
-        "(only you can see these, unless you shared one). "
-        f"`/pln delete #{newest}` removes one, `/pln share #{newest}` shares it."
+        f"Your last {len(entries)} entr{'ies' if len(entries) != 1 else 'y'}: answers and "
+        "notes (only you can see these, unless you shared an answer). "
+        f"`/pln delete #{newest}` removes one; `/pln share #<number>` shares an answer."
     ]
-    for answer, delivery in rows:
-        visibility = "shared with the PLN" if answer.id in shared else "private"
+    for entry in entries:
         lines.append("")
-        lines.append(
-            f"#{answer.id} · {_when(delivery, member, ctx)} · {visibility} · {delivery.prompt_text}"
-        )
-        lines.append(cut(answer.text, HISTORY_ENTRY_CHARS))
+        lines.append(f"#{entry.number} · {local_date(entry.at, ctx.zone)} · {entry.heading}")
+        lines.append(cut(entry.text, HISTORY_ENTRY_CHARS))
     return [plain("\n".join(lines))]
-
-
-def _when(delivery: Delivery, member: Member, ctx: Context) -> str:
-    sent: datetime = delivery.sent_at or delivery.due_at
-    return local_date(sent, ctx.zone)

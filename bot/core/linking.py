@@ -19,6 +19,7 @@ from bot.core.context import Context
 from bot.core.messages import OutgoingMessage, plain
 from bot.store import link_guesses as guesses
 from bot.store import links as link_store
+from bot.store import numbering
 from bot.store.models import Member
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,8 @@ async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMes
     if not await link_store.use_code(ctx.session, row.id, ctx.now):
         return [await _refused(ctx, member)]  # another request spent it a moment ago
     person_id = await link_store.join_people(ctx.session, [*people, *mine])
+    await ctx.session.refresh(member)
+    await numbering.renumber_person(ctx.session, member)
     await guesses.forget(
         ctx.session,
         users=[(m.platform, m.platform_user_id) for m in (*people, *mine)],
@@ -144,7 +147,8 @@ async def _use_code(ctx: Context, member: Member, code: str) -> list[OutgoingMes
         plain(
             f"Linked: your {_platforms([*people, *mine])} identities are now one member, with "
             "one history, one digest and one weekly prompt. Each keeps the answers written on "
-            "it. `/pln unlink` separates them again."
+            "it; their numbers now run across both, oldest first (`/pln history` shows them). "
+            "`/pln unlink` separates them again."
         )
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from bot.core.actions import ActionSpec, FormSpec, delivery_id
+from bot.core.actions import ActionSpec, FormSpec, answer_value, delivery_id
 from bot.core.context import Context
 from bot.core.formatting import local_datetime, word_count
 from bot.core.messages import Button, Form, FormInput, OutgoingMessage, plain
@@ -157,7 +157,7 @@ async def _append_answer(
             f"Added to your answer ({words:,} more word{'' if words == 1 else 's'}; it now "
             f"holds {total:,} of the {MAX_ANSWER_CHARS:,} characters an answer can hold)."
         )
-    answer_id = await reflection_store.start_answer(
+    number = await reflection_store.start_answer(
         ctx.session, delivery=delivery, text=text, platform_message_ref=message_ref, now=ctx.now
     )
     prompt = await RotationPicker(default_library()).lookup(ctx.session, delivery.prompt_id)
@@ -172,9 +172,9 @@ async def _append_answer(
             f"Saved as your answer to this week's reflection ({word_count(text):,} words, "
             "private to you). Send another message to add to it; `/pln history` shows your "
             "answers. To let the PLN read it, press Share with the PLN (or "
-            f"`/pln share #{answer_id}`).{follow_up}"
+            f"`/pln share #{number}`).{follow_up}"
         ),
-        buttons=(Button("Share with the PLN", SHARE_ACTION, str(answer_id)),),
+        buttons=(Button("Share with the PLN", SHARE_ACTION, answer_value(number)),),
     )
 
 

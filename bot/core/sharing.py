@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.core.actions import answer_value
 from bot.core.actors import Actor
 from bot.core.context import Context, ContextRunner
 from bot.core.formatting import cut
@@ -34,16 +35,16 @@ NOT_A_MEMBER = plain("Type `/pln join` first: then your answers are yours to sha
 def unknown_answer(answer_id: int) -> OutgoingMessage:
     """The same words for an id that does not exist and for someone else's answer."""
     return plain(
-        f"I couldn't find an answer #{answer_id} of yours. `/pln history` shows your answers "
-        "and their ids."
+        f"I couldn't find a #{answer_id} of yours to do that with. `/pln history` shows your "
+        "answers and notes with their numbers."
     )
 
 
 def elsewhere(post: share_store.SharedPost, what: str) -> OutgoingMessage:
     """A post on another platform (a linked identity's) can only be taken down from there."""
     return plain(
-        f"Answer #{post.answer_id} was shared on {post.platform.title()}, and I can only take "
-        f"that post down from there: type `/pln unshare #{post.answer_id}` on "
+        f"Answer #{post.number} was shared on {post.platform.title()}, and I can only take "
+        f"that post down from there: type `/pln unshare #{post.number}` on "
         f"{post.platform.title()}, then {what} here."
     )
 
@@ -106,7 +107,7 @@ async def share(
                 f"Shared answer #{answer_id} with the PLN in its channel. "
                 f"`/pln unshare #{answer_id}` takes the post down again."
             ),
-            buttons=(Button("Unshare", UNSHARE_ACTION, str(answer_id)),),
+            buttons=(Button("Unshare", UNSHARE_ACTION, answer_value(answer_id)),),
         )
     ]
 
@@ -179,9 +180,10 @@ async def unshare(
         if ctx.member is None:
             return NOT_A_MEMBER
         ids = await linked_member_ids(ctx.session, ctx.member)
-        if await share_store.own_answer(ctx.session, ids, answer_id) is None:
+        found = await share_store.own_answer(ctx.session, ids, answer_id)
+        if found is None:
             return unknown_answer(answer_id)
-        posts = await share_store.shared_posts(ctx.session, ids, answer_id)
+        posts = await share_store.shared_posts(ctx.session, ids, found[0].id)
         if not posts:
             return plain(f"Answer #{answer_id} isn't shared: it is private to you already.")
         return posts[0]
@@ -236,7 +238,7 @@ async def unshare_deleted_message(
     if post.platform != messenger.platform or not await take_down(messenger, post):
         return [
             plain(
-                f"Answer #{post.answer_id} was shared with the PLN and I couldn't take its post "
+                f"Answer #{post.number} was shared with the PLN and I couldn't take its post "
                 "down: please delete it in the channel, or ask a moderator to."
             )
         ]
@@ -248,13 +250,11 @@ async def unshare_deleted_message(
     if edited:
         return [
             plain(
-                f"You edited answer #{post.answer_id}, which was shared with the PLN, so I took "
-                f"its post down. `/pln share #{post.answer_id}` shares the new version."
+                f"You edited answer #{post.number}, which was shared with the PLN, so I took "
+                f"its post down. `/pln share #{post.number}` shares the new version."
             )
         ]
-    return [
-        plain(f"Answer #{post.answer_id} was shared with the PLN, so I took its post down too.")
-    ]
+    return [plain(f"Answer #{post.number} was shared with the PLN, so I took its post down too.")]
 
 
 async def take_down(messenger: Messenger, post: share_store.SharedPost) -> bool:

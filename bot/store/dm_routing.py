@@ -60,14 +60,15 @@ async def community_of_post(
 
 
 async def community_of_answer(
-    session: AsyncSession, platform: str, user_id: str, answer_id: int
+    session: AsyncSession, platform: str, user_id: str, number: int
 ) -> Community | None:
-    """The community of one of the user's own answers (share, unshare, delete buttons)."""
+    """The community of one of the user's own answers, by the number they see (share,
+    unshare, delete buttons)."""
     return await _first(
         session,
         _of_user(platform, user_id)
         .join(Answer, Answer.member_id == Member.id)
-        .where(Answer.id == answer_id),
+        .where(Answer.number == number),
     )
 
 

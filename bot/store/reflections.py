@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Answer, AnswerPart, Delivery, FreeNote
+from bot.store.numbering import next_number
 
 
 async def answer_by_id(session: AsyncSession, answer_id: int) -> Answer | None:
@@ -63,16 +64,22 @@ async def start_answer(
     platform_message_ref: str | None,
     now: datetime,
 ) -> int:
-    """The delivery's first answer, with its first part; returns the answer's id."""
+    """The delivery's first answer, with its first part; returns the answer's number (the
+    member's own #)."""
     answer = Answer(
-        delivery_id=delivery.id, member_id=delivery.member_id, created_at=now, updated_at=now
+        delivery_id=delivery.id,
+        member_id=delivery.member_id,
+        number=await next_number(session, delivery.member_id),
+        created_at=now,
+        updated_at=now,
     )
     answer.parts.append(
         AnswerPart(position=0, text=text, platform_message_ref=platform_message_ref, created_at=now)
     )
     session.add(answer)
     await session.flush()
-    return answer.id
+    assert answer.number is not None
+    return answer.number
 
 
 async def add_part(
@@ -114,7 +121,11 @@ async def add_free_note(
     now: datetime,
 ) -> FreeNote:
     note = FreeNote(
-        member_id=member_id, text=text, platform_message_ref=platform_message_ref, created_at=now
+        member_id=member_id,
+        number=await next_number(session, member_id),
+        text=text,
+        platform_message_ref=platform_message_ref,
+        created_at=now,
     )
     session.add(note)
     await session.flush()
@@ -133,6 +144,28 @@ async def recent_answers(
         .limit(limit)
     )
     return [(answer, delivery) for answer, delivery in result.tuples()]
+
+
+async def recent_notes(session: AsyncSession, member_id: int, limit: int) -> list[FreeNote]:
+    """The member's last `limit` notes (kept when no prompt was open), newest first."""
+    result = await session.scalars(
+        select(FreeNote)
+        .where(FreeNote.member_id == member_id)
+        .order_by(FreeNote.created_at.desc(), FreeNote.id.desc())
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def own_note(session: AsyncSession, member_ids: list[int], number: int) -> FreeNote | None:
+    """The person's note with this number (#4, as they see it); None if it is not theirs."""
+    result = await session.scalars(
+        select(FreeNote)
+        .where(FreeNote.number == number, FreeNote.member_id.in_(member_ids))
+        .order_by(FreeNote.id)
+        .limit(1)
+    )
+    return result.first()
 
 
 async def answers_since(

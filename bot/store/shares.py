@@ -27,6 +27,7 @@ class SharedPost:
 
     share_id: int
     answer_id: int
+    number: int  # the answer's number as its author sees it (#3)
     platform: str
     community_external_id: str
     channel_id: str
@@ -35,19 +36,21 @@ class SharedPost:
 
 
 async def own_answer(
-    session: AsyncSession, member_ids: Sequence[int], answer_id: int
+    session: AsyncSession, member_ids: Sequence[int], number: int
 ) -> tuple[Answer, Delivery] | None:
-    """The answer with this id when it belongs to one of `member_ids`, with its prompt.
+    """The person's answer with this number (#3, as they see it), with its prompt.
 
-    None for someone else's answer exactly as for an id that does not exist, so the reply
-    cannot tell a member whether another member's answer exists.
+    Numbers are per person, so another member's answers are never searched: a number
+    that is not theirs finds nothing, and the reply tells nothing about anyone else.
     """
     result = await session.execute(
         select(Answer, Delivery)
         .join(Delivery, Delivery.id == Answer.delivery_id)
-        .where(Answer.id == answer_id, Answer.member_id.in_(member_ids))
+        .where(Answer.number == number, Answer.member_id.in_(member_ids))
+        .order_by(Answer.id)
+        .limit(1)
     )
-    row = result.tuples().one_or_none()
+    row = result.tuples().first()
     return (row[0], row[1]) if row is not None else None
 
 
@@ -102,8 +105,9 @@ async def shared_posts(
 ) -> list[SharedPost]:
     """The person's shares (or one answer's), with the community each was posted in."""
     query = (
-        select(AnswerShare, Community)
+        select(AnswerShare, Community, Answer.number)
         .join(Community, Community.id == AnswerShare.community_id)
+        .join(Answer, Answer.id == AnswerShare.answer_id)
         .where(AnswerShare.member_id.in_(member_ids))
         .order_by(AnswerShare.id)
     )
@@ -114,13 +118,14 @@ async def shared_posts(
         SharedPost(
             share_id=share.id,
             answer_id=share.answer_id,
+            number=number or 0,
             platform=community.platform,
             community_external_id=community.external_id,
             channel_id=share.channel_id,
             platform_message_ref=share.platform_message_ref,
             status=share.status,
         )
-        for share, community in result.tuples()
+        for share, community, number in result.tuples()
     ]
 
 

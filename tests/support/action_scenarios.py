@@ -26,6 +26,7 @@ from bot.core import (
     retention,
     sharing,
 )
+from bot.core.actions import answer_number, answer_value
 from bot.core.actors import Actor
 from bot.core.messages import OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
@@ -95,10 +96,11 @@ async def prompted(world: World) -> str:
 
 
 async def answered(world: World) -> str:
-    """The member answered their prompt; the value is the answer id."""
+    """The member answered their prompt; the value is the answer's number, as its buttons
+    carry it (`n1`)."""
     await prompted(world)
     await world.core.handle_message(world.member, ANSWER_TEXT)
-    return str(await _latest(world, Answer.id, Answer.member_id))
+    return answer_value(await _latest(world, Answer.number, Answer.member_id))
 
 
 async def answered_in_channel_pln(world: World) -> str:
@@ -113,7 +115,9 @@ async def answered_in_channel_pln(world: World) -> str:
 
 async def shared(world: World) -> str:
     answer = await answered_in_channel_pln(world)
-    said = await _replies(world.core.handle_command(world.member, f"share {answer}"))
+    said = await _replies(
+        world.core.handle_command(world.member, f"share #{answer_number(answer)}")
+    )
     assert "Shared" in said or "shared" in said, said
     return answer
 
@@ -275,10 +279,16 @@ async def answer_is_deleted(world: World, _value: str) -> None:
     assert await _answers_of_member(world) == []
 
 
-async def _share_status(world: World, answer_id: str) -> str | None:
+async def _share_status(world: World, value: str) -> str | None:
+    """The share of the member's answer whose number the button value carries."""
+    member = await _member(world)
+    assert member is not None
+
     async def find(session: AsyncSession) -> str | None:
         return await session.scalar(
-            select(AnswerShare.status).where(AnswerShare.answer_id == int(answer_id))
+            select(AnswerShare.status)
+            .join(Answer, Answer.id == AnswerShare.answer_id)
+            .where(Answer.member_id == member.id, Answer.number == answer_number(value))
         )
 
     return await world.core.db.run(find)

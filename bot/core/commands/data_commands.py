@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.core import data_export, data_rights, digest_schedule, home, linking, sharing
 from bot.core import digest_requests as digest_module
+from bot.core.actions import answer_number
 from bot.core.commands import values
 from bot.core.commands.shapes import (
     Option,
@@ -105,11 +106,9 @@ def _as_is(command: DeleteAnswer | ForgetMe) -> DeleteAnswer | ForgetMe:
 
 
 def _answer_id_or_none(value: str) -> int | None:
-    """A button's value as an answer id; None for anything a button of ours never carries."""
-    try:
-        return values.answer_id(value)
-    except ValueError:
-        return None
+    """A button's value as the member's answer number; None for anything a button of ours
+    never carries (a bare table id from before numbers existed is stale)."""
+    return answer_number(value)
 
 
 async def _digest(services: CoreServices, actor: Actor, command: Digest) -> list[OutgoingMessage]:

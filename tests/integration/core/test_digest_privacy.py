@@ -32,6 +32,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import SettingsError, load_settings
+from bot.core.actions import answer_number
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.context import Context, CoreConfig
@@ -49,6 +50,14 @@ from tests.support.actors import member
 from tests.support.databases import truncate_all
 from tests.support.messenger import RecordingMessenger
 from tests.unit.digest.llm_standin import SUMMARY, llm_standin
+
+
+def _number(value: str) -> int:
+    """The member's answer number a button carries (`n3`)."""
+    found = answer_number(value)
+    assert found is not None, value
+    return found
+
 
 ALICE = member("alice")
 BOB = member("bob")
@@ -86,7 +95,7 @@ async def answer_id(core: PlnCore, actor: Actor, text: str) -> int:
     """The actor answers their open prompt; the answer's id, from its Share button."""
     (saved,) = await core.handle_message(actor, text)
     (button,) = saved.buttons
-    return int(button.value)
+    return _number(button.value)
 
 
 def theme_phrases(digest: OutgoingMessage, candidates: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy import String, Text, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.actions import answer_number
 from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.data_rights import FORGET_CONFIRM_ACTION
@@ -42,6 +43,14 @@ from bot.store.models import (
 from bot.store.slack_models import SlackInstallation
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
+
+
+def _number(value: str) -> int:
+    """The member's answer number a button carries (`n3`)."""
+    found = answer_number(value)
+    assert found is not None, value
+    return found
+
 
 # alice is a moderator too (platform admin), so schedules and prompts name her as creator
 ALICE = dataclasses.replace(
@@ -78,7 +87,7 @@ async def texts(replies: object) -> str:
 
 async def answer(core: PlnCore, actor: object, text: str) -> int:
     (saved,) = await core.handle_message(actor, text)  # type: ignore[arg-type]
-    return int(saved.buttons[0].value)
+    return _number(saved.buttons[0].value)
 
 
 async def a_term_of_alice(core: PlnCore, clock: SimulatedClock) -> None:
@@ -439,7 +448,7 @@ async def test_a_deleted_answer_leaves_no_bytes_in_the_sqlite_file_or_its_wal(
 
     reply = await texts(core.handle_command(ALICE, f"delete #{gone} confirm"))
 
-    assert reply == f"Deleted answer #{gone} for good."
+    assert reply == f"Deleted #{gone} for good."
     assert ANSWER.encode() not in wal_bytes()
     assert ANSWER.encode() not in file_bytes()
     assert BOB_ANSWER.encode() in file_bytes(), "bob's answer is still stored"

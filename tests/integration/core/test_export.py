@@ -17,6 +17,7 @@ import jsonschema
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.actions import answer_number
 from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.export_schema import SCHEMA_VERSION, PlnExport, schema_text
@@ -28,6 +29,14 @@ from bot.store.database import Database
 from bot.store.models import Member
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
+
+
+def _number(value: str) -> int:
+    """The member's answer number a button carries (`n3`)."""
+    found = answer_number(value)
+    assert found is not None, value
+    return found
+
 
 SCHEMA_FILE = Path(__file__).parents[3] / "docs" / "export.schema.json"
 
@@ -46,7 +55,7 @@ MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 async def answer(core: PlnCore, actor: object, text: str) -> int:
     (saved,) = await core.handle_message(actor, text)  # type: ignore[arg-type]
-    return int(saved.buttons[0].value)
+    return _number(saved.buttons[0].value)
 
 
 async def a_month_of_reflection(core: PlnCore) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.actions import answer_number, answer_value
 from bot.core.actors import CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.data_rights import DELETE_CONFIRM_ACTION
@@ -22,6 +23,7 @@ from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.core.sharing import SHARE_ACTION
 from bot.prompts.library import default_library
+from bot.store import numbering
 from bot.store.database import Database
 from bot.store.models import (
     Answer,
@@ -35,6 +37,14 @@ from bot.store.models import (
 )
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
+
+
+def _number(value: str) -> int:
+    """The member's answer number a button carries (`n3`)."""
+    found = answer_number(value)
+    assert found is not None, value
+    return found
+
 
 ALICE = member("alice")
 BOB = member("bob")
@@ -53,7 +63,7 @@ async def texts(replies: object) -> str:
 
 async def answer(core: PlnCore, actor: object, text: str) -> int:
     (saved,) = await core.handle_message(actor, text)  # type: ignore[arg-type]
-    return int(saved.buttons[0].value)
+    return _number(saved.buttons[0].value)
 
 
 async def two_answers(core: PlnCore) -> tuple[int, int]:
@@ -89,12 +99,12 @@ async def test_history_shows_short_ids_newest_first_whether_shared_and_how_to_ac
     core: PlnCore,
 ) -> None:
     first, second = await two_answers(core)
-    await core.handle_action(ALICE, SHARE_ACTION, str(first))
+    await core.handle_action(ALICE, SHARE_ACTION, answer_value(first))
 
     history = await texts(core.handle_command(ALICE, "history"))
 
     lines = history.splitlines()
-    assert f"`/pln delete #{second}` removes one, `/pln share #{second}` shares it." in lines[0]
+    assert f"`/pln delete #{second}` removes one; `/pln share #<number>` shares" in lines[0]
     entries = [line for line in lines if line.startswith("#")]
     assert entries[0].startswith(f"#{second} · ") and "· private ·" in entries[0]
     assert entries[1].startswith(f"#{first} · ") and "· shared with the PLN ·" in entries[1]
@@ -115,9 +125,11 @@ async def test_history_reads_every_linked_identity(
     clock.set(MONDAY_9 + timedelta(minutes=5))
     await core.run_due_work()
     await discord.run_due_work()
-    on_console = await answer(core, ALICE, FIRST)
-    on_discord = await answer(discord, ALICE_ON_DISCORD, SECOND)
+    await answer(core, ALICE, FIRST)
+    clock.advance(timedelta(minutes=1))
+    await answer(discord, ALICE_ON_DISCORD, SECOND)
     await link(db, "alice", "alice#1")
+    on_console, on_discord = 1, 2  # as `/pln link` numbers them again: oldest first
 
     for side, actor in ((core, ALICE), (discord, ALICE_ON_DISCORD)):
         history = await texts(side.handle_command(actor, "history"))
@@ -129,13 +141,18 @@ async def test_history_reads_every_linked_identity(
 
 
 async def link(db: Database, *user_ids: str) -> None:
-    """Join identities into one person as `/pln link` does (the person id is shared)."""
+    """Join identities into one person as `/pln link` does (the person id is shared, and
+    what they wrote is numbered again across both)."""
 
     async def work(session: AsyncSession) -> None:
         ids = list(
             await session.scalars(select(Member.id).where(Member.platform_user_id.in_(user_ids)))
         )
         await session.execute(update(Member).where(Member.id.in_(ids)).values(person_id=min(ids)))
+        first = await session.get(Member, min(ids))
+        assert first is not None
+        await session.refresh(first)
+        await numbering.renumber_person(session, first)
 
     await db.run(work)
 
@@ -155,7 +172,7 @@ async def test_delete_asks_first_with_a_danger_button_and_the_typed_hint(
     assert (button.label, button.action_id, button.value) == (
         "Delete",
         DELETE_CONFIRM_ACTION,
-        str(first),
+        answer_value(first),
     )
     assert button.style == ButtonStyle.DANGER
     assert FIRST in ask.sections[0].body, "she sees which answer she is deleting"
@@ -169,34 +186,38 @@ async def test_confirming_deletes_the_answer_and_its_parts_for_good(
     await core.handle_message(ALICE, "A second part of the second answer.")
     parts_before = await count(db, AnswerPart)
 
-    by_button = await texts(core.handle_action(ALICE, DELETE_CONFIRM_ACTION, str(second)))
+    by_button = await texts(core.handle_action(ALICE, DELETE_CONFIRM_ACTION, answer_value(second)))
     typed = await texts(core.handle_command(ALICE, f"delete #{first} confirm"))
 
-    assert by_button == f"Deleted answer #{second} for good."
-    assert typed == f"Deleted answer #{first} for good."
+    assert by_button == f"Deleted #{second} for good."
+    assert typed == f"Deleted #{first} for good."
     remaining = await stored_answers(db)
     assert FIRST not in remaining.values() and SECOND not in remaining.values()
     assert await count(db, AnswerPart) == parts_before - 3
     history = await texts(core.handle_command(ALICE, "history"))
     assert FIRST not in history and SECOND not in history
     again = await texts(core.handle_command(ALICE, f"delete #{first} confirm"))
-    assert "couldn't find an answer" in again
+    assert "couldn't find a #" in again
 
 
-async def test_another_members_answer_id_answers_exactly_like_an_unknown_id(
+async def test_numbers_are_each_members_own_and_never_reach_anyone_elses_answer(
     core: PlnCore, db: Database
 ) -> None:
-    first, _ = await two_answers(core)
-    missing = first + 1000
+    """Issue 14: Alice's #1 and #2 are hers; Bob's first answer is his #1, whatever Alice
+    wrote, so a number tells nobody how much others wrote, and no number of Bob's reaches
+    Alice's answers."""
+    first, second = await two_answers(core)
+    assert (first, second) == (1, 2)
+    bobs = await texts(core.handle_command(BOB, "history"))
+    assert "\n#1 · " in bobs and "#2 · " not in bobs, "Bob's first answer is his #1"
 
-    for suffix in ("", " confirm"):
-        theirs = await texts(core.handle_command(BOB, f"delete #{first}{suffix}"))
-        unknown = await texts(core.handle_command(BOB, f"delete #{missing}{suffix}"))
-        assert theirs.replace(str(first), "N") == unknown.replace(str(missing), "N")
-        assert FIRST not in theirs
-    pressed = await texts(core.handle_action(BOB, DELETE_CONFIRM_ACTION, str(first)))
+    for number in (first, second, 1000):
+        for suffix in ("", " confirm"):
+            said = await texts(core.handle_command(BOB, f"delete #{number}{suffix}"))
+            assert FIRST not in said and SECOND not in said
+    pressed = await texts(core.handle_action(BOB, DELETE_CONFIRM_ACTION, answer_value(second)))
     assert "couldn't find" in pressed
-    assert first in await stored_answers(db)
+    assert {FIRST, SECOND} <= set((await stored_answers(db)).values())
 
 
 async def test_deleting_a_shared_answer_takes_its_post_down_first(
@@ -275,7 +296,7 @@ async def _a_revisit_quoting(
     answer_ids = []
     for ref, text in parts:
         (saved, *_more) = await core.handle_message(ALICE, text, ref)
-        answer_ids += [int(button.value) for button in saved.buttons]  # the first has Share
+        answer_ids += [_number(button.value) for button in saved.buttons]  # the first has Share
     await Runner(core).advance(
         timedelta(weeks=prompt.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
     )

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.slack.render import message_payload
 from bot.core import commands as cmd
 from bot.core import sharing
+from bot.core.actions import answer_number, answer_value
 from bot.core.messages import OutgoingMessage
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
@@ -27,6 +28,14 @@ from bot.store.database import Database
 from bot.store.models import Answer, AnswerShare, Delivery
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
+
+
+def _number(value: str) -> int:
+    """The member's answer number a button carries (`n3`)."""
+    found = answer_number(value)
+    assert found is not None, value
+    return found
+
 
 ALICE = member("alice")
 BOB = member("bob")
@@ -59,7 +68,7 @@ async def answer(core: PlnCore, actor: object, text: str) -> int:
     (saved,) = replies
     (button,) = saved.buttons
     assert button.action_id == SHARE_ACTION
-    return int(button.value)
+    return _number(button.value)
 
 
 async def shares(db: Database) -> list[AnswerShare]:
@@ -110,7 +119,7 @@ async def test_the_first_message_of_an_answer_offers_to_share_it_and_later_ones_
     (button,) = saved.buttons
     assert (button.label, button.action_id) == ("Share with the PLN", SHARE_ACTION)
     assert saved.text.startswith("Saved as your answer")
-    assert f"/pln share #{button.value}" in saved.text
+    assert f"/pln share #{_number(button.value)}" in saved.text
     assert added.text.startswith("Added to your answer") and added.buttons == ()
     assert await shares(core.db) == [], "nothing is shared until the member asks"
 
@@ -123,7 +132,7 @@ async def test_sharing_posts_the_name_prompt_and_answer_in_the_pln_channel(
     answer_id = await answer(core, ALICE, ALICE_SHARED)
     await core.handle_message(ALICE, "Next step: thank the technicians.")
 
-    (reply,) = await core.handle_action(ALICE, SHARE_ACTION, str(answer_id))
+    (reply,) = await core.handle_action(ALICE, SHARE_ACTION, answer_value(answer_id))
 
     assert reply.text.startswith(f"Shared answer #{answer_id}")
     assert [b.action_id for b in reply.buttons] == [UNSHARE_ACTION]
@@ -159,8 +168,8 @@ async def test_a_double_press_posts_once(
     answer_id = await answer(core, ALICE, ALICE_SHARED)
 
     together = await asyncio.gather(
-        core.handle_action(ALICE, SHARE_ACTION, str(answer_id)),
-        core.handle_action(ALICE, SHARE_ACTION, str(answer_id)),
+        core.handle_action(ALICE, SHARE_ACTION, answer_value(answer_id)),
+        core.handle_action(ALICE, SHARE_ACTION, answer_value(answer_id)),
     )
     again = await texts(core.handle_command(ALICE, f"share {answer_id}"))
 
@@ -182,7 +191,7 @@ async def test_a_failed_post_keeps_the_answer_private_and_loses_nothing(
     else:
         messenger.raise_on_channel_post = True
 
-    reply = await texts(core.handle_action(ALICE, SHARE_ACTION, str(answer_id)))
+    reply = await texts(core.handle_action(ALICE, SHARE_ACTION, answer_value(answer_id)))
 
     assert "couldn't post" in reply and "nothing is lost" in reply
     assert await shares(db) == [] and messenger.channel_posts == []
@@ -201,7 +210,7 @@ async def test_unshare_takes_the_post_down_and_the_answer_stays_private(
     answer_id = await answer(core, ALICE, ALICE_SHARED)
     await core.handle_command(ALICE, f"share #{answer_id}")
 
-    (reply,) = await core.handle_action(ALICE, UNSHARE_ACTION, str(answer_id))
+    (reply,) = await core.handle_action(ALICE, UNSHARE_ACTION, answer_value(answer_id))
 
     assert "private to you again" in reply.text
     assert messenger.deleted_refs == [messenger.channel_posts[0].ref]
@@ -375,7 +384,7 @@ async def test_deleting_a_message_of_a_shared_answer_takes_the_post_down_before_
     await everyone_joins(core)
     await next_week(core)
     (saved,) = await core.handle_message(ALICE, ALICE_SHARED, message_ref="m-1")
-    answer_id = int(saved.buttons[0].value)
+    answer_id = _number(saved.buttons[0].value)
     await core.handle_command(ALICE, f"share #{answer_id}")
 
     # the core's own ContextRunner, as PlnCore hands it to sharing
@@ -394,7 +403,7 @@ async def test_deleting_the_message_of_a_shared_answer_leaves_no_post_behind(
     await everyone_joins(core)
     await next_week(core)
     (saved,) = await core.handle_message(ALICE, ALICE_SHARED, message_ref="m-1")
-    await core.handle_command(ALICE, f"share #{saved.buttons[0].value}")
+    await core.handle_command(ALICE, f"share #{_number(saved.buttons[0].value)}")
 
     await core.handle_message_delete(ALICE, "m-1")
 
@@ -407,7 +416,7 @@ async def test_editing_a_shared_answer_takes_its_post_down_and_offers_to_share_a
     await everyone_joins(core)
     await next_week(core)
     (saved,) = await core.handle_message(ALICE, ALICE_SHARED, message_ref="m-1")
-    answer_id = saved.buttons[0].value
+    answer_id = _number(saved.buttons[0].value)
     await core.handle_command(ALICE, f"share #{answer_id}")
 
     replies = await core.handle_message_edit(ALICE, "m-1", "A kinder version of my answer.")
@@ -441,7 +450,7 @@ async def test_an_edit_event_that_leaves_the_text_as_it_was_keeps_the_post(
     await everyone_joins(core)
     await next_week(core)
     (saved,) = await core.handle_message(ALICE, ALICE_SHARED, message_ref="m-1")
-    await core.handle_command(ALICE, f"share #{saved.buttons[0].value}")
+    await core.handle_command(ALICE, f"share #{_number(saved.buttons[0].value)}")
 
     assert await core.handle_message_edit(ALICE, "m-1", ALICE_SHARED) == []
     assert ALICE_SHARED in channel_text(messenger)

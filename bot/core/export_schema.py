@@ -101,9 +101,7 @@ class PromptReceived(_Record):
     sent_at: datetime | None
     status: str = Field(description="sent, missed (the bot was down), failed, ... .")
     skipped_at: datetime | None
-    answer_id: int | None = Field(
-        description="The answer's number (#12), null if not answered."
-    )
+    answer_id: int | None = Field(description="The answer's number (#12), null if not answered.")
 
 
 class Skip(_Record):

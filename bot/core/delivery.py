@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import CoreConfig
+from bot.core.goal_outcomes import GOAL_ASKED
 from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
-from bot.core.prompt_picker import RotationPicker, revisit_question
+from bot.core.prompt_picker import RotationPicker, goal_of, revisit_question
 from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
 from bot.core.sending.job import QueueJob
 from bot.core.sending.pipeline import SendPipeline
@@ -32,6 +33,7 @@ from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store import deliveries as delivery_store
+from bot.store import reflections as reflection_store
 from bot.store.models import (
     ONE_OFF_KINDS,
     Community,
@@ -216,6 +218,9 @@ class PromptClaimer:
         row = self._delivery_rows(
             schedule, [_Candidate(member, fire)], now, report, {}, prompt=(prompt_id, text)
         )
+        source = await reflection_store.answer_for_delivery(session, schedule.source_delivery_id)
+        if row and source is not None and goal_of(source.text) is not None:
+            row[0]["goal_outcome"] = GOAL_ASKED  # it quotes a goal: ask what became of it
         await delivery_store.insert_deliveries(session, row)
 
     def _fires(self, schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[FireTime]:

@@ -18,6 +18,7 @@ def prompt_message(
     framework: str | None = None,
     reminder: bool = False,
     revisit: bool = False,
+    goal_buttons: tuple[Button, ...] = (),
 ) -> OutgoingMessage:
     """One message carrying the whole question (never split) and its buttons.
 
@@ -40,7 +41,9 @@ def prompt_message(
         else "Reply here to answer, or press Answer."
     )
     buttons = [Button("Answer", ANSWER_ACTION, str(delivery_id), ButtonStyle.PRIMARY)]
-    if revisit:
+    if goal_buttons:  # a revisit of a goal: what became of it, one button each
+        buttons += goal_buttons
+    elif revisit:
         buttons.append(Button("Skip", SKIP_ACTION, str(delivery_id)))
     else:
         buttons += [

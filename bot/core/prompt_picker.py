@@ -13,6 +13,8 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.formatting import cut
+from bot.digest.goals import is_goal
+from bot.digest.sentences import split_sentences
 from bot.prompts.library import Library, LibraryPrompt, community_prompt
 from bot.prompts.rotation import NO_REPEAT_WITHIN, PastPrompt, choose_prompt
 from bot.prompts.school_year import phase, year_start
@@ -154,6 +156,12 @@ class RotationPicker:
 QUOTE_CHARS = 280
 
 
+def goal_of(text: str) -> str | None:
+    """The first sentence of an answer that sets a goal ("I will ..."), verbatim: what a
+    revisit quotes and asks about, rather than the answer's first lines."""
+    return next((s for s in split_sentences(text) if is_goal(s)), None)
+
+
 async def revisit_question(session: AsyncSession, delivery_id: int, library: Library) -> str | None:
     """The revisit question of the prompt answered in `delivery_id`, quoting that answer.
 
@@ -165,7 +173,7 @@ async def revisit_question(session: AsyncSession, delivery_id: int, library: Lib
     answer = await reflection_store.answer_for_delivery(session, delivery_id)
     if prompt is None or prompt.revisit is None or answer is None or not answer.parts:
         return None
-    quote = cut(" ".join(answer.text.split()), QUOTE_CHARS)
+    quote = cut(" ".join((goal_of(answer.text) or answer.text).split()), QUOTE_CHARS)
     question = prompt.revisit.question
     if '"{answer}".' in question:  # `..."resets.".` reads badly: one full stop is enough
         quote = quote.rstrip(".")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from bot.core import home, pending_dms, reflections
+from bot.core import goal_outcomes, home, pending_dms, reflections
 from bot.core.actions import NAMESPACE, ActionSpec, FormSpec, RoutesBy, canonical
 from bot.core.commands import ButtonAction, CommandSpec, command_specs
 
@@ -38,6 +38,7 @@ _DECLARED_ACTIONS: list[Action] = [
     *reflections.ACTIONS,
     *home.ACTIONS,
     *pending_dms.ACTIONS,
+    *goal_outcomes.ACTIONS,
 ]
 _ACTIONS: dict[str, Action] = _by_id(_DECLARED_ACTIONS)
 _FORMS: dict[str, FormSpec] = _by_id([*reflections.FORMS, *home.FORMS])

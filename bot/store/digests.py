@@ -137,6 +137,9 @@ async def answers_between(
     return rows
 
 
+GIVEN_OUTCOMES = ("done", "partly", "not_yet", "dropped")  # bot/core/goal_outcomes.py
+
+
 async def goal_outcomes(
     session: AsyncSession, member_ids: Sequence[int], until: datetime
 ) -> list[tuple[str, str]]:
@@ -146,7 +149,7 @@ async def goal_outcomes(
         select(func.substr(Delivery.prompt_text, 1, OWN_ANSWER_CHARS), Delivery.goal_outcome)
         .where(
             Delivery.member_id.in_(member_ids),
-            Delivery.goal_outcome.is_not(None),
+            Delivery.goal_outcome.in_(GIVEN_OUTCOMES),  # not "asked": no answer yet
             Delivery.sent_at <= until,
         )
         .order_by(Delivery.sent_at, Delivery.id)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import (
     audience,
     data_rights,
+    goal_outcomes,
     home,
     membership,
     pending_dms,
@@ -38,8 +39,11 @@ from bot.store.models import (
     ChannelPost,
     Community,
     Delivery,
+    DeliveryStatus,
     FreeNote,
     Member,
+    Schedule,
+    ScheduleKind,
 )
 
 ANSWER_TEXT = (
@@ -177,6 +181,54 @@ async def waiting_in_dm(world: World) -> str:
 
     pending_id = await world.core.db.run(hold)
     return pending_dms.choice_value(pending_id, ref)
+
+
+GOAL = "I will pair every new teacher with a digital buddy by half term."
+
+
+async def goal_revisited(world: World) -> str:
+    """The member answered a prompt with a goal; weeks later its revisit, quoting the
+    goal, reached them (as the claim writes it); the value is the revisit's delivery id."""
+    await joined(world)
+    member = await _member(world)
+    assert member is not None
+    now = world.core.clock.now()
+
+    async def revisit(session: AsyncSession) -> int:
+        schedule = Schedule(
+            community_id=member.community_id,
+            kind=ScheduleKind.REVISIT,
+            fire_at=now,
+            active=False,
+            created_at=now,
+            member_id=member.id,
+        )
+        session.add(schedule)
+        await session.flush()
+        delivery = Delivery(
+            schedule_id=schedule.id,
+            member_id=member.id,
+            due_local_date=now.date(),
+            due_at=now,
+            prompt_id="revisit",
+            prompt_text=f'You wrote: "{GOAL}" What became of it?',
+            status=DeliveryStatus.SENT,
+            claimed_at=now,
+            sent_at=now,
+            goal_outcome=goal_outcomes.GOAL_ASKED,
+        )
+        session.add(delivery)
+        await session.flush()
+        return delivery.id
+
+    return str(await world.core.db.run(revisit))
+
+
+def goal_is(outcome: str) -> Callable[[World, str], Awaitable[None]]:
+    async def check(world: World, delivery_id: str) -> None:
+        assert (await _delivery(world, delivery_id)).goal_outcome == outcome
+
+    return check
 
 
 # --- effects -----------------------------------------------------------------------------------
@@ -375,6 +427,10 @@ SCENARIOS: dict[str, Scenario] = {
     pending_dms.PLACE_ACTION: Scenario(waiting_in_dm, note_is_placed),
     audience.AUDIENCE_ACTION: Scenario(joined_and_asked, audience_is_set),
     membership.ZONE_PICK_ACTION: Scenario(zone_asked, zone_is_picked),
+    **{
+        goal_outcomes.action_id(outcome): Scenario(goal_revisited, goal_is(outcome))
+        for outcome in goal_outcomes.OUTCOMES
+    },
 }
 
 # what a press's reply says, for buttons whose effect is only a reply

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.goal_outcomes import outcome_buttons
 from bot.core.messages import OutgoingMessage
 from bot.core.ports import SendResult
 from bot.core.prompt_messages import prompt_message
@@ -42,10 +43,12 @@ def delivery_message(
 ) -> OutgoingMessage:
     """The prompt as it reaches the member, naming its framework and element."""
     prompt = library.by_id(delivery.prompt_id)
+    goal = revisit and delivery.goal_outcome is not None
     return prompt_message(
         delivery.id,
         delivery.prompt_text,
         framework=f"{prompt.framework} · {prompt.element}" if prompt else None,
         reminder=reminder,
         revisit=revisit,
+        goal_buttons=outcome_buttons(delivery.id) if goal else (),
     )

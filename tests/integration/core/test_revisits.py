@@ -135,7 +135,7 @@ async def test_a_revisit_never_takes_a_plain_reply_from_the_weeks_prompt(
     weekly_n, weekly = [(n, m) for n, m in sent if m.heading == "This week's reflection"][-1]
     assert weekly_n < revisit_n, "the week's prompt came first, then the revisit"
     assert "a plain message goes to this week's prompt" in revisit.text
-    assert [b.label for b in revisit.buttons] == ["Answer", "Skip"]
+    assert [b.label for b in revisit.buttons] == ["Answer", "Done", "Partly", "Not yet", "Dropped"]
 
     week = "This week I finally sat down with the science team to plan the pilot."
     (said,) = await core.handle_message(alice, week, message_ref="a-1")
@@ -163,3 +163,54 @@ async def test_a_prompt_stays_open_a_week_then_text_is_a_note_and_the_bot_says_s
     (said,) = await core.handle_message(alice, "A thought for later: ask the Year 9 team.")
     assert said.text.startswith("Your last prompt closed a week after it came")
     assert "private note" in said.text
+
+
+GOAL_ANSWER = (
+    "Budget meeting today: the governors want numbers before they fund more carts. "
+    "I will bring the device-loan figures to the next budget meeting. "
+    "The rest was about the timetable."
+)
+
+
+async def test_a_goal_is_revisited_quoted_whole_and_its_outcome_reaches_the_digest(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    """Issue 14: the revisit quotes the goal sentence (not the answer's first lines), asks
+    what became of it with one button per outcome, and the digest lists it with it."""
+    prompt = a_prompt_with_a_revisit()
+    assert prompt.revisit is not None
+    alice = member("alice")
+    await core.handle_command(alice, "join")
+    await send_fixed_prompt(core, clock, prompt.id)
+    await core.handle_message(alice, GOAL_ANSWER)
+    await Runner(core).advance(
+        timedelta(weeks=prompt.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
+    )
+    revisit = next(m for _, m in messenger.sent if m.heading == "Looking back")
+    assert "I will bring the device-loan figures to the next budget meeting" in revisit.text
+    assert "governors want numbers" not in revisit.text, "the goal, not the first lines"
+    labels = [b.label for b in revisit.buttons]
+    assert labels == ["Answer", "Done", "Partly", "Not yet", "Dropped"]
+
+    partly = next(b for b in revisit.buttons if b.label == "Partly")
+    (noted,) = await core.handle_action(alice, partly.action_id, partly.value)
+    assert noted.text.startswith("Noted: partly done")
+    digest = "\n".join(r.text for r in await core.handle_command(alice, "digest term"))
+    goal_line = next(line for line in digest.splitlines() if "I will bring" in line)
+    assert "partly" in goal_line.casefold(), goal_line
+
+
+async def test_a_revisit_of_an_answer_without_a_goal_has_no_outcome_buttons(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    prompt = a_prompt_with_a_revisit()
+    assert prompt.revisit is not None
+    alice = member("alice")
+    await core.handle_command(alice, "join")
+    await send_fixed_prompt(core, clock, prompt.id)
+    await core.handle_message(alice, "The Year 8 team shared their planning folder with me.")
+    await Runner(core).advance(
+        timedelta(weeks=prompt.revisit.after_weeks, days=REVISIT_DAY_OFFSET, hours=1)
+    )
+    revisit = next(m for _, m in messenger.sent if m.heading == "Looking back")
+    assert [b.label for b in revisit.buttons] == ["Answer", "Skip"]

@@ -115,11 +115,13 @@ def current_streak(
     answered: set[int],
     zone: ZoneInfo = UTC_ZONE,
     revisits: frozenset[int] = frozenset(),
+    until: datetime | None = None,
 ) -> int:
     """The streak of the home view, in weeks, from delivery rows (see bot.digest.figures).
 
     `revisits`: the ids of "Looking back" deliveries, which are no part of a streak. Without
-    them a week still counts as answered when any prompt of it was answered.
+    them a week still counts as answered when any prompt of it was answered. `until`: now,
+    so that a latest prompt left unanswered for over a week breaks the streak.
     """
     return figures.current_streak(
         [
@@ -129,6 +131,7 @@ def current_streak(
             for d in deliveries
         ],
         zone,
+        until,
     )
 
 

@@ -56,7 +56,8 @@ async def home_view(ctx: Context) -> OutgoingMessage:
         next_prompt = local_datetime(next_time, ctx.zone)
     else:
         next_prompt = "Not scheduled"
-    streak = current_streak(sent, answered)
+    revisits = await delivery_store.revisit_ids(ctx.session, member.id)
+    streak = current_streak(sent, answered, ctx.zone, revisits, until=ctx.now)
     zone_name = member.timezone or ctx.config.default_timezone
     dates = [local_date(answer.created_at, ctx.zone) for answer, _ in recent]
     answers_body = "\n".join(f"• {day}" for day in dates) or "No answers yet."

@@ -96,6 +96,16 @@ async def open_prompt(session: AsyncSession, member_id: int, since: datetime) ->
     return result.first()
 
 
+async def revisit_ids(session: AsyncSession, member_id: int) -> frozenset[int]:
+    """The member's "Looking back" deliveries: no part of a streak."""
+    result = await session.scalars(
+        select(Delivery.id)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
+        .where(Delivery.member_id == member_id, Schedule.kind == ScheduleKind.REVISIT)
+    )
+    return frozenset(result)
+
+
 async def member_delivery(
     session: AsyncSession, member_id: int, delivery_id: int
 ) -> Delivery | None:

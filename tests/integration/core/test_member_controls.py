@@ -29,9 +29,19 @@ from bot.core.home import (
 )
 from bot.core.messages import OutgoingMessage
 from bot.core.prompt_messages import SKIP_ACTION, SNOOZE_ACTION
+from bot.core.runner import Runner
 from bot.core.service import DATABASE_DOWN, INTERNAL_ERROR, NOT_JOINED, PlnCore
 from bot.store.database import Database
-from bot.store.models import Answer, AnswerPart, Delivery, DeliveryStatus, FreeNote, Member
+from bot.store.models import (
+    Answer,
+    AnswerPart,
+    Delivery,
+    DeliveryStatus,
+    FreeNote,
+    Member,
+    Schedule,
+    ScheduleKind,
+)
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
 
@@ -908,3 +918,64 @@ async def test_an_ambiguous_zone_is_asked_stores_nothing_and_the_pressed_place_i
     assert await db.run(zone) == "Europe/Dublin"
     (refused,) = await core.handle_action(ALICE, dublin.action_id, "IST")
     assert "doesn't work" in refused.text and await db.run(zone) == "Europe/Dublin"
+
+
+async def test_the_home_streak_counts_answered_weeks_and_an_unanswered_revisit_breaks_nothing(
+    core: PlnCore, clock: SimulatedClock, db: Database
+) -> None:
+    """Issue 14: the home view's streak is weeks with an answered weekly prompt; a
+    "Looking back" prompt left unanswered is not a missed week."""
+    await join(core, ALICE)
+    runner = Runner(core)
+    await at(core, clock, MONDAY_9)
+    await core.handle_message(ALICE, "Week one: the trolley rota works.")
+    await runner.advance(timedelta(days=7))
+    await core.handle_message(ALICE, "Week two: the Year 7 logins are sorted.")
+    await core.handle_command(ALICE, "pause")  # no weekly prompt while the revisit waits
+    clock.advance(timedelta(days=10))
+
+    async def unanswered_revisit(session: AsyncSession) -> None:
+        member = (await session.scalars(select(Member))).one()
+        schedule = Schedule(
+            community_id=member.community_id,
+            kind=ScheduleKind.REVISIT,
+            fire_at=clock.now(),
+            active=False,
+            created_at=clock.now(),
+            member_id=member.id,
+        )
+        session.add(schedule)
+        await session.flush()
+        session.add(
+            Delivery(
+                schedule_id=schedule.id,
+                member_id=member.id,
+                due_local_date=clock.now().date(),
+                due_at=clock.now(),
+                prompt_id="revisit",
+                prompt_text="Looking back: how did it go?",
+                status=DeliveryStatus.SENT,
+                claimed_at=clock.now(),
+                sent_at=clock.now() + timedelta(hours=1),
+            )
+        )
+
+    await db.run(unanswered_revisit)
+    clock.advance(timedelta(days=9))  # long closed, never answered
+    assert fields_of(await home_of(core, ALICE))["Streak"].startswith("2 ")
+
+
+async def test_the_home_streak_ends_when_a_prompt_has_gone_unanswered_for_a_week(
+    core: PlnCore, clock: SimulatedClock
+) -> None:
+    await join(core, ALICE)
+    runner = Runner(core)
+    await at(core, clock, MONDAY_9)
+    await core.handle_message(ALICE, "Week one: the trolley rota works.")
+    await runner.advance(timedelta(days=7))
+    await core.handle_message(ALICE, "Week two: the Year 7 logins are sorted.")
+    await runner.advance(timedelta(days=7))  # week three's prompt arrives, unanswered
+    assert fields_of(await home_of(core, ALICE))["Streak"].startswith("2 "), "still open"
+    await core.handle_command(ALICE, "pause")
+    clock.advance(timedelta(days=8))
+    assert fields_of(await home_of(core, ALICE))["Streak"].startswith("0 ")

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import quiet_members
 from bot.core.context import CoreConfig
 from bot.core.goal_outcomes import GOAL_ASKED
 from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
@@ -117,6 +118,7 @@ class PromptClaimer:
             else:
                 candidates = await self._due_candidates(session, schedule, community, now)
                 if schedule.kind == ScheduleKind.WEEKLY_PROMPT:
+                    candidates = await _for_members_still_listening(session, candidates, now)
                     candidates = await _one_weekly_prompt_per_person(session, candidates)
                 picks = await self._picker.for_members(
                     session, community, [(c.member, c.fire.local_date) for c in candidates]
@@ -279,6 +281,16 @@ class PromptClaimer:
                 }
             )
         return rows
+
+
+async def _for_members_still_listening(
+    session: AsyncSession, candidates: list[_Candidate], now: datetime
+) -> list[_Candidate]:
+    """Members on a fortnightly rhythm skip their off weeks; a member quiet for weeks gets
+    an offer with this prompt, or, still quiet after it, a pause instead (quiet_members)."""
+    on_rhythm = [c for c in candidates if quiet_members.on_rhythm(c.member, c.fire.local_date)]
+    paused = await quiet_members.settle(session, [c.member for c in on_rhythm], now)
+    return [c for c in on_rhythm if c.member.id not in paused]
 
 
 async def _one_weekly_prompt_per_person(

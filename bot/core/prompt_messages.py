@@ -19,6 +19,8 @@ def prompt_message(
     reminder: bool = False,
     revisit: bool = False,
     goal_buttons: tuple[Button, ...] = (),
+    offer: str | None = None,
+    offer_buttons: tuple[Button, ...] = (),
 ) -> OutgoingMessage:
     """One message carrying the whole question (never split) and its buttons.
 
@@ -43,6 +45,8 @@ def prompt_message(
     buttons = [Button("Answer", ANSWER_ACTION, str(delivery_id), ButtonStyle.PRIMARY)]
     if goal_buttons:  # a revisit of a goal: what became of it, one button each
         buttons += goal_buttons
+    elif offer_buttons:  # weeks without an answer: fewer prompts, a pause, or as before
+        buttons += [*offer_buttons, Button("Skip this week", SKIP_ACTION, str(delivery_id))]
     elif revisit:
         buttons.append(Button("Skip", SKIP_ACTION, str(delivery_id)))
     else:
@@ -53,10 +57,12 @@ def prompt_message(
     return OutgoingMessage(
         kind="reminder" if reminder else "prompt",
         heading=heading,
-        text=f"{heading}: {question}\n{how} Your answer is private to you.",
+        text=f"{heading}: {question}\n{how} Your answer is private to you."
+        + (f"\n\n{offer}" if offer else ""),
         sections=(
             Section(body=question, heading=context or None),
             Section(body=f"{how} Your answer is private to you."),
+            *((Section(body=offer),) if offer else ()),
         ),
         buttons=tuple(buttons),
         metadata={"delivery_id": str(delivery_id)},

@@ -23,6 +23,7 @@ from bot.core import (
     home,
     membership,
     pending_dms,
+    quiet_members,
     reflections,
     retention,
     sharing,
@@ -231,6 +232,20 @@ def goal_is(outcome: str) -> Callable[[World, str], Awaitable[None]]:
     return check
 
 
+async def offered_fewer_prompts(world: World) -> str:
+    """The member joined and was offered fewer prompts after weeks without an answer."""
+    await joined(world)
+    return ""
+
+
+def rhythm_is(every_weeks: int) -> Callable[[World, str], Awaitable[None]]:
+    async def check(world: World, _value: str) -> None:
+        member = await _member(world)
+        assert member is not None and member.every_weeks == every_weeks
+
+    return check
+
+
 # --- effects -----------------------------------------------------------------------------------
 
 
@@ -427,6 +442,8 @@ SCENARIOS: dict[str, Scenario] = {
     pending_dms.PLACE_ACTION: Scenario(waiting_in_dm, note_is_placed),
     audience.AUDIENCE_ACTION: Scenario(joined_and_asked, audience_is_set),
     membership.ZONE_PICK_ACTION: Scenario(zone_asked, zone_is_picked),
+    quiet_members.RHYTHM_FORTNIGHTLY_ACTION: Scenario(offered_fewer_prompts, rhythm_is(2)),
+    quiet_members.RHYTHM_WEEKLY_ACTION: Scenario(offered_fewer_prompts, rhythm_is(1)),
     **{
         goal_outcomes.action_id(outcome): Scenario(goal_revisited, goal_is(outcome))
         for outcome in goal_outcomes.OUTCOMES

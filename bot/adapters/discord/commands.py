@@ -25,7 +25,7 @@ from bot.core.commands import CommandSpec, Option, OptionKind, command_specs
 
 MAX_CHOICES = 25
 # command families placed inside an existing group, because `/pln` holds 25 entries at most
-HOMES = {"term": "prompts"}
+HOMES = {"term": "prompts", "rhythm": "prompts"}
 MAX_DESCRIPTION = 100
 ZONES = sorted(available_timezones())
 

@@ -34,6 +34,7 @@ from bot.core.commands.member_commands import (
     Leave,
     Pause,
     Resume,
+    Rhythm,
     Schedules,
     SetTimezone,
     ShowTimezone,
@@ -71,6 +72,7 @@ Command = (
     | ShowTimezone
     | Pause
     | Resume
+    | Rhythm
     | Skip
     | History
     | Digest
@@ -130,6 +132,7 @@ __all__ = [
     "Resume",
     "Retention",
     "RetirePrompt",
+    "Rhythm",
     "Schedules",
     "SetChannel",
     "SetTermStart",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core import audience, history, home, membership, moderation, reflections
+from bot.core import audience, history, home, membership, moderation, quiet_members, reflections
 from bot.core.commands.shapes import (
     Option,
     OptionKind,
@@ -61,6 +61,13 @@ class Pause:
 @dataclass(frozen=True)
 class Resume:
     """Start prompts again after a pause."""
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """How often the member's prompts come: "weekly", "fortnightly", or "show"."""
+
+    choice: str
 
 
 @dataclass(frozen=True)
@@ -212,6 +219,31 @@ LATER_SPECS: tuple[CommandSpec, ...] = (
         handler=_frameworks,
         before_joining=True,
         any_community=True,
+    ),
+    CommandSpec(
+        name="rhythm",
+        arguments=optional_choice(
+            Rhythm,
+            choices=("weekly", "fortnightly", "show"),
+            default="show",
+            name="every",
+            description="weekly, or fortnightly (every other week). Empty: show it",
+        ),
+        summary="How often your prompts come: weekly (default) or fortnightly.",
+        description=(
+            "Fortnightly sends your prompt every other week; `/pln pause` stops them for a "
+            "while. Empty shows your rhythm."
+        ),
+        example="rhythm fortnightly",
+        handler=lambda ctx, command: quiet_members.set_rhythm(ctx, command.choice),
+        changes_schedule=True,
+        refreshes_home=True,
+        buttons=(
+            ButtonAction(quiet_members.RHYTHM_WEEKLY_ACTION, lambda _value: Rhythm("weekly")),
+            ButtonAction(
+                quiet_members.RHYTHM_FORTNIGHTLY_ACTION, lambda _value: Rhythm("fortnightly")
+            ),
+        ),
     ),
     CommandSpec(
         name="prompts for",

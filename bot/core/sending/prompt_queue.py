@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import quiet_members
 from bot.core.goal_outcomes import outcome_buttons
 from bot.core.messages import OutgoingMessage
 from bot.core.ports import SendResult
@@ -13,7 +14,7 @@ from bot.core.sending.queue import Built, SendPolicy, recipient
 from bot.prompts.library import Library
 from bot.store import deliveries as delivery_store
 from bot.store.deliveries import DeliveryRow
-from bot.store.models import Delivery, ScheduleKind
+from bot.store.models import Delivery, Member, ScheduleKind
 
 
 class PromptQueue(ClaimedRowQueue[DeliveryRow]):
@@ -34,16 +35,22 @@ class PromptQueue(ClaimedRowQueue[DeliveryRow]):
             return SendResult.unreachable("member left or paused before it was sent")
         revisit = kind == ScheduleKind.REVISIT
         return recipient(member, community), delivery_message(
-            self._library, delivery, revisit=revisit
+            self._library, delivery, revisit=revisit, member=member
         )
 
 
 def delivery_message(
-    library: Library, delivery: Delivery, *, reminder: bool = False, revisit: bool = False
+    library: Library,
+    delivery: Delivery,
+    *,
+    reminder: bool = False,
+    revisit: bool = False,
+    member: Member | None = None,
 ) -> OutgoingMessage:
     """The prompt as it reaches the member, naming its framework and element."""
     prompt = library.by_id(delivery.prompt_id)
     goal = revisit and delivery.goal_outcome is not None
+    offer = member is not None and member.quiet_nudged_at == delivery.claimed_at
     return prompt_message(
         delivery.id,
         delivery.prompt_text,
@@ -51,4 +58,6 @@ def delivery_message(
         reminder=reminder,
         revisit=revisit,
         goal_buttons=outcome_buttons(delivery.id) if goal else (),
+        offer=quiet_members.OFFER if offer else None,
+        offer_buttons=quiet_members.offer_buttons() if offer else (),
     )

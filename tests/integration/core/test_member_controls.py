@@ -28,7 +28,7 @@ from bot.core.home import (
     TIMEZONE_FORM_ACTION,
 )
 from bot.core.messages import OutgoingMessage
-from bot.core.prompt_messages import SKIP_ACTION, SNOOZE_ACTION
+from bot.core.prompt_messages import ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
 from bot.core.runner import Runner
 from bot.core.service import DATABASE_DOWN, INTERNAL_ERROR, NOT_JOINED, PlnCore
 from bot.store.database import Database
@@ -979,3 +979,27 @@ async def test_the_home_streak_ends_when_a_prompt_has_gone_unanswered_for_a_week
     await core.handle_command(ALICE, "pause")
     clock.advance(timedelta(days=8))
     assert fields_of(await home_of(core, ALICE))["Streak"].startswith("0 ")
+
+
+async def test_after_skip_answering_by_the_prompts_answer_button_unskips_it(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger, db: Database
+) -> None:
+    """Issue 14: Skip was pressed by mistake, then Answer: the answer is saved and the
+    week counts as answered, not skipped."""
+    await join(core, ALICE)
+    await at(core, clock, MONDAY_9)
+    (_, prompt) = messenger.sent[-1]
+    delivery_id = prompt.metadata["delivery_id"]
+    await core.handle_action(ALICE, SKIP_ACTION, delivery_id)
+    (form,) = await core.handle_action(ALICE, ANSWER_ACTION, delivery_id)
+    assert form.form is not None
+    await core.handle_form(
+        ALICE, form.form.submit_action_id, form.form.value, {"answer": "Changed my mind."}
+    )
+
+    async def state(session: AsyncSession) -> tuple[bool, int]:
+        delivery = await session.get(Delivery, int(delivery_id))
+        answers = len(list(await session.scalars(select(Answer))))
+        return delivery is not None and delivery.skipped_at is None, answers
+
+    assert await db.run(state) == (True, 1)

@@ -86,6 +86,14 @@ class SlackSettings(BaseSettings):
     def check(self) -> SlackMode:
         """The mode these settings run in, or a SettingsError naming the variable to set."""
         mode = self.mode
+        if self.bot_token is not None and (self.client_id or self.client_secret):
+            # bolt would read SLACK_CLIENT_ID/SECRET itself and start its own OAuth flow with
+            # a file store, ignoring the token: refuse rather than run half of each
+            raise SettingsError(
+                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are both set: for one "
+                "workspace keep SLACK_BOT_TOKEN and unset the client id and secret; to install "
+                "in many workspaces (OAuth) unset SLACK_BOT_TOKEN (docs/SLACK.md)"
+            )
         if mode is SlackMode.SOCKET:
             if self.bot_token is None:
                 raise SettingsError(

@@ -93,15 +93,17 @@ async def old_and_new_reflections(core: PlnCore, clock: SimulatedClock, runner: 
 async def share(core: PlnCore, answer_text: str) -> None:
     """Alice shares one of her answers in the PLN channel with `/pln share`."""
 
-    async def find(session: AsyncSession) -> int:
+    async def find(session: AsyncSession) -> tuple[int, int]:
         part = (
             await session.scalars(select(AnswerPart).where(AnswerPart.text == answer_text))
         ).one()
-        return part.answer_id
+        answer = await session.get(Answer, part.answer_id)
+        assert answer is not None and answer.number is not None
+        return part.answer_id, answer.number
 
-    answer_id = await core.db.run(find)
+    answer_id, number = await core.db.run(find)
     await core.handle_command(member("mod", channel_id="C-PLN"), "channel here")
-    await core.handle_command(ALICE, f"share #{answer_id}")
+    await core.handle_command(ALICE, f"share #{number}")  # her own number for it
     assert await core.db.run(
         lambda s: s.scalar(select(AnswerShare.id).where(AnswerShare.answer_id == answer_id))
     ), "shared"

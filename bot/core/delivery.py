@@ -34,6 +34,7 @@ from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
 from bot.store import deliveries as delivery_store
+from bot.store import holidays as holiday_store
 from bot.store import reflections as reflection_store
 from bot.store.models import (
     ONE_OFF_KINDS,
@@ -104,6 +105,7 @@ class PromptClaimer:
     async def claim(self, session: AsyncSession, now: datetime) -> DueReport:
         """Insert a delivery row for everything due now, in one transaction: the claim."""
         report = DueReport()
+        await holiday_store.end_timed_pauses(session, now)  # `/pln pause 2w` ends by itself
         for schedule, community in await community_store.active_schedules(session, self._platform):
             if schedule.kind in ONE_OFF_KINDS and (not schedule.fire_at or schedule.fire_at > now):
                 continue  # not due yet: no need to look at anyone
@@ -118,6 +120,7 @@ class PromptClaimer:
             else:
                 candidates = await self._due_candidates(session, schedule, community, now)
                 if schedule.kind == ScheduleKind.WEEKLY_PROMPT:
+                    candidates = await _outside_holidays(session, community, candidates)
                     candidates = await _for_members_still_listening(session, candidates, now)
                     candidates = await _one_weekly_prompt_per_person(session, candidates)
                 picks = await self._picker.for_members(
@@ -172,6 +175,11 @@ class PromptClaimer:
         zone = ZoneInfo(self._default_timezone)
         earliest = max(schedule.created_at, now - LOOKBACK)
         fires = [fire for fire in self._fires(schedule, zone, now) if fire.at >= earliest]
+        if schedule.kind == ScheduleKind.WEEKLY_PROMPT:  # no post on a holiday
+            off = await holiday_store.holiday_dates(
+                session, community.id, {fire.local_date for fire in fires}
+            )
+            fires = [fire for fire in fires if fire.local_date not in off]
         if not fires:
             return []
         latest = max(fire.at for fire in fires)
@@ -281,6 +289,16 @@ class PromptClaimer:
                 }
             )
         return rows
+
+
+async def _outside_holidays(
+    session: AsyncSession, community: Community, candidates: list[_Candidate]
+) -> list[_Candidate]:
+    """No weekly prompt on a holiday, at each member's local date (bot/core/holidays.py)."""
+    off = await holiday_store.holiday_dates(
+        session, community.id, {c.fire.local_date for c in candidates}
+    )
+    return [c for c in candidates if c.fire.local_date not in off]
 
 
 async def _for_members_still_listening(

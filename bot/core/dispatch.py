@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -147,6 +148,8 @@ class Dispatcher:
             command = cmd.parse_command(event.text)
         except cmd.CommandError as error:
             return Outcome((plain(str(error)),))
+        if event.files and "files" in {field.name for field in fields(command)}:
+            command = replace(command, files=event.files)  # a command that takes a file
         who = event.who
         if isinstance(who, Actor):
             return await self.run_command(who, command, say_first)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.core.actors import Actor
-from bot.core.messages import OutgoingMessage
+from bot.core.messages import Attachment, OutgoingMessage
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,12 @@ Who = Actor | DirectUser
 
 @dataclass(frozen=True)
 class CommandEntered:
-    """`/pln <text>`: `text` is what followed `/pln`."""
+    """`/pln <text>`: `text` is what followed `/pln`; `files` were attached to it (a
+    calendar for `holidays import`), read by the adapter, never fetched by the core."""
 
     who: Who
     text: str
+    files: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

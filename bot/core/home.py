@@ -50,7 +50,9 @@ async def home_view(ctx: Context) -> OutgoingMessage:
     answered = await reflection_store.answered_delivery_ids(ctx.session, member.id)
     recent = await reflection_store.recent_answers(ctx.session, member.id, RECENT_ANSWERS)
     next_time = await ctx.next_prompt_time()
-    if member.paused_at is not None:
+    if member.paused_at is not None and member.paused_until is not None:
+        next_prompt = f"Paused until {local_date(member.paused_until, ctx.zone)}"
+    elif member.paused_at is not None:
         next_prompt = "Paused"
     elif next_time is not None:
         next_prompt = local_datetime(next_time, ctx.zone)

@@ -106,6 +106,8 @@ class Member(Base):
     unreachable_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     unreachable_reason: Mapped[str | None] = mapped_column(String(200))
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # no prompts while set
+    # a timed pause (`/pln pause 2w`): the claim resumes the member once this has passed
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # prompts that fell due before this (while paused) are never sent after a resume
     resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # linked identities (one person on Slack and Discord) share a person id: history,

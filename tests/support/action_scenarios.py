@@ -20,6 +20,7 @@ from bot.core import (
     audience,
     data_rights,
     goal_outcomes,
+    holidays,
     home,
     membership,
     pending_dms,
@@ -30,10 +31,12 @@ from bot.core import (
 )
 from bot.core.actions import answer_number, answer_value
 from bot.core.actors import Actor
-from bot.core.messages import OutgoingMessage
+from bot.core.events import CommandEntered
+from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
 from bot.core.service import PlnCore
 from bot.store import pending_dms as pending_store
+from bot.store.holiday_models import Holiday
 from bot.store.models import (
     Answer,
     AnswerShare,
@@ -424,6 +427,42 @@ async def digest_was_read(world: World, _value: str) -> None:
     assert await _member(world) is not None
 
 
+WINTER_BREAK_ICS = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example School//EN\r\nBEGIN:VEVENT\r\n"
+    b"UID:winter@example.org\r\nSUMMARY:Winter break\r\nDTSTART;VALUE=DATE:20261221\r\n"
+    b"DTEND;VALUE=DATE:20270104\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+async def calendar_previewed(world: World) -> str:
+    """The moderator attached a school calendar to `holidays import`; its preview waits for
+    Confirm or Cancel; the value is the import's batch token, as both buttons carry it."""
+    await joined(world)
+    calendar = Attachment("term.ics", WINTER_BREAK_ICS, "text/calendar")
+    outcome = await world.core.handle(
+        CommandEntered(world.moderator, "holidays import", files=(calendar,))
+    )
+    (preview,) = outcome.replies
+    assert "Nothing is saved until you press Confirm" in preview.text, preview.text
+    return preview.buttons[0].value
+
+
+async def _holiday_rows(world: World) -> list[tuple[str, str | None]]:
+    async def rows(session: AsyncSession) -> list[tuple[str, str | None]]:
+        found = await session.scalars(select(Holiday))
+        return [(holiday.name, holiday.import_batch) for holiday in found]
+
+    return await world.core.db.run(rows)
+
+
+async def holidays_are_imported(world: World, _batch: str) -> None:
+    assert await _holiday_rows(world) == [("Winter break", None)]
+
+
+async def no_holidays_are_saved(world: World, _batch: str) -> None:
+    assert await _holiday_rows(world) == []
+
+
 SCENARIOS: dict[str, Scenario] = {
     ANSWER_ACTION: Scenario(prompted, answer_is_saved, form={"answer": ANSWER_TEXT}),
     SKIP_ACTION: Scenario(prompted, prompt_is_skipped),
@@ -439,6 +478,12 @@ SCENARIOS: dict[str, Scenario] = {
     home.PAUSE_ACTION: Scenario(joined, member_is_paused),
     home.RESUME_ACTION: Scenario(paused, member_is_resumed),
     retention.CONFIRM_ACTION: Scenario(retention_asked, retention_is_confirmed, by_moderator=True),
+    holidays.CONFIRM_IMPORT_ACTION: Scenario(
+        calendar_previewed, holidays_are_imported, by_moderator=True
+    ),
+    holidays.CANCEL_IMPORT_ACTION: Scenario(
+        calendar_previewed, no_holidays_are_saved, by_moderator=True
+    ),
     pending_dms.PLACE_ACTION: Scenario(waiting_in_dm, note_is_placed),
     audience.AUDIENCE_ACTION: Scenario(joined_and_asked, audience_is_set),
     membership.ZONE_PICK_ACTION: Scenario(zone_asked, zone_is_picked),

@@ -169,7 +169,7 @@ class _Recorder:
     def __init__(self) -> None:
         self.typed: list[str] = []
 
-    async def command(self, _interaction: object, text: str) -> None:
+    async def command(self, _interaction: object, text: str, files: object = ()) -> None:
         self.typed.append(text)
 
 
@@ -202,9 +202,9 @@ async def _discord_forms() -> dict[str, str]:
         for parameter in command.parameters:
             name = await typed(command, **{parameter.name: _Filled("show")})
             if name == base:
-                own.append(f"{parameter.name}:")
+                own.append(f"{parameter.display_name}:")
             else:  # a two-word command folded into this one as an option
-                forms[name] = f"/{path} {parameter.name}:"
+                forms[name] = f"/{path} {parameter.display_name}:"
         forms[base] = " ".join([f"/{path}", *own])
 
     await walk(pln_group(recorder), "")

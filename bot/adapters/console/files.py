@@ -50,3 +50,26 @@ def save_file(directory: Path, attachment: Attachment) -> Path:
             file.write(attachment.content)
         return path.resolve()
     raise FileExistsError(f"{MAX_NAME_TRIES} files named like {name} already exist")
+
+
+MAX_ATTACHED_BYTES: Final = 5_000_000  # a terminal attachment is a calendar, not a video
+
+
+def split_attached(text: str) -> tuple[str, Path | None]:
+    """`holidays import < ~/term.ics`: the command and the file it attaches, if any.
+
+    The console has no upload button, so a command line attaches a file the way a shell
+    redirects one: everything after the last ` < ` is a path on this machine.
+    """
+    command, marker, path = text.rpartition(" < ")
+    if not marker or not path.strip():
+        return text, None
+    return command, Path(path.strip()).expanduser()
+
+
+def read_attached(path: Path) -> Attachment:
+    """The file at `path` as an attachment; OSError (with a readable message) when it can't
+    be read or is too large."""
+    if path.is_file() and path.stat().st_size > MAX_ATTACHED_BYTES:
+        raise OSError(f"{path} is larger than {MAX_ATTACHED_BYTES // 1_000_000} MB")
+    return Attachment(path.name, path.read_bytes(), "application/octet-stream")

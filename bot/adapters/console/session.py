@@ -14,6 +14,7 @@ from typing import TextIO
 import pytimeparse2
 
 from bot.adapters.clock_controls import MAX_ADVANCE, TOO_FAR
+from bot.adapters.console.files import read_attached, split_attached
 from bot.adapters.console.messenger import ConsoleMessenger
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
@@ -80,7 +81,13 @@ class ConsoleSession:
         event: Event
         if stripped.lower() == "/pln" or stripped.lower().startswith("/pln "):
             self.messenger.forms.pop(self.member, None)
-            event = CommandEntered(self.actor, stripped[4:])
+            text, path = split_attached(stripped[4:])
+            try:
+                files = (read_attached(path),) if path is not None else ()
+            except OSError as error:
+                self.note(f"could not attach {path}: {error.strerror or error}")
+                return True
+            event = CommandEntered(self.actor, text, files=files)
         else:
             form = self.messenger.forms.pop(self.member, None)
             if form is not None and stripped:

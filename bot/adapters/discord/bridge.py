@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import discord
 
-from bot.adapters.discord.files import MAX_UPLOAD_BYTES, send_with_files
+from bot.adapters.discord.files import MAX_UPLOAD_BYTES, incoming_file, send_with_files
 from bot.adapters.discord.messenger import nonce_for, send_kwargs
 from bot.adapters.discord.render import modal, parse_custom_id, payload
 from bot.core.actions import is_ours
@@ -54,13 +54,21 @@ class DiscordBridge:
 
     # -- slash commands -------------------------------------------------------------------
 
-    async def command(self, interaction: discord.Interaction, text: str) -> None:
-        """Run `/pln <text>`: defer, hand the text to the core grammar, follow up."""
+    async def command(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        files: tuple[discord.Attachment, ...] = (),
+    ) -> None:
+        """Run `/pln <text>`: defer, hand the text (and any attached file) to the core
+        grammar, follow up."""
         private = interaction.guild is not None
         await interaction.response.defer(ephemeral=private, thinking=True)
-
+        attached = tuple([await incoming_file(attachment) for attachment in files])
         # no `say_first`: the deferred reply already shows Discord's "thinking" state
-        outcome = await self._core.handle(CommandEntered(self._who(interaction), text))
+        outcome = await self._core.handle(
+            CommandEntered(self._who(interaction), text, files=attached)
+        )
         await self._follow_up(interaction, list(outcome.replies), private)
         if outcome.welcome is not None:
             await self._welcome_in_dm(interaction, outcome.welcome)

@@ -14,6 +14,7 @@ after `/pln`, so replies and errors read as on Slack and the console.
 from __future__ import annotations
 
 import inspect
+import keyword
 from collections.abc import Callable, Coroutine
 from typing import Any, Literal, Optional
 from zoneinfo import available_timezones
@@ -25,7 +26,7 @@ from bot.core.commands import CommandSpec, Option, OptionKind, command_specs
 
 MAX_CHOICES = 25
 # command families placed inside an existing group, because `/pln` holds 25 entries at most
-HOMES = {"term": "prompts", "rhythm": "prompts"}
+HOMES = {"term": "prompts", "rhythm": "prompts", "holidays": "prompts"}
 MAX_DESCRIPTION = 100
 ZONES = sorted(available_timezones())
 
@@ -69,14 +70,18 @@ def _subcommand(
 
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
         for word, sub in zip(extra, folded, strict=True):
-            chosen = values.pop(word, None)
+            chosen = values.pop(_parameter(word), None)
+            if isinstance(chosen, discord.Attachment):  # `holidays import` with its file
+                await bridge.command(interaction, sub.name, files=(chosen,))
+                return
             if chosen is not None:
                 argument = "" if chosen == "show" else str(chosen)
                 await bridge.command(interaction, f"{sub.name} {argument}".strip())
                 return
-        parts = [_as_text(option, values.get(option.name)) for option in options]
+        attached = tuple(v for v in values.values() if isinstance(v, discord.Attachment))
+        parts = [_as_text(option, values.get(_parameter(option.name))) for option in options]
         typed = spec.arguments.joiner.join(part for part in parts if part)
-        await bridge.command(interaction, f"{spec.name} {typed}".strip())
+        await bridge.command(interaction, f"{spec.name} {typed}".strip(), files=attached)
 
     every = (*options, *extra.values())
     parameters = [
@@ -88,7 +93,7 @@ def _subcommand(
     for option in sorted(every, key=lambda option: not option.required):
         parameters.append(
             inspect.Parameter(
-                option.name,
+                _parameter(option.name),
                 inspect.Parameter.KEYWORD_ONLY,
                 annotation=_annotation(option),
                 default=inspect.Parameter.empty if option.required else None,
@@ -97,21 +102,31 @@ def _subcommand(
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__qualname__ = callback.__name__ = spec.words[-1].replace("-", "_")
     described = app_commands.describe(
-        **{option.name: _fit(option.description) for option in every}
+        **{_parameter(option.name): _fit(option.description) for option in every}
     )(callback)
+    renamed = {_parameter(o.name): o.name for o in every if _parameter(o.name) != o.name}
+    if renamed:  # an option named like a Python keyword (`import`) keeps its name on Discord
+        described = app_commands.rename(**renamed)(described)
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=spec.words[-1], description=_fit(spec.summary), callback=described
     )
     for option in every:
         suggest = _suggester(option)
         if suggest is not None:
-            command.autocomplete(option.name)(suggest)
+            command.autocomplete(_parameter(option.name))(suggest)
     return command
+
+
+def _parameter(name: str) -> str:
+    """The callback's parameter for an option: its name, or `import_` for a keyword."""
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def _folded_option(sub: CommandSpec) -> Option:
     """`digest schedule [monthly|termly|off]` as the option `schedule` of `digest`."""
     (inner,) = sub.arguments.options
+    if inner.kind is OptionKind.FILE:
+        return Option(sub.words[1], inner.description, OptionKind.FILE)
     choices = (*inner.choices, "show") if not inner.required else inner.choices
     return Option(sub.words[1], inner.description, OptionKind.CHOICE, choices=choices)
 
@@ -123,6 +138,8 @@ def _annotation(option: Option) -> Any:
         base = app_commands.Range[int, option.low or 0, option.high or 2**31 - 1]
     elif option.kind is OptionKind.CHANNEL:
         base = discord.TextChannel
+    elif option.kind is OptionKind.FILE:
+        base = discord.Attachment
     else:
         base = str
     return base if option.required else Optional[base]  # noqa: UP045 (built at run time)
@@ -133,6 +150,8 @@ def _as_text(option: Option, value: Any) -> str:
     if option.kind is OptionKind.CHANNEL:
         # an empty channel picker means the channel the command was typed in
         return "here" if value is None else f"<#{value.id}>"
+    if option.kind is OptionKind.FILE:
+        return ""  # handed in as a file, never as text
     return "" if value is None else str(value)
 
 

@@ -112,3 +112,10 @@ def with_notes(kwargs: dict[str, Any], notes: Sequence[str]) -> dict[str, Any]:
         room = MAX_CONTENT - len(tail) - 2
         tail = f"{fit(str(content), max(room, 1))}\n\n{tail}"
     return {**kwargs, "content": fit(tail, MAX_CONTENT)}
+
+
+async def incoming_file(attachment: discord.Attachment) -> Attachment:
+    """A file a member attached to a command (a calendar for `holidays import`), read from
+    Discord's CDN; the core judges what is in it (and refuses one too large)."""
+    content = await attachment.read()
+    return Attachment(attachment.filename, content, attachment.content_type or "")

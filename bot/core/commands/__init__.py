@@ -26,6 +26,13 @@ from bot.core.commands.grammar import (
     parse_command,
     spec_of,
 )
+from bot.core.commands.holiday_commands import (
+    AddHoliday,
+    ConfirmHolidayImport,
+    ImportHolidays,
+    ListHolidays,
+    RemoveHoliday,
+)
 from bot.core.commands.member_commands import (
     ChooseAudience,
     Frameworks,
@@ -98,11 +105,17 @@ Command = (
     | ChooseAudience
     | ShowTerm
     | SetTermStart
+    | ListHolidays
+    | AddHoliday
+    | RemoveHoliday
+    | ImportHolidays
+    | ConfirmHolidayImport
 )
 
 __all__ = [
     "DIGEST_PERIODS",
     "MAX_DIGEST_WEEKS",
+    "AddHoliday",
     "AddPrompt",
     "Arguments",
     "ButtonAction",
@@ -111,6 +124,7 @@ __all__ = [
     "Command",
     "CommandError",
     "CommandSpec",
+    "ConfirmHolidayImport",
     "CoreServices",
     "DeleteAnswer",
     "Digest",
@@ -120,15 +134,18 @@ __all__ = [
     "Frameworks",
     "Help",
     "History",
+    "ImportHolidays",
     "Join",
     "Leave",
     "Link",
+    "ListHolidays",
     "ListPrompts",
     "Mode",
     "Option",
     "OptionKind",
     "Pause",
     "PromptNow",
+    "RemoveHoliday",
     "Resume",
     "Retention",
     "RetirePrompt",

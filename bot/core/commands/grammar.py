@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.commands import data_commands, member_commands, moderator_commands
+from bot.core.commands import (
+    data_commands,
+    holiday_commands,
+    member_commands,
+    moderator_commands,
+)
 from bot.core.commands.shapes import CommandError, Rejected, or_list, rest_of_line
 from bot.core.commands.spec import CommandSpec
 from bot.core.context import Context
@@ -69,6 +74,7 @@ _SPECS: tuple[CommandSpec, ...] = (
     *data_commands.SPECS,
     *member_commands.LATER_SPECS,
     *moderator_commands.SPECS,
+    *holiday_commands.SPECS,
 )
 _SPEC_BY_NAME = {spec.name: spec for spec in _SPECS}
 _SPEC_BY_CLASS: dict[type, CommandSpec] = {

@@ -55,7 +55,10 @@ class ShowTimezone:
 
 @dataclass(frozen=True)
 class Pause:
-    """Stop prompts for a while (holidays, a busy term) without leaving the PLN."""
+    """Stop prompts (holidays, a busy term) without leaving the PLN: until `/pln resume`,
+    or for a while (`length`), after which they start again by themselves."""
+
+    length: membership.PauseLength | None = None
 
 
 @dataclass(frozen=True)
@@ -158,14 +161,21 @@ SPECS: tuple[CommandSpec, ...] = (
     ),
     CommandSpec(
         name="pause",
-        arguments=no_arguments(Pause),
-        summary="Pause your prompts (holidays, a busy term).",
+        arguments=rest_of_line(
+            Pause,
+            convert=membership.parse_pause,
+            name="until date|length",
+            when_empty=Pause,
+            option=Option("length", "2w, 10d or until 2027-01-10; empty: until you resume"),
+        ),
+        summary="Pause your prompts (holidays, a busy term), for good or a while.",
         description=(
             "No prompts arrive while you're paused; you stay in the PLN and keep your "
-            "reflections. `/pln resume` starts them again."
+            "reflections. `pause 2w` or `pause until 2027-01-10` resumes by itself; "
+            "`/pln resume` starts them again any time."
         ),
-        example="pause",
-        handler=lambda ctx, _: membership.pause(ctx),
+        example="pause 2w",
+        handler=lambda ctx, command: membership.pause(ctx, command.length),
         changes_schedule=True,
         refreshes_home=True,
         buttons=(ButtonAction(home.PAUSE_ACTION, lambda _value: Pause()),),

@@ -35,6 +35,7 @@ class OptionKind(StrEnum):
     CHOICE = "choice"
     CHANNEL = "channel"  # a channel picker; the adapter turns it into its channel mention
     ZONE = "zone"  # free text with time zone names offered as the member types
+    FILE = "file"  # an attached file; the adapter hands it in with the command, not as text
 
 
 @dataclass(frozen=True)

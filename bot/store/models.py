@@ -42,6 +42,7 @@ class ScheduleKind(StrEnum):
     WEEKLY_PROMPT = "weekly_prompt"
     PROMPT_NOW = "prompt_now"
     REVISIT = "revisit"  # one member, some weeks after an answer, quoting it back to them
+    DISCUSSION = "discussion"  # a post in a channel; its details in schedule_models
 
 
 ONE_OFF_KINDS = frozenset({ScheduleKind.PROMPT_NOW, ScheduleKind.REVISIT})
@@ -151,6 +152,14 @@ class Schedule(Base):
     # or answer is gone finds nothing to quote and is simply not sent.
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
     source_delivery_id: Mapped[int | None] = mapped_column(Integer)
+    # moderators' rules (bot.core.scheduling): every N weeks counted from `starts_on`, in
+    # one `zone` for all (None: each member's own), held while `paused`; fires before
+    # `resumed_at` are not claimed (nothing owed for a pause)
+    every_weeks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    zone: Mapped[str | None] = mapped_column(String(64))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Delivery(Base):

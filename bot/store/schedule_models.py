@@ -1,0 +1,54 @@
+"""Tables of the moderators' planning: drafts awaiting Confirm, skipped dates, discussions.
+
+Kept apart from `bot.store.models` so that module stays the map of the reflection data;
+`bot.store.schema` imports it so that Alembic and the tests see every table.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.models import Base
+from bot.store.types import UTCDateTime
+
+
+class ScheduleDraft(Base):
+    """A previewed rule, kept until its Confirm button is pressed: the button carries only
+    this id (Discord allows 100 characters), and nothing is scheduled before Confirm."""
+
+    __tablename__ = "schedule_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    words: Mapped[str] = mapped_column(Text)  # the rule as typed after `/pln schedule`
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # confirmed or cancelled
+
+
+class ScheduleSkip(Base):
+    """A date (in the rule's zone, or a member's) on which a schedule does not fire."""
+
+    __tablename__ = "schedule_skip"
+    __table_args__ = (UniqueConstraint("schedule_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+
+
+class Discussion(Base):
+    """What a discussion schedule posts: its title, channel and question."""
+
+    __tablename__ = "discussion"
+
+    schedule_id: Mapped[int] = mapped_column(
+        ForeignKey("schedule.id", ondelete="CASCADE"), primary_key=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    channel_id: Mapped[str] = mapped_column(String(80))
+    question: Mapped[str | None] = mapped_column(Text)  # own text; else schedule.prompt_id
+    # bumped by every change: a post claimed for an older version is not sent
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

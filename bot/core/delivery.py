@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,9 @@ from bot.core.context import CoreConfig
 from bot.core.goal_outcomes import GOAL_ASKED
 from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
 from bot.core.prompt_picker import RotationPicker, goal_of, revisit_question
-from bot.core.schedule import FireTime, WeeklyRule, fire_times_between, next_fire_after
+from bot.core.schedule import FireTime
+from bot.core.scheduling.rules import fires_between
+from bot.core.scheduling.stored import anchor_of, recurrence_of
 from bot.core.sending.job import QueueJob
 from bot.core.sending.pipeline import SendPipeline
 from bot.core.sending.post_queue import PostQueue
@@ -36,6 +38,7 @@ from bot.store import communities as community_store
 from bot.store import deliveries as delivery_store
 from bot.store import holidays as holiday_store
 from bot.store import reflections as reflection_store
+from bot.store import schedules as schedule_store
 from bot.store.models import (
     ONE_OFF_KINDS,
     Community,
@@ -47,17 +50,13 @@ from bot.store.models import (
 
 CHANNEL_MODE = "channel"
 LOOKBACK = timedelta(days=8)  # how far back a claim looks for prompts missed while down
+AHEAD = timedelta(weeks=60)  # how far ahead the next fire is looked for (skips, every N weeks)
 
 
 @dataclass(frozen=True)
 class _Candidate:
     member: Member
     fire: FireTime
-
-
-def weekly_rule(schedule: Schedule) -> WeeklyRule:
-    assert schedule.weekday is not None and schedule.local_time is not None
-    return WeeklyRule(schedule.weekday, time.fromisoformat(schedule.local_time))
 
 
 def prompt_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
@@ -84,22 +83,33 @@ class PromptClaimer:
     def zone_of(self, member: Member) -> ZoneInfo:
         return ZoneInfo(member.timezone or self._default_timezone)
 
+    def _zone_names(self, schedule: Schedule, member_zones: list[str | None]) -> set[str]:
+        """The zones a rule fires in: its own single zone, or each member's."""
+        if schedule.zone:
+            return {schedule.zone}
+        return {zone or self._default_timezone for zone in member_zones}
+
     async def next_due(self, session: AsyncSession, now: datetime) -> datetime | None:
         """The earliest future fire: weekly ones per zone in use, and one-offs."""
         times: list[datetime] = []
         for schedule, community in await community_store.active_schedules(session, self._platform):
+            if schedule.kind == ScheduleKind.DISCUSSION:
+                continue  # posted by the discussion queue, not by this claimer
             if schedule.kind in ONE_OFF_KINDS:
                 if schedule.fire_at is not None:
                     times.append(max(schedule.fire_at, now))
                 continue
-            rule = weekly_rule(schedule)
             if community.delivery_mode == CHANNEL_MODE and community.channel_id:
-                zone = ZoneInfo(self._default_timezone)
-                times.append(next_fire_after(rule, zone, now).at)
-                continue
-            for zone_name in await community_store.member_zones(session, community.id):
-                zone = ZoneInfo(zone_name or self._default_timezone)
-                times.append(next_fire_after(rule, zone, now).at)
+                zone_names = {schedule.zone or self._default_timezone}
+            else:
+                zones = await community_store.member_zones(session, community.id)
+                zone_names = self._zone_names(schedule, zones)
+            skipped = await schedule_store.skipped_dates(session, schedule.id)
+            for zone_name in zone_names:
+                upcoming = self._weekly_fires(
+                    schedule, ZoneInfo(zone_name), now, now + AHEAD, skipped
+                )
+                times.extend(fire.at for fire in upcoming[:1])
         return min(times, default=None)
 
     async def claim(self, session: AsyncSession, now: datetime) -> DueReport:
@@ -107,6 +117,8 @@ class PromptClaimer:
         report = DueReport()
         await holiday_store.end_timed_pauses(session, now)  # `/pln pause 2w` ends by itself
         for schedule, community in await community_store.active_schedules(session, self._platform):
+            if schedule.kind == ScheduleKind.DISCUSSION:
+                continue  # posted by the discussion queue, not by this claimer
             if schedule.kind in ONE_OFF_KINDS and (not schedule.fire_at or schedule.fire_at > now):
                 continue  # not due yet: no need to look at anyone
             if schedule.kind == ScheduleKind.REVISIT:
@@ -142,12 +154,13 @@ class PromptClaimer:
         ]
         by_zone: dict[str, list[Member]] = defaultdict(list)
         for member in members:
-            by_zone[member.timezone or self._default_timezone].append(member)
+            by_zone[schedule.zone or member.timezone or self._default_timezone].append(member)
+        skipped = await schedule_store.skipped_dates(session, schedule.id)
         candidates: list[_Candidate] = []
         for zone_name, group in by_zone.items():
             zone = ZoneInfo(zone_name)
-            for fire in self._fires(schedule, zone, now):
-                earliest = max(schedule.created_at, now - LOOKBACK)
+            for fire in self._fires(schedule, zone, now, skipped):
+                earliest = _earliest(schedule, now)
                 candidates.extend(
                     _Candidate(member, fire)
                     for member in group
@@ -172,9 +185,10 @@ class PromptClaimer:
         Only the latest occurrence within the grace period is posted; older ones are missed,
         as for deliveries. Rows already claimed are skipped by the unique key on insert.
         """
-        zone = ZoneInfo(self._default_timezone)
-        earliest = max(schedule.created_at, now - LOOKBACK)
-        fires = [fire for fire in self._fires(schedule, zone, now) if fire.at >= earliest]
+        zone = ZoneInfo(schedule.zone or self._default_timezone)
+        earliest = _earliest(schedule, now)
+        skipped = await schedule_store.skipped_dates(session, schedule.id)
+        fires = [fire for fire in self._fires(schedule, zone, now, skipped) if fire.at >= earliest]
         if schedule.kind == ScheduleKind.WEEKLY_PROMPT:  # no post on a holiday
             off = await holiday_store.holiday_dates(
                 session, community.id, {fire.local_date for fire in fires}
@@ -233,12 +247,27 @@ class PromptClaimer:
             row[0]["goal_outcome"] = GOAL_ASKED  # it quotes a goal: ask what became of it
         await delivery_store.insert_deliveries(session, row)
 
-    def _fires(self, schedule: Schedule, zone: ZoneInfo, now: datetime) -> list[FireTime]:
+    def _fires(
+        self, schedule: Schedule, zone: ZoneInfo, now: datetime, skipped: set[date]
+    ) -> list[FireTime]:
         if schedule.kind in ONE_OFF_KINDS:
             if schedule.fire_at is None or schedule.fire_at > now:
                 return []
             return [FireTime(schedule.fire_at, schedule.fire_at.astimezone(zone).date())]
-        return fire_times_between(weekly_rule(schedule), zone, now - LOOKBACK, now)
+        return self._weekly_fires(schedule, zone, now - LOOKBACK, now, skipped)
+
+    @staticmethod
+    def _weekly_fires(
+        schedule: Schedule,
+        zone: ZoneInfo,
+        after: datetime,
+        until: datetime,
+        skipped: set[date],
+    ) -> list[FireTime]:
+        """The weekly rule's fires in (after, until], every N weeks from its first date,
+        without the dates a moderator skipped."""
+        fires = fires_between(recurrence_of(schedule), zone, anchor_of(schedule), after, until)
+        return [FireTime(at, day) for at, day in fires if day not in skipped]
 
     def _delivery_rows(
         self,
@@ -342,6 +371,11 @@ def _person_week(
     ):
         return None
     return delivery_store.person_week(member.person_id, fire.local_date)
+
+
+def _earliest(schedule: Schedule, now: datetime) -> datetime:
+    """Fires before a rule existed, before it was resumed, or before the lookback are not owed."""
+    return max(schedule.created_at, schedule.resumed_at or schedule.created_at, now - LOOKBACK)
 
 
 def _receiving_since(member: Member) -> datetime:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context
-from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
-from bot.core.schedule import WeeklyRule
 from bot.prompts.library import default_library
 from bot.prompts.tracks import available_tracks, find_track, track_elements
-from bot.store import communities as community_store
 from bot.store import community_prompts as community_prompt_store
 from bot.store.models import Delivery, DeliveryStatus, Schedule, ScheduleKind
 
@@ -63,29 +59,6 @@ def prompt_now_reply(outcome: dict[str, int]) -> OutgoingMessage:
     if failed:
         parts.append(f"{failed} couldn't be reached.")
     return plain(" ".join(parts))
-
-
-async def schedules(ctx: Context) -> list[OutgoingMessage]:
-    lines = ["Schedules in this community:"]
-    for schedule in await community_store.community_schedules(ctx.session, ctx.community.id):
-        if schedule.kind == ScheduleKind.WEEKLY_PROMPT and schedule.weekday is not None:
-            rule = WeeklyRule(schedule.weekday, time.fromisoformat(schedule.local_time or "09:00"))
-            lines.append(
-                f"- Weekly reflection prompt: {rule.describe()}, in each member's own time zone."
-            )
-        elif schedule.kind == ScheduleKind.PROMPT_NOW and schedule.fire_at is not None:
-            lines.append(f"- One-off prompt, due {local_datetime(schedule.fire_at, ctx.zone)}.")
-    if ctx.is_active_member:
-        next_time = await ctx.next_prompt_time()
-        if next_time is not None:
-            lines.append(
-                f"Your next prompt: {local_datetime(next_time, ctx.zone)} ({ctx.zone.key})."
-            )
-    members = await community_store.count_active_members(ctx.session, ctx.community.id)
-    lines.append(f"Active members: {members}.")
-    grace_hours = ctx.config.grace.total_seconds() / 3600
-    lines.append(f"Prompts missed while the bot was down are still sent within {grace_hours:g} h.")
-    return [plain("\n".join(lines))]
 
 
 async def delivery_mode(ctx: Context, mode: str) -> list[OutgoingMessage]:

@@ -95,13 +95,14 @@ async def count_active_members(session: AsyncSession, community_id: int) -> int:
 async def active_schedules(
     session: AsyncSession, platform: str
 ) -> list[tuple[Schedule, Community]]:
-    """Every active schedule of the communities served by `platform`, except those whose
-    app was uninstalled (kept for their keeping period, sent nothing)."""
+    """Every active, unpaused schedule of the communities served by `platform`, except those
+    whose app was uninstalled (kept for their keeping period, sent nothing)."""
     result = await session.execute(
         select(Schedule, Community)
         .join(Community, Community.id == Schedule.community_id)
         .where(
             Schedule.active.is_(True),
+            Schedule.paused.is_(False),
             Community.platform == platform,
             Community.uninstalled_at.is_(None),
         )

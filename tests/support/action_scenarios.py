@@ -34,6 +34,7 @@ from bot.core.actors import Actor
 from bot.core.events import CommandEntered
 from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
+from bot.core.scheduling import preview as schedule_preview
 from bot.core.service import PlnCore
 from bot.store import pending_dms as pending_store
 from bot.store.holiday_models import Holiday
@@ -146,6 +147,47 @@ async def retention_asked(world: World) -> str:
     said = await _replies(world.core.handle_command(world.moderator, f"retention {RETENTION_DAYS}"))
     assert "Nothing is deleted yet" in said, said
     return str(RETENTION_DAYS)
+
+
+SCHEDULE_WORDS = "schedule prompt every 2 weeks on thu 15:30"
+
+
+async def schedule_previewed(world: World) -> str:
+    """The moderator asked to move the weekly prompt; the preview waits for Confirm or
+    Cancel, which both carry its draft's id."""
+    await joined(world)
+    (said,) = await world.core.handle_command(world.moderator, SCHEDULE_WORDS)
+    assert "Nothing is saved yet" in said.text, said.text
+    (confirm,) = [b for b in said.buttons if b.action_id == schedule_preview.CONFIRM_ACTION]
+    return confirm.value
+
+
+async def _weekly_prompt_rules(world: World) -> list[tuple[int | None, int]]:
+    ref = world.member.community
+
+    async def rules(session: AsyncSession) -> list[tuple[int | None, int]]:
+        found = await session.execute(
+            select(Schedule.weekday, Schedule.every_weeks)
+            .join(Community, Community.id == Schedule.community_id)
+            .where(
+                Community.platform == ref.platform,
+                Community.external_id == ref.external_id,
+                Schedule.kind == ScheduleKind.WEEKLY_PROMPT,
+                Schedule.active.is_(True),
+            )
+        )
+        return [(weekday, every) for weekday, every in found.tuples()]
+
+    return await world.core.db.run(rules)
+
+
+async def prompt_schedule_is_moved(world: World, _value: str) -> None:
+    assert await _weekly_prompt_rules(world) == [(3, 2)]  # Thursdays, every 2 weeks
+
+
+async def prompt_schedule_is_kept(world: World, _value: str) -> None:
+    rules = await _weekly_prompt_rules(world)
+    assert len(rules) == 1 and rules != [(3, 2)], rules
 
 
 async def posted_in_channel(world: World) -> str:
@@ -485,6 +527,12 @@ SCENARIOS: dict[str, Scenario] = {
         calendar_previewed, no_holidays_are_saved, by_moderator=True
     ),
     pending_dms.PLACE_ACTION: Scenario(waiting_in_dm, note_is_placed),
+    schedule_preview.CONFIRM_ACTION: Scenario(
+        schedule_previewed, prompt_schedule_is_moved, by_moderator=True
+    ),
+    schedule_preview.DISMISS_ACTION: Scenario(
+        schedule_previewed, prompt_schedule_is_kept, by_moderator=True
+    ),
     audience.AUDIENCE_ACTION: Scenario(joined_and_asked, audience_is_set),
     membership.ZONE_PICK_ACTION: Scenario(zone_asked, zone_is_picked),
     quiet_members.RHYTHM_FORTNIGHTLY_ACTION: Scenario(offered_fewer_prompts, rhythm_is(2)),

@@ -70,6 +70,18 @@ from bot.core.commands.values import (
     digest_period,
     link_code,
 )
+from bot.core.scheduling.listing import (
+    CancelSchedule,
+    PauseSchedule,
+    ResumeSchedule,
+    SkipDate,
+)
+from bot.core.scheduling.planning import (
+    ConfirmDraft,
+    DismissDraft,
+    ScheduleDiscussion,
+    SchedulePlan,
+)
 
 Command = (
     Help
@@ -110,6 +122,14 @@ Command = (
     | RemoveHoliday
     | ImportHolidays
     | ConfirmHolidayImport
+    | SchedulePlan
+    | ScheduleDiscussion
+    | ConfirmDraft
+    | DismissDraft
+    | PauseSchedule
+    | ResumeSchedule
+    | CancelSchedule
+    | SkipDate
 )
 
 __all__ = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core import audience, history, home, membership, moderation, quiet_members, reflections
+from bot.core import audience, history, home, membership, quiet_members, reflections
 from bot.core.commands.shapes import (
     Option,
     OptionKind,
@@ -17,6 +17,7 @@ from bot.core.commands.spec import ButtonAction, CommandSpec
 from bot.core.context import Context
 from bot.core.frameworks import frameworks_reply
 from bot.core.messages import OutgoingMessage
+from bot.core.scheduling import listing
 from bot.core.timezones import resolve_timezone, zone_or_choice
 from bot.prompts.library import default_library
 
@@ -281,10 +282,13 @@ LATER_SPECS: tuple[CommandSpec, ...] = (
     CommandSpec(
         name="schedules",
         arguments=no_arguments(Schedules),
-        summary="Show when this community gets prompts.",
-        description="Lists the community's prompt schedules and your next prompt time.",
+        summary="Show when your next prompt comes.",
+        description=(
+            "Members see when their own next prompt comes. Moderators see every schedule: "
+            "its number, the rule in words, the next fire time and whether it is paused."
+        ),
         example="schedules",
-        handler=lambda ctx, _: moderation.schedules(ctx),
+        handler=lambda ctx, _: listing.show_schedules(ctx),
         before_joining=True,
     ),
 )

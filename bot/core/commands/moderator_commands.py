@@ -22,6 +22,7 @@ from bot.core.commands.spec import ButtonAction, CommandSpec, CoreServices
 from bot.core.context import Context
 from bot.core.messages import OutgoingMessage
 from bot.core.replies import MODERATORS_ONLY
+from bot.core.scheduling import commands as scheduling_commands
 from bot.store import channel_posts as post_store
 
 log = logging.getLogger(__name__)
@@ -365,4 +366,5 @@ SPECS: tuple[CommandSpec, ...] = (
         moderator_only=True,
         before_joining=True,
     ),
+    *scheduling_commands.SPECS,
 )

@@ -177,7 +177,7 @@ async def test_answers_stay_private_and_the_token_stays_out_of_logs(
     seen_by_others = [
         await discord_bot.command(BOB, "history"),
         await discord_bot.command(BOB, "digest"),
-        await discord_bot.command(MODERATOR, "schedules"),
+        await discord_bot.command(MODERATOR, "schedule schedules"),
     ]
     assert all("Marker-zebra" not in text for text in seen_by_others)
     logged = "\n".join(record.getMessage() for record in caplog.records)  # type: ignore[attr-defined]

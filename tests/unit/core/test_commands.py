@@ -182,7 +182,7 @@ def test_unknown_command_suggests_the_closest() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "closest"), [("schedule", "schedules"), ("promt now", "prompt now")]
+    ("text", "closest"), [("schedlues", "schedules"), ("promt now", "prompt now")]
 )
 def test_unknown_command_suggestion_is_a_whole_command(text: str, closest: str) -> None:
     assert f"Did you mean `/pln {closest}`?" in error_for(text)

@@ -26,7 +26,8 @@ MAX_LENGTH = timedelta(days=366)  # a break longer than a year is a typo
 PREVIEW_LINES = 25
 ATTACH_HINT = (
     "Attach your school calendar (.ics): on the console, `/pln holidays import < "
-    "path/to/calendar.ics`; on Discord, in the command's `import` option."
+    "path/to/calendar.ics`; on Discord, in the command's `import` option; on Slack, post "
+    "the file in your DM with me with `/pln holidays import` as its message."
 )
 
 

@@ -54,3 +54,31 @@ async def upload_files(
             )
             refused.append(attachment)
     return refused
+
+
+MAX_DOWNLOAD_BYTES = 2_000_000  # a file attached to a command is a calendar, not a video
+
+
+async def download_file(client: AsyncWebClient, file: dict[str, object]) -> Attachment | None:
+    """A file a member shared with a command (a calendar for `holidays import`), read from
+    its `url_private` with the bot token; None when Slack would not give it (or it is far
+    larger than anything a command takes): the core then says what it expected."""
+    url = file.get("url_private_download") or file.get("url_private")
+    size = file.get("size")
+    if not isinstance(url, str) or (isinstance(size, int) and size > MAX_DOWNLOAD_BYTES):
+        return None
+    headers = {"Authorization": f"Bearer {client.token}"}
+    try:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(url, headers=headers, allow_redirects=False) as response,
+        ):
+            if response.status != 200:
+                log.warning("shared file refused", extra={"fields": {"status": response.status}})
+                return None
+            content = await response.content.read(MAX_DOWNLOAD_BYTES + 1)
+    except aiohttp.ClientError as error:
+        log.warning("shared file unreadable", extra={"fields": {"error": type(error).__name__}})
+        return None
+    name = str(file.get("name") or "file")
+    return Attachment(name, content, str(file.get("mimetype") or ""))

@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.file_notes import not_attached_note, sent_to_dm_note
 from bot.adapters.slack.directory import SlackDirectory
-from bot.adapters.slack.files import upload_files
+from bot.adapters.slack.files import download_file, upload_files
 from bot.adapters.slack.messenger import message_ref
 from bot.adapters.slack.render import form_values, home_view, message_payload, modal_view
 from bot.core.actions import ACTION_ID_PATTERN
@@ -168,9 +168,15 @@ class SlackListeners:
         thread_ts = event.get("thread_ts")
         reply_to = message_ref(channel, str(thread_ts)) if thread_ts and thread_ts != ts else None
         text = unescape(str(event.get("text") or ""))
-        outcome = await self._core.handle(
-            MessagePosted(actor, text, message_ref(channel, ts), reply_to)
-        )
+        command = command_with_file(text, event.get("files"))
+        if command is not None:  # a file shared with `/pln ...` as its message
+            files = [await download_file(context.client, f) for f in event.get("files") or []]
+            attached = tuple(file for file in files if file is not None)
+            outcome = await self._core.handle(CommandEntered(actor, command, files=attached))
+        else:
+            outcome = await self._core.handle(
+                MessagePosted(actor, text, message_ref(channel, ts), reply_to)
+            )
         await self._post(context.client, channel, list(outcome.replies), thread_ts=thread_ts)
 
     def _seen(self, event_id: object) -> bool:
@@ -321,3 +327,15 @@ class SlackListeners:
     async def _on_error(self, error: Exception) -> None:
         # The type only: an exception's text may quote a request, and requests carry answers.
         log.error("slack listener failed", extra={"fields": {"error": type(error).__name__}})
+
+
+def command_with_file(text: str, files: object) -> str | None:
+    """The command a file share carries: a slash command cannot take a file, so a file
+    posted in the bot's DM with `/pln <command>` (or `pln <command>`) as its message runs
+    that command with the file. None: an ordinary message."""
+    if not files:
+        return None
+    words = text.strip().split(maxsplit=1)
+    if not words or words[0].casefold() not in ("/pln", "pln"):
+        return None
+    return words[1] if len(words) > 1 else ""

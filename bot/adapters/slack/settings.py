@@ -22,6 +22,7 @@ SLACK_AUTHORIZE_URL: Final = "https://slack.com/oauth/v2/authorize"
 BOT_SCOPES: Final = (
     "chat:write",
     "commands",
+    "files:read",
     "files:write",
     "im:history",
     "im:read",

@@ -235,6 +235,20 @@ class Interactions(MessagesRest):
             channel = copy.deepcopy(self._channels.get(channel_id, {"id": channel_id, "type": 0}))
             channel["permissions"] = str(ALL_PERMISSIONS)
             resolved.setdefault("channels", {})[channel_id] = channel
+        elif kind == 11 and not focused:  # ATTACHMENT: value is (filename, bytes)
+            filename, content = value
+            attachment_id = self._ids.next()
+            self._attachments[attachment_id] = content
+            url = f"{self.base_url}/attachments/{attachment_id}/{filename}"
+            option["value"] = attachment_id
+            resolved.setdefault("attachments", {})[attachment_id] = {
+                "id": attachment_id,
+                "filename": filename,
+                "size": len(content),
+                "url": url,
+                "proxy_url": url,
+                "content_type": "text/calendar",
+            }
         if focused:
             option["focused"] = True
             option["value"] = str(value)

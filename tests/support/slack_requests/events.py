@@ -27,8 +27,10 @@ class EventPayloads:
         ts: str | None = None,
         thread_ts: str | None = None,
         channel: str | None = None,
+        files: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A user's DM to the bot, as a `message` event with channel_type "im"."""
+        """A user's DM to the bot, as a `message` event with channel_type "im" (subtype
+        `file_share` with the `files` the message carries)."""
         ts = ts or next_ts()
         event: dict[str, Any] = {
             "type": "message",
@@ -44,6 +46,9 @@ class EventPayloads:
         }
         if thread_ts is not None:
             event["thread_ts"] = thread_ts
+        if files:
+            event["subtype"] = "file_share"
+            event["files"] = files
         return event
 
     def message_changed_event(

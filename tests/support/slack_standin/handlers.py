@@ -71,6 +71,15 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
         self.notify_change()
         return web.Response(text="ok")
 
+    async def _shared_file(self, request: web.Request) -> web.Response:
+        """A file a member shared, at its `url_private`: only with a bot token, as Slack."""
+        content = self.shared_files.get(request.match_info["file_id"])
+        if not request.headers.get("Authorization", "").startswith("Bearer xoxb-"):
+            return web.Response(status=302, headers={"Location": "/login"})
+        if content is None:
+            return web.Response(status=404, text="file not found")
+        return web.Response(body=content, content_type="application/octet-stream")
+
     async def _upload(self, request: web.Request) -> web.Response:
         """An upload URL: the raw bytes of one file, as files_upload_v2 POSTs them."""
         content = await request.read()

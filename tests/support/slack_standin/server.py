@@ -41,6 +41,7 @@ class SlackStandIn(HttpHandlers, SocketMode):
         self._oauth: dict[str, dict[str, Any]] = {}
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.uploads: list[UploadedFile] = []
+        self.shared_files: dict[str, bytes] = {}  # files members shared, served by url_private
         self.upload_statuses: list[int] = []  # the HTTP status of every POST to an upload URL
         self._pending_uploads: dict[str, _PendingUpload] = {}
         self._file_numbers = itertools.count(1)
@@ -79,6 +80,7 @@ class SlackStandIn(HttpHandlers, SocketMode):
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/hooks/{name}", self._hook)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/files-pri/{file_id}/{name}", self._shared_file)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

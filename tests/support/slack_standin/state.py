@@ -25,6 +25,27 @@ class SlackState(Addresses):
     _oauth: dict[str, dict[str, Any]]
     _messages: dict[tuple[str, str], dict[str, Any]]
 
+    shared_files: dict[str, bytes]
+
+    def share_file(
+        self, name: str, content: bytes, mimetype: str = "text/calendar"
+    ) -> dict[str, Any]:
+        """A file a member shares (as a `file_share` message's `files` entry carries it), its
+        bytes served at `url_private` to a request with a bot token."""
+        file_id = f"F{len(self.shared_files) + 1:08d}"
+        self.shared_files[file_id] = content
+        url = f"http://127.0.0.1:{self.port}/files-pri/{file_id}/{name}"
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": name.rpartition(".")[2],
+            "size": len(content),
+            "url_private": url,
+            "url_private_download": url,
+        }
+
     @staticmethod
     def dm_channel(user_id: str) -> str:
         """The DM channel id the stand-in gives a user: "D" + user id."""

@@ -24,8 +24,11 @@ from bot.core.goal_outcomes import GOAL_ASKED
 from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
 from bot.core.prompt_picker import RotationPicker, goal_of, revisit_question
 from bot.core.schedule import FireTime
+from bot.core.scheduling.discussions import DiscussionClaimer
 from bot.core.scheduling.rules import fires_between
 from bot.core.scheduling.stored import anchor_of, recurrence_of
+from bot.core.sending.claimers import ClaimersInOrder
+from bot.core.sending.discussion_queue import DiscussionQueue
 from bot.core.sending.job import QueueJob
 from bot.core.sending.pipeline import SendPipeline
 from bot.core.sending.post_queue import PostQueue
@@ -67,8 +70,13 @@ def prompt_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
         PromptQueue(platform, policy, library),
         PostQueue(platform, policy),
         ReminderQueue(platform, policy, library),
+        DiscussionQueue(platform, policy),
     ]
-    return QueueJob("prompts", PromptClaimer(platform, config, picker), queues, pipeline)
+    claimers = (
+        PromptClaimer(platform, config, picker),
+        DiscussionClaimer(platform, config.grace, picker),
+    )
+    return QueueJob("prompts", ClaimersInOrder(claimers), queues, pipeline)
 
 
 class PromptClaimer:

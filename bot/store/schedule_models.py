@@ -52,3 +52,27 @@ class Discussion(Base):
     question: Mapped[str | None] = mapped_column(Text)  # own text; else schedule.prompt_id
     # bumped by every change: a post claimed for an older version is not sent
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class DiscussionPost(Base):
+    """One discussion posted once in its channel, per fire time: inserting the row is the
+    claim (unique per schedule and local date), sent through the send state machine."""
+
+    __tablename__ = "discussion_post"
+    __table_args__ = (UniqueConstraint("schedule_id", "due_local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("schedule.id", ondelete="CASCADE"))
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    due_local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    prompt_id: Mapped[str | None] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    element: Mapped[str | None] = mapped_column(String(200))  # "framework: element"
+    status: Mapped[str] = mapped_column(String(16))  # the DeliveryStatus values
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))

@@ -15,14 +15,15 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
+from bot.store.schedule_models import DiscussionPost
 
-SentRow = type[Delivery] | type[ChannelPost] | type[DigestSend]
+SentRow = type[Delivery] | type[ChannelPost] | type[DigestSend] | type[DiscussionPost]
 _Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
 def on_platform(query: Select[_Row], model: SentRow, platform: str) -> Select[_Row]:
     """`query` over `model`, narrowed to the rows of one platform's communities."""
-    if issubclass(model, ChannelPost):
+    if issubclass(model, ChannelPost | DiscussionPost):
         query = query.join(Community, Community.id == model.community_id)
     else:
         query = query.join(Member, Member.id == model.member_id).join(

@@ -43,3 +43,25 @@ def test_weekly_prompts_moved_to_thursday_1530_in_october_fire_exactly_then(
     assert before.count(PROMPT_LINE) == 1  # Monday 27 September, on the old rule
     assert after.count(PROMPT_LINE) == 1  # Thursday 7 October 15:30 in London, on the new one
     assert "[clock] It is Thu 07 Oct 2027 14:30 UTC" in after
+
+
+def test_a_discussion_is_posted_once_in_its_channel_at_its_time(tmp_path: Path) -> None:
+    transcript = run_bot(
+        tmp_path,
+        [
+            '/pln schedule discussion "Budget season" in #pln once 2026-11-24 15:00 '
+            'Europe/London text "What will you cut first?"',
+            ":1",
+            ":advance 4d4h59m",  # Tue 24 Nov 14:59 UTC: not yet
+            ":advance 1m",
+            ":advance 7d",
+        ],
+        member="mod",
+        clock="simulated=2026-11-20T10:00",
+    )
+    assert_clean_exit(transcript)
+    out = transcript.stdout
+    before, after = out.split("mod> :advance 1m", 1)
+    assert "[bot -> #pln]" not in before
+    assert after.count("[bot -> #pln] Discussion: Budget season") == 1
+    assert "[bot -> #pln] What will you cut first?" in after

@@ -44,6 +44,8 @@ def is_moderator(actor: Actor, config: CoreConfig) -> bool:
     """The one moderator rule: the platform's own admins (Slack workspace admins, Discord
     Manage Guild) plus the ids listed in PLN_MODERATORS, each for its own community only
     (`discord:G1/42` moderates guild G1, not guild G2). Adapters never decide this.
+    Moderators added in chat (`/pln moderators add`) are read from the database into
+    `Context.listed_moderator`; `Context.is_moderator` combines both.
 
     The console has exactly one community, so a `console:<name>` entry (a CoreConfig built
     in code, without bot.config's parsing into `console:local/<name>`) names it too.
@@ -61,9 +63,16 @@ class Context:
     member: Member | None
     now: datetime
     config: CoreConfig
+    # made a moderator of this community in chat (`/pln moderators add`, a stored row)
+    listed_moderator: bool = False
 
     @property
     def is_moderator(self) -> bool:
+        return self.listed_moderator or is_moderator(self.actor, self.config)
+
+    @property
+    def is_configured_moderator(self) -> bool:
+        """A moderator by PLN_MODERATORS or the platform's admin role: not removable in chat."""
         return is_moderator(self.actor, self.config)
 
     @property

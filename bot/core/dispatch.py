@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import actions, direct_messages, pending_dms, reflections, registry, sharing
+from bot.core import actions, audit, direct_messages, pending_dms, reflections, registry, sharing
 from bot.core import commands as cmd
 from bot.core import home as home_module
 from bot.core.actions import ActionSpec, delivery_id
 from bot.core.actors import Actor, CommunityRef
-from bot.core.context import Context, is_moderator
+from bot.core.context import Context
 from bot.core.events import (
     ButtonPressed,
     CommandEntered,
@@ -176,12 +176,8 @@ class Dispatcher:
         self, actor: Actor, command: Any, say_first: SayFirst | None = None
     ) -> Outcome:
         spec = cmd.spec_of(command)
-        allowed = not spec.moderator_only or is_moderator(actor, self._core.config)
-        if spec.started_note and say_first is not None and allowed:
-            await say_first(plain(spec.started_note))
         if spec.outside is not None:
-            work = spec.outside(self._core, actor, command) if allowed else _just(MODERATORS_ONLY)
-            replies = await self._core.guarded(work)
+            replies = await self._core.guarded(self._outside(spec, actor, command, say_first))
         else:
             handler = spec.handler
             assert handler is not None
@@ -191,6 +187,9 @@ class Dispatcher:
                     return [MODERATORS_ONLY]
                 if not spec.before_joining and not ctx.is_active_member:
                     return [NOT_JOINED]
+                acting = spec.moderator_action is not None and spec.moderator_action(command)
+                if spec.moderator_only or (acting and ctx.is_moderator):
+                    audit.record(ctx, spec.name)
                 return await handler(ctx, command)
 
             replies = await self._core.guarded(self._core.with_context(actor, unit))
@@ -315,6 +314,25 @@ class Dispatcher:
 
     # -- plumbing ---------------------------------------------------------------------------
 
+    async def _outside(
+        self, spec: cmd.CommandSpec, actor: Actor, command: Any, say_first: SayFirst | None
+    ) -> Replies:
+        """A command that talks to the platform: checked and audited in a short unit of work
+        of its own, then run outside one."""
+        if spec.moderator_only:
+
+            async def check(ctx: Context) -> bool:
+                if ctx.is_moderator:
+                    audit.record(ctx, spec.name)
+                return ctx.is_moderator
+
+            if not await self._core.with_context(actor, check):
+                return [MODERATORS_ONLY]
+        if spec.started_note and say_first is not None:
+            await say_first(plain(spec.started_note))
+        assert spec.outside is not None
+        return await spec.outside(self._core, actor, command)
+
     async def _members_only(
         self, actor: Actor, work: Callable[[Context], Awaitable[Replies]]
     ) -> Replies:
@@ -324,7 +342,3 @@ class Dispatcher:
             return await work(ctx)
 
         return await self._core.guarded(self._core.with_context(actor, unit))
-
-
-async def _just(reply: OutgoingMessage) -> Replies:
-    return [reply]

@@ -42,6 +42,7 @@ from bot.core.replies import (  # re-exported: adapters and tests name them from
 from bot.core.sending.notice_queue import notice_job
 from bot.core.sending.pipeline import SendPipeline
 from bot.store import communities as community_store
+from bot.store import moderators as moderator_store
 from bot.store.database import Database, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -230,7 +231,8 @@ class PlnCore:
             if member.unreachable_at is not None:
                 member.unreachable_at = None  # they are talking to us: reachable again
                 member.unreachable_reason = None
-        return Context(session, actor, community, member, now, self.config)
+        listed = await moderator_store.is_listed(session, community.id, actor.user_id)
+        return Context(session, actor, community, member, now, self.config, listed)
 
     async def _guarded(self, work: Awaitable[list[OutgoingMessage]]) -> list[OutgoingMessage]:
         try:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from bot.store import guard_models as guard_models
 from bot.store import holiday_models as holiday_models
+from bot.store import moderator_models as moderator_models
 from bot.store import schedule_models as schedule_models
 from bot.store import slack_models as slack_models
 from bot.store.models import Base
 
 metadata = Base.metadata
 
-__all__ = ["guard_models", "holiday_models", "metadata", "schedule_models", "slack_models"]
+__all__ = [
+    "guard_models",
+    "holiday_models",
+    "metadata",
+    "moderator_models",
+    "schedule_models",
+    "slack_models",
+]

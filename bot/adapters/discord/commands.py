@@ -26,7 +26,16 @@ from bot.core.commands import CommandSpec, Option, OptionKind, command_specs
 
 MAX_CHOICES = 25
 # command families placed inside an existing group, because `/pln` holds 25 entries at most
-HOMES = {"term": "prompts", "rhythm": "prompts", "holidays": "prompts", "schedules": "schedule"}
+HOMES = {
+    "term": "prompts",
+    "rhythm": "prompts",
+    "holidays": "prompts",
+    "schedules": "schedule",
+    # the moderators' overview lives beside `prompt now`, a group for moderators only
+    "stats": "prompt",
+    "audit": "prompt",
+    "moderators": "prompt",
+}
 MAX_DESCRIPTION = 100
 ZONES = sorted(available_timezones())
 

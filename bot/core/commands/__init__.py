@@ -60,6 +60,13 @@ from bot.core.commands.moderator_commands import (
     ShowTerm,
     Summaries,
 )
+from bot.core.commands.oversight_commands import (
+    AddModerator,
+    Audit,
+    ListModerators,
+    RemoveModerator,
+    Stats,
+)
 from bot.core.commands.shapes import Arguments, CommandError, Option, OptionKind
 from bot.core.commands.spec import ButtonAction, CommandSpec, CoreServices
 from bot.core.commands.values import (
@@ -130,14 +137,21 @@ Command = (
     | ResumeSchedule
     | CancelSchedule
     | SkipDate
+    | Stats
+    | Audit
+    | ListModerators
+    | AddModerator
+    | RemoveModerator
 )
 
 __all__ = [
     "DIGEST_PERIODS",
     "MAX_DIGEST_WEEKS",
     "AddHoliday",
+    "AddModerator",
     "AddPrompt",
     "Arguments",
+    "Audit",
     "ButtonAction",
     "ChooseAudience",
     "ChooseTrack",
@@ -159,6 +173,7 @@ __all__ = [
     "Leave",
     "Link",
     "ListHolidays",
+    "ListModerators",
     "ListPrompts",
     "Mode",
     "Option",
@@ -166,6 +181,7 @@ __all__ = [
     "Pause",
     "PromptNow",
     "RemoveHoliday",
+    "RemoveModerator",
     "Resume",
     "Retention",
     "RetirePrompt",
@@ -178,6 +194,7 @@ __all__ = [
     "ShowTerm",
     "ShowTimezone",
     "Skip",
+    "Stats",
     "Summaries",
     "Unlink",
     "Unshare",

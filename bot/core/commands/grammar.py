@@ -18,6 +18,7 @@ from bot.core.commands import (
     holiday_commands,
     member_commands,
     moderator_commands,
+    oversight_commands,
 )
 from bot.core.commands.shapes import CommandError, Rejected, or_list, rest_of_line
 from bot.core.commands.spec import CommandSpec
@@ -75,6 +76,7 @@ _SPECS: tuple[CommandSpec, ...] = (
     *member_commands.LATER_SPECS,
     *moderator_commands.SPECS,
     *holiday_commands.SPECS,
+    *oversight_commands.SPECS,
 )
 _SPEC_BY_NAME = {spec.name: spec for spec in _SPECS}
 _SPEC_BY_CLASS: dict[type, CommandSpec] = {

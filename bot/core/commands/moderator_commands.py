@@ -221,6 +221,7 @@ SPECS: tuple[CommandSpec, ...] = (
         example="track school-year",
         handler=lambda ctx, command: moderation.choose_track(ctx, command.name),
         before_joining=True,
+        moderator_action=lambda command: command.name is not None,
     ),
     CommandSpec(
         name="term",

@@ -85,6 +85,9 @@ class CommandSpec:
     # typed in a DM that carries no community, it needs no choice of community
     any_community: bool = False
     buttons: tuple[ButtonAction, ...] = ()
+    # open to everyone, but some uses are a moderator's action (`track <name>` chooses the
+    # track): those uses, by a moderator, go to the audit log like moderators-only commands
+    moderator_action: Callable[[Any], bool] | None = None
 
     def __post_init__(self) -> None:
         if (self.handler is None) == (self.outside is None):

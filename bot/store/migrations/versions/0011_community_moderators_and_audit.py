@@ -1,8 +1,8 @@
 """community moderators and moderator actions: moderators added in chat, and who ran which
 moderator command
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06
 
 """
@@ -15,8 +15,8 @@ from alembic import op
 from bot.store.types import UTCDateTime
 
 # revision identifiers, used by Alembic.
-revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0009"
+revision: str = "0011"
+down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -65,6 +65,7 @@ class CommunityStats:
     members: MemberCounts
     weeks: tuple[WeekFigures, ...]
     coverage: tuple[FrameworkCoverage, ...]
+    discussions: int = 0  # posted in the period
 
     @property
     def sent(self) -> int:
@@ -161,7 +162,10 @@ async def gather(ctx: Context, period: str) -> CommunityStats:
     prompts = await stats_store.sent_prompts(ctx.session, ctx.community.id, since, ctx.now)
     own = await stats_store.community_prompt_elements(ctx.session, ctx.community.id)
     weeks = weekly_figures(prompts, since, ctx.now, zone)
-    return CommunityStats(period, since, members, weeks, coverage(prompts, own))
+    discussions = await stats_store.discussions_posted(
+        ctx.session, ctx.community.id, since, ctx.now
+    )
+    return CommunityStats(period, since, members, weeks, coverage(prompts, own), discussions)
 
 
 def render_text(stats: CommunityStats) -> str:
@@ -174,6 +178,10 @@ def render_text(stats: CommunityStats) -> str:
         + (f" — a {overall}% response rate." if overall is not None else "."),
         f"Response rate trend: {trend(stats.weeks)}.",
     ]
+    lines.append(
+        f"Discussions: {stats.discussions} posted (replies are counted once the bot reads "
+        "discussion threads)."
+    )
     touched = sum(f.touched for f in stats.coverage)
     total = sum(f.elements for f in stats.coverage)
     lines.append(f"Framework coverage: {touched} of {total} elements answered by someone.")
@@ -182,10 +190,7 @@ def render_text(stats: CommunityStats) -> str:
     if shown:
         lines.append("Per week (sent / answered / skipped):")
         lines += [f"• {week_label(w.week)}: {w.sent} / {w.answered} / {w.skipped}" for w in shown]
-    lines.append(
-        "Counts only: nobody's answers, and not who skipped or did not answer. Discussions "
-        "are counted here once the bot runs them."
-    )
+    lines.append("Counts only: nobody's answers, and not who skipped or did not answer.")
     return "\n".join(lines)
 
 

@@ -23,6 +23,7 @@ from bot.store.models import (
     Schedule,
     ScheduleKind,
 )
+from bot.store.schedule_models import DiscussionPost
 
 # prompts every member is sent; a revisit is one member's own follow-up, not counted
 COUNTED_KINDS = (ScheduleKind.WEEKLY_PROMPT.value, ScheduleKind.PROMPT_NOW.value)
@@ -95,6 +96,21 @@ async def community_prompt_elements(
         ).where(CommunityPrompt.community_id == community_id)
     )
     return {prompt_id: (framework, element) for prompt_id, framework, element in rows}
+
+
+async def discussions_posted(
+    session: AsyncSession, community_id: int, since: datetime, until: datetime
+) -> int:
+    """Discussions the bot posted in the community's channels that fell due in [since, until)."""
+    count = await session.scalar(
+        select(func.count(DiscussionPost.id)).where(
+            DiscussionPost.community_id == community_id,
+            DiscussionPost.status == DeliveryStatus.SENT.value,
+            DiscussionPost.due_at >= since,
+            DiscussionPost.due_at < until,
+        )
+    )
+    return int(count or 0)
 
 
 def answered_prompt_ids(prompts: Sequence[SentPrompt]) -> list[str]:

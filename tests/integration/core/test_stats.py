@@ -122,3 +122,18 @@ async def test_members_are_refused_stats(core: PlnCore) -> None:
     replies = await core.handle_command(ALICE, "stats")
 
     assert [r.text for r in replies] == [MODERATORS_ONLY.text]
+
+
+async def test_discussions_posted_in_the_period_are_counted(core: PlnCore) -> None:
+    (saved,) = await core.handle_command(
+        MODERATOR,
+        'schedule discussion "Trust and data" in #pln every 2 weeks on tue 16:00 Europe/London '
+        'text "Who do your families trust with their data?" confirm',
+    )
+    assert saved.text.startswith("Saved as schedule "), saved.text
+    await _term(core)  # to Wed 9 Dec: posted on Tue 24 Nov and Tue 8 Dec
+
+    text = (await _stats_reply(core)).text
+
+    assert "Discussions: 2 posted" in text
+    assert "trust and data" not in text.casefold()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actors import Actor
-from bot.core.schedule import WeeklyRule, next_fire_after
+from bot.core.schedule import WeeklyRule
 from bot.store import communities as community_store
 from bot.store.models import Community, Member, ScheduleKind
 
@@ -95,7 +95,14 @@ class Context:
                 rule = WeeklyRule(
                     schedule.weekday, time.fromisoformat(schedule.local_time or "09:00")
                 )
-                return next_fire_after(rule, self.zone, self.now).at
+                from bot.core.holidays import next_fire_outside_holidays  # it needs Context
+
+                after = self.now
+                if self.member is not None and self.member.paused_until is not None:
+                    after = max(after, self.member.paused_until)  # a timed pause ends first
+                return await next_fire_outside_holidays(
+                    self.session, self.community.id, rule, self.zone, after
+                )
         return None
 
 

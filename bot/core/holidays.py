@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.calendar_import import CalendarError, HolidaySpan, read_calendar
 from bot.core.context import Context
 from bot.core.messages import Attachment, Button, ButtonStyle, OutgoingMessage, plain
+from bot.core.schedule import WeeklyRule, next_fire_after
 from bot.store import holidays as holiday_store
 from bot.store.holiday_models import Holiday
 
@@ -24,11 +28,25 @@ CONFIRM_IMPORT_ACTION = "pln.holidays.confirm"
 CANCEL_IMPORT_ACTION = "pln.holidays.cancel"
 MAX_LENGTH = timedelta(days=366)  # a break longer than a year is a typo
 PREVIEW_LINES = 25
+LOOK_AHEAD_WEEKS = 53
 ATTACH_HINT = (
     "Attach your school calendar (.ics): on the console, `/pln holidays import < "
     "path/to/calendar.ics`; on Discord, in the command's `import` option; on Slack, post "
     "the file in your DM with me with `/pln holidays import` as its message."
 )
+
+
+async def next_fire_outside_holidays(
+    session: AsyncSession, community_id: int, rule: WeeklyRule, zone: ZoneInfo, after: datetime
+) -> datetime:
+    """The member's next weekly fire that no holiday holds back (what "your next prompt"
+    should say); after a year of holidays, the plain next fire."""
+    first = fire = next_fire_after(rule, zone, after)
+    for _ in range(LOOK_AHEAD_WEEKS):
+        if not await holiday_store.holiday_dates(session, community_id, {fire.local_date}):
+            return fire.at
+        fire = next_fire_after(rule, zone, fire.at)
+    return first.at
 
 
 def parse_days(text: str) -> tuple[date, date, str]:

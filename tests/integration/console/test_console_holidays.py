@@ -266,3 +266,17 @@ async def test_bad_pause_lengths_say_what_to_write(
     assert "already begun" in await console.type("/pln pause until 2026-11-01")
     assert "from a day to a year" in await console.type("/pln pause 80w")
     assert (await _member(db, "alice")).paused_at is None
+
+
+async def test_the_next_prompt_a_member_is_told_of_skips_the_holiday(
+    make_core: Callable[..., PlnCore], tmp_path: Path, clock: SimulatedClock
+) -> None:
+    console = _console(make_core, tmp_path)
+    await console.type("/pln join", "mod")
+    await console.type('/pln holidays add 2026-11-23..2026-12-06 "Two weeks off"', "mod")
+
+    joined = await console.type("/pln join")
+    zone_set = await console.type("/pln tz Europe/London")
+
+    assert "Your first one arrives Mon 07 Dec 09:00" in joined
+    assert "Your next prompt: Mon 07 Dec 09:00" in zone_set

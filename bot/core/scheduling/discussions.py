@@ -21,6 +21,7 @@ from bot.core.scheduling.stored import anchor_of, recurrence_of
 from bot.prompts.library import LibraryPrompt
 from bot.store import communities as community_store
 from bot.store import discussion_posts as post_store
+from bot.store import holidays as holiday_store
 from bot.store import schedules as schedule_store
 from bot.store.models import Community, DeliveryStatus, Schedule, ScheduleKind
 from bot.store.schedule_models import Discussion
@@ -101,7 +102,9 @@ class DiscussionClaimer:
         assert rule.zone is not None  # a discussion always has its zone
         skipped = await schedule_store.skipped_dates(session, schedule.id)
         fires = fires_between(rule, ZoneInfo(rule.zone), anchor_of(schedule), after, until)
-        return [(at, day) for at, day in fires if day not in skipped]
+        days = {day for _, day in fires}
+        off = await holiday_store.holiday_dates(session, schedule.community_id, days)
+        return [(at, day) for at, day in fires if day not in skipped and day not in off]
 
     async def _question(
         self,

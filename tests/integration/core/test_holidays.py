@@ -45,3 +45,22 @@ async def test_channel_mode_posts_nothing_on_a_holiday(
     await Runner(core).advance(timedelta(days=10, hours=1))
 
     assert len(messenger.channel_posts) == 1, "the 30th only"
+
+
+async def test_a_discussion_is_not_posted_on_a_holiday(
+    core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
+) -> None:
+    """A fortnightly discussion on Tuesdays 24 Nov, 8 Dec and 22 Dec: the winter break
+    holds back the third."""
+    (saved,) = await core.handle_command(
+        MOD,
+        'schedule discussion "Trust and data" in #pln every 2 weeks on tue 16:00 '
+        'Europe/London text "Who do your families trust with their data?" confirm',
+    )
+    assert saved.text.startswith("Saved as schedule "), saved.text
+    await core.handle_command(MOD, 'holidays add 2026-12-21..2027-01-03 "Winter break"')
+
+    await Runner(core).advance(timedelta(days=35))
+
+    posted = [post.message.text.splitlines()[0] for post in messenger.channel_posts]
+    assert posted == ["Discussion: Trust and data"] * 2

@@ -59,12 +59,15 @@ def split_attached(text: str) -> tuple[str, Path | None]:
     """`holidays import < ~/term.ics`: the command and the file it attaches, if any.
 
     The console has no upload button, so a command line attaches a file the way a shell
-    redirects one: everything after the last ` < ` is a path on this machine.
+    redirects one: what follows the last ` < ` is a path on this machine, when a file is
+    there. Otherwise the line is left whole, so a prompt's text may hold a `<` (and a
+    mistyped path reaches the command, which says what it expected).
     """
     command, marker, path = text.rpartition(" < ")
     if not marker or not path.strip():
         return text, None
-    return command, Path(path.strip()).expanduser()
+    found = Path(path.strip()).expanduser()
+    return (command, found) if found.is_file() else (text, None)
 
 
 def read_attached(path: Path) -> Attachment:

@@ -217,7 +217,7 @@ async def test_a_bad_calendar_file_gets_one_clear_error(
 
     assert "`minutes.ics` is not a calendar I can read. Send an iCalendar file" in unreadable
     assert "has no all-day or multi-day events" in no_breaks
-    assert "could not attach" in missing and "nowhere.ics" in missing
+    assert "Attach your school calendar (.ics)" in missing, "a mistyped path attaches nothing"
     assert "Attach your school calendar (.ics)" in no_file
     assert await _holidays(db) == []
 

@@ -135,7 +135,8 @@ async def list_moderators(ctx: Context) -> list[OutgoingMessage]:
     ]
     for row in rows:
         since = row.added_at.astimezone(ctx.zone).strftime("%d %b %Y")
-        by = person(row.added_by, names.get(row.added_by))
+        # an empty id: whoever added them has since erased themselves
+        by = person(row.added_by, names.get(row.added_by)) if row.added_by else "a former member"
         lines.append(
             f"• {person(row.platform_user_id, names.get(row.platform_user_id))} "
             f"(added by {by}, {since})"

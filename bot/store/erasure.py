@@ -32,6 +32,7 @@ from bot.store.models import (
     Schedule,
     ScheduleKind,
 )
+from bot.store.moderator_models import CommunityModerator
 from bot.store.slack_models import SlackInstallation
 
 log = logging.getLogger(__name__)
@@ -162,6 +163,7 @@ async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: da
     await pending_dms.forget_users(session, users)
     await guesses.forget(session, users=users, persons=persons)
     await _unname_installer(session, [row.id for row in rows if row.platform == "slack"])
+    await _unname_moderator(session, [(row.community_id, row.platform_user_id) for row in rows])
     await session.execute(
         delete(Member)
         .where(Member.id.in_(list(member_ids)))
@@ -173,6 +175,26 @@ async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: da
         )
     await session.flush()
     return Erased(identities=sum(communities.values()), communities=len(communities))
+
+
+async def _unname_moderator(session: AsyncSession, places: list[tuple[int, str]]) -> None:
+    """A moderator added in chat is named in `community_moderator`, and so is whoever added
+    someone: an erased person is neither any more (they stop being a moderator there)."""
+    for community_id, user_id in places:
+        await session.execute(
+            delete(CommunityModerator).where(
+                CommunityModerator.community_id == community_id,
+                CommunityModerator.platform_user_id == user_id,
+            )
+        )
+        await session.execute(
+            update(CommunityModerator)
+            .where(
+                CommunityModerator.community_id == community_id,
+                CommunityModerator.added_by == user_id,
+            )
+            .values(added_by="")
+        )
 
 
 async def _unname_installer(session: AsyncSession, slack_member_ids: list[int]) -> None:

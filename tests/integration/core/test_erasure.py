@@ -40,6 +40,7 @@ from bot.store.models import (
     Schedule,
     ScheduleKind,
 )
+from bot.store.moderator_models import CommunityModerator
 from bot.store.slack_models import SlackInstallation
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
@@ -530,3 +531,30 @@ async def test_forget_me_on_discord_takes_a_linked_slack_installers_name_out_of_
 
     assert await db.run(installers) == [""]
     assert traces(await every_string_in_the_database(db)) == []
+
+
+async def test_forget_me_takes_a_moderator_added_in_chat_out_of_the_moderators_list(
+    core: PlnCore, db: Database
+) -> None:
+    """Alinta (a platform admin) adds Bob as a moderator, and was added herself by the
+    operator's moderator; after her erasure she is no moderator, and Bob's row no longer
+    names who added him."""
+    operator = member("mod")  # PLN_MODERATORS in the test config
+    await core.handle_command(ALICE, "join")
+    await core.handle_command(BOB, "join")
+    added = await texts(core.handle_command(operator, f"moderators add {ALICE.user_id}"))
+    assert "is now a moderator" in added
+    assert "is now a moderator" in await texts(core.handle_command(ALICE, "moderators add bob"))
+
+    await core.handle_command(ALICE, "forget-me confirm")
+
+    async def listed(session: AsyncSession) -> list[tuple[str, str]]:
+        rows = await session.execute(
+            select(CommunityModerator.platform_user_id, CommunityModerator.added_by)
+        )
+        return list(rows.tuples())
+
+    assert await db.run(listed) == [("bob", "")]
+    assert traces(await every_string_in_the_database(db)) == []
+    said = await texts(core.handle_command(operator, "moderators list"))
+    assert "added by a former member" in said and "u-alinta-7" not in said

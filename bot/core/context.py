@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actors import Actor
-from bot.core.schedule import WeeklyRule
-from bot.store import communities as community_store
-from bot.store.models import Community, Member, ScheduleKind
+from bot.core.scheduling.stored import next_weekly_prompt
+from bot.store.models import Community, Member
 
 T = TypeVar("T")
 
@@ -89,21 +88,12 @@ class Context:
         return self.member
 
     async def next_prompt_time(self) -> datetime | None:
-        """When this member's next weekly prompt falls due, in UTC."""
-        for schedule in await community_store.community_schedules(self.session, self.community.id):
-            if schedule.kind == ScheduleKind.WEEKLY_PROMPT and schedule.weekday is not None:
-                rule = WeeklyRule(
-                    schedule.weekday, time.fromisoformat(schedule.local_time or "09:00")
-                )
-                from bot.core.holidays import next_fire_outside_holidays  # it needs Context
-
-                after = self.now
-                if self.member is not None and self.member.paused_until is not None:
-                    after = max(after, self.member.paused_until)  # a timed pause ends first
-                return await next_fire_outside_holidays(
-                    self.session, self.community.id, rule, self.zone, after
-                )
-        return None
+        """When this member's next weekly prompt falls due, in UTC (None: none planned): the
+        moderators' rule, after a timed pause ends, on no holiday."""
+        after = self.now
+        if self.member is not None and self.member.paused_until is not None:
+            after = max(after, self.member.paused_until)  # a timed pause ends first
+        return await next_weekly_prompt(self.session, self.community.id, self.zone, after)
 
 
 class ContextRunner(Protocol):

@@ -87,14 +87,11 @@ async def show_schedules(ctx: Context) -> list[OutgoingMessage]:
 
 
 async def _members_view(ctx: Context) -> OutgoingMessage:
-    schedule = await store.weekly_prompt_schedule(ctx.session, ctx.community.id)
     if not ctx.is_active_member:
         return plain("Join with `/pln join` to get the weekly prompt.")
     if ctx.member is not None and ctx.member.paused_at is not None:
         return plain("Your prompts are paused: `/pln resume` starts them again.")
-    if schedule is None or schedule.paused:
-        return plain("No weekly prompt is planned right now; your moderators will say when.")
-    at = await next_fire(ctx, schedule, ctx.zone, ctx.now)
+    at = await ctx.next_prompt_time()
     if at is None:
         return plain("No weekly prompt is planned right now; your moderators will say when.")
     return plain(f"Your next prompt: {local_datetime(at, ctx.zone)} ({ctx.zone.key}).")

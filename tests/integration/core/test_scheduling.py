@@ -237,3 +237,22 @@ async def test_every_two_weeks_in_one_zone_reaches_every_member_at_that_moment(
 
     assert await core.db.run(due) == ["2026-11-23 09:00", "2026-12-07 09:00", "2026-12-21 09:00"]
     assert messenger.counts() == {"alice": 3}
+
+
+async def test_a_members_next_prompt_follows_the_rules_zone_interval_and_pause(
+    core: PlnCore,
+) -> None:
+    await core.handle_command(ALICE, "join")
+    saved = await _say(
+        core, MOD, "schedule prompt every 2 weeks on thu 15:30 Europe/London confirm"
+    )
+    schedule_id = saved.split()[3].rstrip(":")
+    await _say(core, MOD, f"schedule skip {schedule_id} 2026-11-26")
+
+    zone_reply = await _say(core, ALICE, "tz America/Toronto")
+    await _say(core, MOD, f"schedule pause {schedule_id}")
+    while_paused = await _say(core, ALICE, "schedules")
+
+    # 15:30 in London on Thu 10 Dec (26 Nov skipped, 3 Dec off the fortnight) is 10:30 here
+    assert "Your next prompt: Thu 10 Dec 10:30." in zone_reply
+    assert while_paused == "No weekly prompt is planned right now; your moderators will say when."

@@ -55,6 +55,21 @@ def postgres_database() -> Iterator[str | None]:
     yield url
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `sqlite_only` (long simulations of time: a school year, a year of clock
+    changes) run on SQLite alone. Their SQL is the same as that of the shorter tests beside
+    them, which run on both; on PostgreSQL they would only add minutes to every CI run."""
+    items[:] = [
+        item
+        for item in items
+        if not (
+            item.get_closest_marker("sqlite_only")
+            and getattr(getattr(item, "callspec", None), "params", {}).get("database_url")
+            == "postgres"
+        )
+    ]
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(
     request: pytest.FixtureRequest,

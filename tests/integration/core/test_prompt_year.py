@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +30,7 @@ async def sent_prompt_ids(core: PlnCore) -> list[str]:
     return await core.db.run(load)
 
 
+@pytest.mark.sqlite_only
 async def test_a_year_of_answered_prompts_never_repeats_and_covers_every_element(
     core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:

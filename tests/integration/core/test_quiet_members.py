@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +37,7 @@ async def paused(core: PlnCore, user: str) -> bool:
     return await core.db.run(read)
 
 
+@pytest.mark.sqlite_only
 async def test_a_year_without_answers_brings_one_offer_then_a_pause(
     core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:

@@ -81,6 +81,7 @@ async def test_the_term_plan_starts_at_its_first_element_on_the_first_day(
     assert any("start" in prompt.term for prompt in september)
 
 
+@pytest.mark.sqlite_only
 async def test_start_of_year_prompts_come_in_september_and_end_of_year_ones_in_june(
     core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:

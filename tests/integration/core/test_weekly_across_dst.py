@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +20,7 @@ from tests.support.messenger import RecordingMessenger
 ZONES = {"berlin": "Europe/Berlin", "newyork": "America/New_York", "sydney": "Australia/Sydney"}
 
 
+@pytest.mark.sqlite_only
 async def test_one_prompt_a_week_at_nine_local_through_a_year_of_clock_changes(
     core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:

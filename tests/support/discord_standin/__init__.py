@@ -90,6 +90,7 @@ from tests.support.discord_standin.constants import (
     JsonDict,
     Snowflake,
 )
+from tests.support.discord_standin.limits import DiscordLimits
 from tests.support.discord_standin.records import InteractionResponse, RecordedFile, RecordedRequest
 from tests.support.discord_standin.server import DiscordStandIn
 
@@ -158,6 +159,7 @@ __all__ = [
     "MESSAGE_TYPE_CHAT_INPUT_COMMAND",
     "MESSAGE_TYPE_DEFAULT",
     "PRIVILEGED_INTENTS",
+    "DiscordLimits",
     "DiscordStandIn",
     "InteractionResponse",
     "JsonDict",

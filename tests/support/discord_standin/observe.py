@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -63,6 +64,17 @@ class Observation(DiscordState):
             for m in self.channel_messages(self._dm_by_user[str(user_id)])
             if m["author"]["id"] == self.bot_user_id
         ]
+
+    def dm_counts(self) -> Counter[str]:
+        """How many messages the bot posted in each user's DM: lost and doubled, at a glance."""
+        users_by_channel = {channel: user for user, channel in self._dm_by_user.items()}
+        counts: Counter[str] = Counter()
+        for mid in self._message_order:
+            message = self._messages[mid]
+            user = users_by_channel.get(message["channel_id"])
+            if user is not None and message["author"]["id"] == self.bot_user_id:
+                counts[user] += 1
+        return counts
 
     def attachment_data(self, attachment: JsonDict | Snowflake) -> bytes:
         """The bytes of a stored attachment (a message's attachment object, or its id)."""

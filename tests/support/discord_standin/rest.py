@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from tests.support.discord_standin.constants import CODE_REQUEST_TOO_LARGE, JsonDict
+from tests.support.discord_standin.limits import DiscordLimitEnforcer
 from tests.support.discord_standin.model import _Answer, _Call, _Fault, _json_dumps, _Route
 from tests.support.discord_standin.observe import Observation
 from tests.support.discord_standin.records import RecordedFile, RecordedRequest
@@ -20,6 +21,7 @@ class Rest(Observation):
     """Every REST call goes through `_rest`; handlers come from the route table."""
 
     token: str | None
+    limits: DiscordLimitEnforcer | None
     _routes: list[_Route]
     _faults: list[_Fault]
     _refuse_files: list[int]
@@ -54,6 +56,8 @@ class Rest(Observation):
             method, path, dict(request.query), body, headers, authorized, token, files
         )
         answer = await self._answer(record)
+        if self.limits is not None:
+            await self.limits.delay()  # the network's share: the call is decided on arrival
         record.status = answer.status
         record.response = copy.deepcopy(answer.body)
         self.calls.append(record)
@@ -105,6 +109,14 @@ class Rest(Observation):
             if fault.applies(record.method, record.path):
                 fault.remaining -= 1
                 return fault.answer(bucket)
+        if self.limits is not None:
+            limited = self.limits.refusal(
+                record.method,
+                record.path,
+                lambda wait: self._bucket_headers(bucket, remaining=0, reset_after=wait),
+            )
+            if limited is not None:
+                return limited
         if record.files and self._refuse_files:
             status = self._refuse_files.pop(0)
             return self._error(status, CODE_REQUEST_TOO_LARGE, "Request entity too large")

@@ -208,6 +208,8 @@ class MessagesRest(Rest, Gateway):
             await self.dispatch(event, copy.deepcopy(message))
 
     def _dm_failure(self, channel_id: str) -> _Answer | None:
+        if not self._dm_failures:
+            return None  # the usual case, without a scan of every DM channel
         recipient = next((u for u, c in self._dm_by_user.items() if c == channel_id), None)
         if recipient is None or recipient not in self._dm_failures:
             return None

@@ -22,6 +22,7 @@ from tests.support.discord_standin.constants import (
 )
 from tests.support.discord_standin.faults import FaultInjection
 from tests.support.discord_standin.interactions import Interactions
+from tests.support.discord_standin.limits import DiscordLimitEnforcer, DiscordLimits
 from tests.support.discord_standin.member_messages import MemberMessages
 from tests.support.discord_standin.model import (
     _Connection,
@@ -56,6 +57,7 @@ class DiscordStandIn(Routes, Interactions, MemberMessages, FaultInjection):
         echo_bot_messages: bool = True,
         interaction_deadline: float | None = None,
         application_flags: int = 0,
+        limits: DiscordLimits | None = None,
     ) -> None:
         """Configure the fake application.
 
@@ -68,7 +70,9 @@ class DiscordStandIn(Routes, Interactions, MemberMessages, FaultInjection):
         MESSAGE_CREATE/UPDATE/DELETE for its own messages, as Discord does.
         `interaction_deadline`: seconds after which an unanswered interaction is unknown
         (Discord: 3.0); None disables the check so slow test machines do not flake.
+        `limits`: enforce Discord's latency and rate limits (see `limits`); off by default.
         """
+        self.limits = DiscordLimitEnforcer(limits) if limits is not None else None
         self.bot_user_id = str(bot_user_id)
         self.application_id = str(application_id if application_id is not None else bot_user_id)
         self.token = token

@@ -28,6 +28,7 @@ from tests.support.slack_standin.constants import (
     UPLOAD_METHOD,
     Answer,
 )
+from tests.support.slack_standin.limits import SlackLimits
 from tests.support.slack_standin.model import Handler
 from tests.support.slack_standin.records import RecordedCall, UploadedFile
 from tests.support.slack_standin.server import SlackStandIn
@@ -44,6 +45,7 @@ __all__ = [
     "Answer",
     "Handler",
     "RecordedCall",
+    "SlackLimits",
     "SlackStandIn",
     "UploadedFile",
 ]

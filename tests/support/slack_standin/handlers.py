@@ -7,6 +7,7 @@ from aiohttp import web
 
 from tests.support.slack_standin.constants import UPLOAD_METHOD, Answer
 from tests.support.slack_standin.faults import FailureInjection
+from tests.support.slack_standin.limits import LimitEnforcer
 from tests.support.slack_standin.model import Handler, _Fail
 from tests.support.slack_standin.parsing import _read_call
 from tests.support.slack_standin.records import RecordedCall
@@ -18,6 +19,7 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
     """What the aiohttp app routes to, besides the Socket Mode websocket."""
 
     upload_statuses: list[int]
+    limits: LimitEnforcer | None
     _bot_methods: dict[str, Handler]
 
     # -- HTTP handlers ---------------------------------------------------------------------
@@ -27,6 +29,8 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
         self.calls.append(call)
         status, body, headers = self._answer(call, read_error)
         call.status, call.response = status, body
+        if self.limits is not None:
+            await self.limits.delay()  # the network's share: the call is decided on arrival
         self.notify_change()
         return web.json_response(body, status=status, headers=headers)
 
@@ -37,6 +41,11 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
         refusals = self._refusals.get(call.method)
         if refusals:
             return refusals.popleft().answer()
+        if self.limits is not None:
+            team = self._teams.get(call.token or "")
+            limited = self.limits.refusal(call, team.team_id if team else "")
+            if limited[0]:
+                return limited
         try:
             if read_error is not None:
                 raise _Fail(read_error)

@@ -19,6 +19,7 @@ from tests.support.slack_standin.constants import (
     TS_STEP_MICROS,
 )
 from tests.support.slack_standin.handlers import HttpHandlers
+from tests.support.slack_standin.limits import LimitEnforcer, SlackLimits
 from tests.support.slack_standin.model import Handler, _PendingUpload, _Refusal, _Team
 from tests.support.slack_standin.records import RecordedCall, UploadedFile
 from tests.support.slack_standin.socket_mode import SocketMode
@@ -29,7 +30,9 @@ class SlackStandIn(HttpHandlers, SocketMode):
 
     app_token = APP_TOKEN
 
-    def __init__(self) -> None:
+    def __init__(self, limits: SlackLimits | None = None) -> None:
+        """`limits`: enforce Slack's latency and rate limits (see `limits`); off by default."""
+        self.limits = LimitEnforcer(limits) if limits is not None else None
         self.calls: list[RecordedCall] = []
         self.hook_posts: list[tuple[str, dict[str, Any]]] = []
         self.socket_messages: list[dict[str, Any]] = []  # everything clients sent on the socket
@@ -62,6 +65,7 @@ class SlackStandIn(HttpHandlers, SocketMode):
             "chat.delete": self._chat_delete,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
             "views.open": self._views_open,

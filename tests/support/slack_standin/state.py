@@ -3,6 +3,7 @@ hook posts, and the reads tests make of them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -125,6 +126,15 @@ class SlackState(Addresses):
             return accepted
         dm = self.dm_channel(user_id)
         return [call for call in accepted if call.response.get("channel") == dm]
+
+    def dm_counts(self) -> Counter[str]:
+        """How many messages each user received in their DM: lost and doubled, at a glance."""
+        counts: Counter[str] = Counter()
+        for call in self.calls_to("chat.postMessage"):
+            channel = str(call.response.get("channel") or "") if call.ok else ""
+            if channel.startswith("D"):
+                counts[channel[1:]] += 1
+        return counts
 
     def uploads_to(self, user_id: str) -> list[UploadedFile]:
         """Files shared in `user_id`'s DM with the bot, in order."""

@@ -61,6 +61,8 @@ class WebApi(SlackState):
         }
         if call.params.get("thread_ts"):
             message["thread_ts"] = call.params["thread_ts"]
+        if isinstance(call.params.get("metadata"), dict):
+            message["metadata"] = call.params["metadata"]  # read back by conversations.history
         self._messages[(channel, ts)] = dict(
             message
         )  # a copy: later edits must not rewrite history
@@ -153,6 +155,22 @@ class WebApi(SlackState):
             self._check_reachable(user_id)
         channel_id = self.dm_channel(users[0]) if len(users) == 1 else "G" + "".join(users)
         return {"ok": True, "channel": {"id": channel_id}}
+
+    def _conversations_history(self, call: RecordedCall, team: _Team) -> Answer:
+        """A channel's messages, newest first; `metadata` only with include_all_metadata.
+
+        How a bot checks, after a crash, whether a post it may have made is there."""
+        channel = self._reachable_channel(call.params.get("channel"))
+        oldest = float(call.params.get("oldest") or 0)
+        limit = int(call.params.get("limit") or 100)
+        with_metadata = str(call.params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = sorted(
+            (m for (c, ts), m in self._messages.items() if c == channel and float(ts) > oldest),
+            key=lambda m: float(m["ts"]),
+            reverse=True,
+        )
+        messages = [{k: v for k, v in m.items() if with_metadata or k != "metadata"} for m in found]
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
     def _views_open(self, call: RecordedCall, team: _Team) -> Answer:
         if not call.params.get("trigger_id") and not call.params.get("interactivity_pointer"):

@@ -29,6 +29,7 @@ def core_config(settings: Settings) -> CoreConfig:
         llm_timeout=settings.llm_timeout,
         retention_min_days=settings.retention_min_days,
         uninstalled_keep_days=settings.uninstalled_keep_days,
+        recap_after=settings.discussion_recap_after,
     )
 
 

@@ -47,6 +47,7 @@ from bot.config_values import (
     parse_database_url,
     parse_log_level,
     parse_moderators,
+    parse_recap_after,
     parse_time,
     parse_weekday,
 )
@@ -84,6 +85,7 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "llm_timeout": "PLN_LLM_TIMEOUT",
     "retention_min_days": "PLN_RETENTION_MIN_DAYS",
     "uninstalled_keep_days": "PLN_UNINSTALLED_KEEP_DAYS",
+    "discussion_recap_after": "PLN_DISCUSSION_RECAP_AFTER",
 }
 
 # A config path chosen by the caller of load_settings (for a CLI --config option). It is
@@ -153,6 +155,10 @@ class Settings(BaseSettings):
     # days a community's data is kept after the app is uninstalled (or the bot leaves the
     # guild), then purged: its members can no longer reach the bot to export or erase it
     uninstalled_keep_days: int = Field(default=30, ge=1, le=36_500)
+    # how long after a discussion is posted the bot posts its recap in the thread
+    discussion_recap_after: Annotated[timedelta, BeforeValidator(parse_recap_after)] = timedelta(
+        days=3
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -198,6 +198,25 @@ def parse_catch_up_grace(value: object) -> timedelta:
     return grace
 
 
+def parse_recap_after(value: object) -> timedelta:
+    """A human duration ("3d", "36h"), between an hour and 30 days: a recap sooner than an
+    hour has nothing to sum up, and one a month later nobody reads."""
+    seconds: float | None = None
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        parsed = pytimeparse2.parse(value)
+        seconds = None if parsed is None else float(parsed)
+    if seconds is None:
+        raise ValueError(f"expected a duration like 3d, 36h or 2d12h, got {value!r}")
+    after = timedelta(seconds=seconds)
+    if not timedelta(hours=1) <= after <= timedelta(days=30):
+        raise ValueError(f"must be between 1 hour and 30 days, got {value!r}")
+    return after
+
+
 def check_llm_url(value: object) -> str | None:
     """An https:// base URL such as https://api.example.org/v1 (no /chat/completions), or
     plain http:// to this machine only: members' answers are sent there."""

@@ -37,6 +37,8 @@ class CoreConfig:
     # days an uninstalled community's data is kept before it is purged
     # (PLN_UNINSTALLED_KEEP_DAYS)
     uninstalled_keep_days: int = 30
+    # how long after a discussion is posted its recap comes (PLN_DISCUSSION_RECAP_AFTER)
+    recap_after: timedelta = timedelta(days=3)
 
 
 def is_moderator(actor: Actor, config: CoreConfig) -> bool:

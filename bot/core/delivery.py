@@ -25,6 +25,7 @@ from bot.core.jobs import DueReport as DueReport  # named here by adapters and t
 from bot.core.prompt_picker import RotationPicker, goal_of, revisit_question
 from bot.core.schedule import FireTime
 from bot.core.scheduling.discussions import DiscussionClaimer
+from bot.core.scheduling.recaps import RecapClaimer
 from bot.core.scheduling.rules import fires_between
 from bot.core.scheduling.stored import anchor_of, recurrence_of
 from bot.core.sending.claimers import ClaimersInOrder
@@ -34,6 +35,7 @@ from bot.core.sending.pipeline import SendPipeline
 from bot.core.sending.post_queue import PostQueue
 from bot.core.sending.prompt_queue import PromptQueue
 from bot.core.sending.queue import SendQueue
+from bot.core.sending.recap_queue import RecapQueue
 from bot.core.sending.reminder_queue import ReminderQueue
 from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
@@ -71,10 +73,12 @@ def prompt_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
         PostQueue(platform, policy),
         ReminderQueue(platform, policy, library),
         DiscussionQueue(platform, policy),
+        RecapQueue(platform, policy, pipeline.db, pipeline.messenger, picker),
     ]
     claimers = (
         PromptClaimer(platform, config, picker),
         DiscussionClaimer(platform, config.grace, picker),
+        RecapClaimer(platform, config.recap_after),
     )
     return QueueJob("prompts", ClaimersInOrder(claimers), queues, pipeline)
 

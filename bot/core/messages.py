@@ -91,6 +91,8 @@ class OutgoingMessage:
     kind: str = "reply"
     metadata: dict[str, str] = field(default_factory=dict)
     files: tuple[Attachment, ...] = ()
+    # a channel post that opens a thread for replies, named so (a discussion)
+    thread_title: str | None = None
 
 
 def plain(text: str) -> OutgoingMessage:

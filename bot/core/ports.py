@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -65,8 +65,16 @@ class ChannelMessenger(Protocol):
     """An adapter that can also post in a community's channel (channel mode)."""
 
     async def send_to_channel(
-        self, community_external_id: str, channel_id: str, message: OutgoingMessage
-    ) -> SendResult: ...
+        self,
+        community_external_id: str,
+        channel_id: str,
+        message: OutgoingMessage,
+        thread_ref: str | None = None,
+    ) -> SendResult:
+        """Post in the channel, or in the thread of the post `thread_ref` (a discussion's
+        recap). A message with `thread_title` opens a thread for replies where the
+        platform needs one opened (Discord)."""
+        ...
 
     async def delete_in_channel(
         self, community_external_id: str, channel_id: str, platform_message_ref: str
@@ -82,3 +90,29 @@ class ForgetsUsers(Protocol):
     a workspace's installation): `/pln forget-me` asks it to forget them too."""
 
     async def forget_user(self, community_external_id: str, platform_user_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class ThreadReply:
+    """One reply in a discussion's thread, by a person (the bot's own posts are left out)."""
+
+    author_id: str
+    text: str  # empty when the platform does not let the bot read message content
+    posted_at: datetime
+
+
+@runtime_checkable
+class ThreadReader(Protocol):
+    """An adapter that can read a discussion post's thread and link to a channel post."""
+
+    async def thread_replies(
+        self, community_external_id: str, channel_id: str, thread_ref: str
+    ) -> list[ThreadReply] | None:
+        """The thread's replies, oldest first; None when the platform cannot say."""
+        ...
+
+    def link_to(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> str:
+        """A link (or, on the console, a reference) members can follow to a channel post."""
+        ...

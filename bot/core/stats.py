@@ -22,7 +22,7 @@ from bot.digest.weeks import Week, week_label, week_of, weeks_between
 from bot.prompts.library import default_library
 from bot.prompts.school_year import year_start
 from bot.store import stats as stats_store
-from bot.store.stats import MemberCounts, SentPrompt
+from bot.store.stats import MemberCounts, PostedDiscussion, SentPrompt
 
 if TYPE_CHECKING:
     from bot.core.actors import Actor
@@ -35,6 +35,7 @@ PERIOD_WORDS = {
     "all": "since the bot started here",
 }
 TREND_WEEKS = 4  # the latest weeks' rate against the weeks before them
+DISCUSSIONS_LISTED = 8  # the latest discussions listed one by one
 STEADY_POINTS = 5  # a change smaller than this many percentage points is no trend
 CHART_TITLE = "Participation per week"
 
@@ -65,7 +66,8 @@ class CommunityStats:
     members: MemberCounts
     weeks: tuple[WeekFigures, ...]
     coverage: tuple[FrameworkCoverage, ...]
-    discussions: int = 0  # posted in the period
+    discussions: tuple[PostedDiscussion, ...] = ()  # posted in the period, oldest first
+    zone: str = "UTC"  # dates are shown in the community's default zone
 
     @property
     def sent(self) -> int:
@@ -165,7 +167,31 @@ async def gather(ctx: Context, period: str) -> CommunityStats:
     discussions = await stats_store.discussions_posted(
         ctx.session, ctx.community.id, since, ctx.now
     )
-    return CommunityStats(period, since, members, weeks, coverage(prompts, own), discussions)
+    return CommunityStats(
+        period,
+        since,
+        members,
+        weeks,
+        coverage(prompts, own),
+        tuple(discussions),
+        ctx.config.default_timezone,
+    )
+
+
+def discussion_lines(posted: tuple[PostedDiscussion, ...], zone: ZoneInfo) -> list[str]:
+    """Each discussion's reply count, read from its thread when the recap was posted."""
+    replies = sum(item.replies or 0 for item in posted)
+    lines = [f"Discussions: {len(posted)} posted, {replies} replies counted in their recaps."]
+    for item in posted[-DISCUSSIONS_LISTED:]:
+        when = f"{item.posted_at.astimezone(zone):%a %d %b}"
+        if not item.recapped:
+            counts = "recap still to come"
+        elif item.replies is None:
+            counts = "thread could not be read"
+        else:
+            counts = f"{item.replies} replies from {item.participants} people"
+        lines.append(f"• {when}, {item.title}: {counts}")
+    return lines
 
 
 def render_text(stats: CommunityStats) -> str:
@@ -178,10 +204,7 @@ def render_text(stats: CommunityStats) -> str:
         + (f" — a {overall}% response rate." if overall is not None else "."),
         f"Response rate trend: {trend(stats.weeks)}.",
     ]
-    lines.append(
-        f"Discussions: {stats.discussions} posted (replies are counted once the bot reads "
-        "discussion threads)."
-    )
+    lines += discussion_lines(stats.discussions, ZoneInfo(stats.zone))
     touched = sum(f.touched for f in stats.coverage)
     total = sum(f.elements for f in stats.coverage)
     lines.append(f"Framework coverage: {touched} of {total} elements answered by someone.")

@@ -76,3 +76,31 @@ class DiscussionPost(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
+
+
+class DiscussionRecap(Base):
+    """The recap of one discussion post, posted once in its thread some days after it.
+
+    Claimed like the post (inserting the row is the claim, unique per post) and sent
+    through the send state machine. The bot keeps no copy of the thread's replies: it reads
+    the thread when the recap is built and keeps only the two counts, for `/pln stats`.
+    """
+
+    __tablename__ = "discussion_recap"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("discussion_post.id", ondelete="CASCADE"), unique=True
+    )
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # the DeliveryStatus values
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    # read from the thread when the recap was built; None when the platform could not say
+    participants: Mapped[int | None] = mapped_column(Integer)
+    replies: Mapped[int | None] = mapped_column(Integer)

@@ -15,15 +15,21 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
-from bot.store.schedule_models import DiscussionPost
+from bot.store.schedule_models import DiscussionPost, DiscussionRecap
 
-SentRow = type[Delivery] | type[ChannelPost] | type[DigestSend] | type[DiscussionPost]
+SentRow = (
+    type[Delivery]
+    | type[ChannelPost]
+    | type[DigestSend]
+    | type[DiscussionPost]
+    | type[DiscussionRecap]
+)
 _Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
 def on_platform(query: Select[_Row], model: SentRow, platform: str) -> Select[_Row]:
     """`query` over `model`, narrowed to the rows of one platform's communities."""
-    if issubclass(model, ChannelPost | DiscussionPost):
+    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap):
         query = query.join(Community, Community.id == model.community_id)
     else:
         query = query.join(Member, Member.id == model.member_id).join(

@@ -23,7 +23,7 @@ from bot.store.models import (
     Schedule,
     ScheduleKind,
 )
-from bot.store.schedule_models import DiscussionPost
+from bot.store.schedule_models import Discussion, DiscussionPost, DiscussionRecap
 
 # prompts every member is sent; a revisit is one member's own follow-up, not counted
 COUNTED_KINDS = (ScheduleKind.WEEKLY_PROMPT.value, ScheduleKind.PROMPT_NOW.value)
@@ -98,19 +98,44 @@ async def community_prompt_elements(
     return {prompt_id: (framework, element) for prompt_id, framework, element in rows}
 
 
+@dataclass(frozen=True)
+class PostedDiscussion:
+    """A discussion the bot posted, with its thread's counts once its recap read them."""
+
+    title: str
+    posted_at: datetime
+    recapped: bool
+    participants: int | None  # None before the recap, or when the thread was unreadable
+    replies: int | None
+
+
 async def discussions_posted(
     session: AsyncSession, community_id: int, since: datetime, until: datetime
-) -> int:
-    """Discussions the bot posted in the community's channels that fell due in [since, until)."""
-    count = await session.scalar(
-        select(func.count(DiscussionPost.id)).where(
+) -> list[PostedDiscussion]:
+    """Discussions the bot posted in the community's channels that fell due in [since,
+    until), oldest first: titles and counts, never a reply's text."""
+    rows = await session.execute(
+        select(
+            Discussion.title,
+            DiscussionPost.sent_at,
+            DiscussionRecap.status,
+            DiscussionRecap.participants,
+            DiscussionRecap.replies,
+        )
+        .join(Discussion, Discussion.schedule_id == DiscussionPost.schedule_id)
+        .outerjoin(DiscussionRecap, DiscussionRecap.post_id == DiscussionPost.id)
+        .where(
             DiscussionPost.community_id == community_id,
             DiscussionPost.status == DeliveryStatus.SENT.value,
             DiscussionPost.due_at >= since,
             DiscussionPost.due_at < until,
         )
+        .order_by(DiscussionPost.due_at, DiscussionPost.id)
     )
-    return int(count or 0)
+    return [
+        PostedDiscussion(title, sent_at, status == DeliveryStatus.SENT.value, participants, replies)
+        for title, sent_at, status, participants, replies in rows
+    ]
 
 
 def answered_prompt_ids(prompts: Sequence[SentPrompt]) -> list[str]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.core.messages import OutgoingMessage
-from bot.core.ports import Recipient, SendResult
+from bot.core.ports import Recipient, SendResult, ThreadReply
 
 
 class SimulatedCrash(BaseException):
@@ -26,6 +27,7 @@ class ChannelPost:
     channel_id: str
     message: OutgoingMessage
     ref: str
+    thread_ref: str | None = None  # posted in the thread of this post
 
 
 @dataclass
@@ -41,6 +43,9 @@ class RecordingMessenger:
     fail_channel_posts: int = 0  # refuse this many channel posts (the channel is gone)
     raise_on_channel_post: bool = False  # the platform call itself blows up
     fail_channel_deletes: int = 0  # refuse this many deletions (the platform is down)
+    # replies people wrote in each post's thread, by the post's ref (tests add them)
+    threads: dict[str, list[ThreadReply]] = field(default_factory=dict)
+    unreadable_threads: bool = False  # the platform will not let the bot read threads
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
         if self.crash_after is not None and len(self.sent) >= self.crash_after:
@@ -55,7 +60,11 @@ class RecordingMessenger:
         return SendResult.sent(f"msg-{len(self.sent)}")
 
     async def send_to_channel(
-        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+        self,
+        community_external_id: str,
+        channel_id: str,
+        message: OutgoingMessage,
+        thread_ref: str | None = None,
     ) -> SendResult:
         if self.raise_on_channel_post:
             raise ConnectionError("the platform dropped the connection")
@@ -63,8 +72,26 @@ class RecordingMessenger:
             self.fail_channel_posts -= 1
             return SendResult.unreachable("channel_not_found")
         ref = f"post-{len(self.channel_posts) + 1}"
-        self.channel_posts.append(ChannelPost(community_external_id, channel_id, message, ref))
+        self.channel_posts.append(
+            ChannelPost(community_external_id, channel_id, message, ref, thread_ref)
+        )
         return SendResult.sent(ref)
+
+    def reply_in_thread(self, ref: str, author_id: str, text: str, at: datetime) -> None:
+        """Someone replies in the thread of the post `ref`."""
+        self.threads.setdefault(ref, []).append(ThreadReply(author_id, text, at))
+
+    async def thread_replies(
+        self, community_external_id: str, channel_id: str, thread_ref: str
+    ) -> list[ThreadReply] | None:
+        if self.unreadable_threads:
+            return None
+        return list(self.threads.get(thread_ref, []))
+
+    def link_to(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> str:
+        return f"https://chat.example/{channel_id}/{platform_message_ref}"
 
     async def delete_in_channel(
         self, community_external_id: str, channel_id: str, platform_message_ref: str

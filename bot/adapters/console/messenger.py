@@ -12,8 +12,9 @@ from typing import TextIO
 
 from bot.adapters.console.files import DEFAULT_FILES_DIR, save_file
 from bot.adapters.console.render import prefixed, render_lines, sanitize
+from bot.adapters.console.threads import ConsoleThreads
 from bot.core.messages import Attachment, Button, Form, OutgoingMessage
-from bot.core.ports import Recipient, SendResult
+from bot.core.ports import Recipient, SendResult, ThreadReply
 
 
 class ConsoleMessenger:
@@ -30,18 +31,42 @@ class ConsoleMessenger:
         self._choices: dict[str, tuple[int, tuple[Button, ...]]] = {}
         self._shown = 0
         self.forms: dict[str, Form] = {}
+        self.threads = ConsoleThreads()
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
         self.show(recipient.platform_user_id, message)
         return SendResult.sent(self._next_ref())
 
     async def send_to_channel(
-        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+        self,
+        community_external_id: str,
+        channel_id: str,
+        message: OutgoingMessage,
+        thread_ref: str | None = None,
     ) -> SendResult:
         target = channel_target(channel_id)
+        thread = self.threads.by_ref.get(thread_ref or "")
+        if thread is not None:
+            target = thread.name
         self._remember(target, message.buttons)
         self._print(target, message)
-        return SendResult.sent(self._next_ref())
+        ref = self._next_ref()
+        if message.thread_title:
+            self.threads.open(ref, target, sanitize(message.thread_title))
+            print(prefixed(target, ["(reply in its thread with :reply TEXT)"]), file=self._out)
+        return SendResult.sent(ref)
+
+    async def thread_replies(
+        self, community_external_id: str, channel_id: str, thread_ref: str
+    ) -> list[ThreadReply] | None:
+        thread = self.threads.by_ref.get(thread_ref)
+        return None if thread is None else list(thread.replies)
+
+    def link_to(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> str:
+        """The console has no links: the post's reference, as its line showed it."""
+        return f"{channel_target(channel_id)} post {sanitize(platform_message_ref)}"
 
     async def delete_in_channel(
         self, community_external_id: str, channel_id: str, platform_message_ref: str

@@ -33,6 +33,7 @@ CONTROLS_HELP = """Console controls:
   :advance 3d       move the simulated clock on, firing what falls due (e.g. 2h30m, 1w)
   :now              show the clock
   :1, :2, ...       press a button of the last message that had some
+  :reply TEXT       reply in the newest discussion's thread (public to the channel)
   :help             this help
   :quit             leave (Ctrl-D works too)"""
 
@@ -57,6 +58,7 @@ class ConsoleSession:
             "as": self._switch_member,
             "advance": self._advance,
             "now": self._show_now,
+            "reply": self._reply_in_thread,
             "help": self._show_help,
             "quit": self._quit,
             "q": self._quit,
@@ -142,6 +144,17 @@ class ConsoleSession:
             return True
         await self.runner.advance(delta)
         return await self._show_now("")
+
+    async def _reply_in_thread(self, text: str) -> bool:
+        if not text:
+            self.note("Write your reply after :reply, e.g. :reply We ask parents first.")
+            return True
+        thread = self.messenger.threads.reply(self.member, text, self.core.clock.now())
+        if thread is None:
+            self.note("There is no discussion thread to reply to yet.")
+        else:
+            self.note(f"{self.member} replied in {thread.name}.")
+        return True
 
     async def _show_now(self, _argument: str) -> bool:
         now = self.core.clock.now().astimezone(UTC)

@@ -18,11 +18,12 @@ from typing import Any, Final
 import aiohttp
 import discord
 
+from bot.adapters.discord import threads
 from bot.adapters.discord.files import send_with_files
 from bot.adapters.discord.render import DiscordPayload, payload
 from bot.adapters.pacing import Pacer
 from bot.core.messages import OutgoingMessage
-from bot.core.ports import Recipient, SendResult
+from bot.core.ports import Recipient, SendResult, ThreadReply
 
 log = logging.getLogger(__name__)
 
@@ -84,16 +85,25 @@ class DiscordMessenger:
         return SendResult.sent(str(sent.id))
 
     async def send_to_channel(
-        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+        self,
+        community_external_id: str,
+        channel_id: str,
+        message: OutgoingMessage,
+        thread_ref: str | None = None,
     ) -> SendResult:
-        """Channel mode: the week's prompt, posted once in the PLN channel."""
+        """A post in the PLN channel (channel mode's prompt, a shared answer, a discussion,
+        which opens its thread), or in a discussion's thread (its recap)."""
         if self._client is None:
             raise RuntimeError("DiscordMessenger.bind(client) was not called")
         try:
-            channel = self._client.get_channel(int(channel_id)) or await self._client.fetch_channel(
-                int(channel_id)
-            )
-            if not isinstance(channel, discord.abc.Messageable):
+            channel: object
+            if thread_ref is not None and thread_ref.isdigit():
+                channel = self._client.get_partial_messageable(int(thread_ref))
+            else:
+                channel = self._client.get_channel(
+                    int(channel_id)
+                ) or await self._client.fetch_channel(int(channel_id))
+            if not isinstance(channel, discord.abc.Messageable | discord.PartialMessageable):
                 return SendResult.unreachable("the PLN channel is not a text channel")
             sent = await send_with_files(
                 channel.send,
@@ -104,7 +114,22 @@ class DiscordMessenger:
             if error.status in (403, 404):
                 return SendResult.unreachable(f"cannot post in the PLN channel ({error.code})")
             return SendResult.retry_later(f"discord {error.status} ({error.code})")
+        if message.thread_title and thread_ref is None:
+            await threads.open_thread(self._client, sent.channel.id, sent.id, message.thread_title)
         return SendResult.sent(str(sent.id))
+
+    async def thread_replies(
+        self, community_external_id: str, channel_id: str, thread_ref: str
+    ) -> list[ThreadReply] | None:
+        if self._client is None or not thread_ref.isdigit():
+            return None
+        await self._pacer.wait_turn()
+        return await threads.thread_replies(self._client, int(thread_ref))
+
+    def link_to(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> str:
+        return threads.message_link(community_external_id, channel_id, platform_message_ref)
 
     async def delete_in_channel(
         self, community_external_id: str, channel_id: str, platform_message_ref: str

@@ -17,12 +17,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.file_notes import not_attached_note
 from bot.adapters.pacing import Pacer
+from bot.adapters.slack import threads
 from bot.adapters.slack.files import upload_files
 from bot.adapters.slack.render import message_payload
 from bot.adapters.slack.retries import retry_after_seconds_of
 from bot.adapters.slack.workspaces import BotTokens
 from bot.core.messages import OutgoingMessage, plain
-from bot.core.ports import Recipient, SendResult
+from bot.core.ports import Recipient, SendResult, ThreadReply
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +109,29 @@ class SlackMessenger:
             )
 
     async def send_to_channel(
-        self, community_external_id: str, channel_id: str, message: OutgoingMessage
+        self,
+        community_external_id: str,
+        channel_id: str,
+        message: OutgoingMessage,
+        thread_ref: str | None = None,
     ) -> SendResult:
-        """Channel mode: the week's prompt, posted once in the PLN channel."""
+        """A post in the PLN channel (channel mode's prompt, a shared answer, a discussion),
+        or in a post's thread (a discussion's recap). Any post can take a thread on Slack,
+        so a discussion's `thread_title` needs nothing more."""
         token = await self._tokens.bot_token(community_external_id)
         if token is None:
             return SendResult.unreachable("the app is not installed in this workspace")
         await self._pacer.wait_turn()
         try:
+            thread_ts: str | None = None
+            if thread_ref is not None:
+                channel_id, thread_ts = threads.split_ref(thread_ref, channel_id)
             response = await self._client.chat_postMessage(
-                token=token, channel=channel_id, unfurl_links=False, **message_payload(message)
+                token=token,
+                channel=channel_id,
+                thread_ts=thread_ts,
+                unfurl_links=False,
+                **message_payload(message),
             )
         except SlackApiError as error:
             code = str(error.response.get("error") or f"http_{error.response.status_code}")
@@ -152,6 +166,21 @@ class SlackMessenger:
             )
             return False
         return True
+
+    async def thread_replies(
+        self, community_external_id: str, channel_id: str, thread_ref: str
+    ) -> list[ThreadReply] | None:
+        token = await self._tokens.bot_token(community_external_id)
+        if token is None:
+            return None
+        channel, ts = threads.split_ref(thread_ref, channel_id)
+        await self._pacer.wait_turn()
+        return await threads.thread_replies(self._client, token, channel, ts)
+
+    def link_to(
+        self, community_external_id: str, channel_id: str, platform_message_ref: str
+    ) -> str:
+        return threads.archive_link(*threads.split_ref(platform_message_ref, channel_id))
 
     def _refused(self, recipient: Recipient, error: SlackApiError) -> SendResult:
         code = str(error.response.get("error") or f"http_{error.response.status_code}")

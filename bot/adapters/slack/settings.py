@@ -20,10 +20,12 @@ SLACK_AUTHORIZE_URL: Final = "https://slack.com/oauth/v2/authorize"
 
 # The bot scopes the OAuth install asks for; config/slack-manifest.yml lists the same.
 BOT_SCOPES: Final = (
+    "channels:history",
     "chat:write",
     "commands",
     "files:read",
     "files:write",
+    "groups:history",
     "im:history",
     "im:read",
     "im:write",

@@ -46,4 +46,6 @@ def discussion_message(title: str, question: str, element: str | None) -> Outgoi
     if element:
         lines.append(f"Framework element: {element}")
     lines.append("Reply in the thread of this post.")
-    return OutgoingMessage(text="\n".join(lines), private=False)
+    return OutgoingMessage(
+        text="\n".join(lines), private=False, kind="discussion", thread_title=title
+    )

@@ -123,6 +123,13 @@ class SendPipeline:
                 return await self.messenger.send_direct(target, message)
             if not isinstance(self.messenger, ChannelMessenger):
                 return SendResult.unreachable("this platform cannot post in a channel")
+            if target.thread_ref is not None:
+                return await self.messenger.send_to_channel(
+                    target.community_external_id,
+                    target.channel_id,
+                    message,
+                    thread_ref=target.thread_ref,
+                )
             return await self.messenger.send_to_channel(
                 target.community_external_id, target.channel_id, message
             )

@@ -36,6 +36,7 @@ class ChannelTarget:
 
     community_external_id: str
     channel_id: str
+    thread_ref: str | None = None  # in the thread of this post (a discussion's recap)
 
 
 Target = Recipient | ChannelTarget

@@ -27,8 +27,11 @@ async def _schedule(core: PlnCore, words: str) -> str:
 
 
 def _posts(messenger: RecordingMessenger) -> list[tuple[str, str]]:
+    """The discussions posted in the channel (their recaps, in threads, left out)."""
     return [
-        (post.channel_id, post.message.text.splitlines()[0]) for post in messenger.channel_posts
+        (post.channel_id, post.message.text.splitlines()[0])
+        for post in messenger.channel_posts
+        if post.thread_ref is None
     ]
 
 
@@ -38,17 +41,20 @@ async def test_a_fortnightly_discussion_is_posted_once_at_each_fire_time(
     await _schedule(core, TRUST)
     runner = Runner(core)
     await runner.start()
-    times: list[datetime] = []
+    times: list[str] = []
     for _ in range(5 * 7 * 4):  # five weeks, six hours at a time
         before = len(messenger.channel_posts)
         await runner.advance(timedelta(hours=6))
-        if len(messenger.channel_posts) > before:
-            times.append(clock.now())
+        for post in messenger.channel_posts[before:]:
+            kind = "recap" if post.thread_ref else "post"
+            times.append(f"{kind} {clock.now():%a %d %b %H:%M}")
 
-    assert [f"{at:%a %d %b %H:%M}" for at in times] == [
-        "Tue 24 Nov 16:00",  # 16:00 in London is 16:00 UTC in winter
-        "Tue 08 Dec 16:00",
-        "Tue 22 Dec 16:00",
+    assert times == [
+        "post Tue 24 Nov 16:00",  # 16:00 in London is 16:00 UTC in winter
+        "recap Fri 27 Nov 16:00",  # three days later, in its thread
+        "post Tue 08 Dec 16:00",
+        "recap Fri 11 Dec 16:00",
+        "post Tue 22 Dec 16:00",  # its recap comes on Fri 25 Dec, after the five weeks
     ]
     first = messenger.channel_posts[0].message
     assert first.text == (
@@ -72,6 +78,8 @@ async def test_a_restart_and_a_second_process_never_post_it_twice(
     await Runner(second).advance(timedelta(days=20))
 
     assert _posts(second_messenger) == [("pln", "Discussion: Budget season")]
+    recaps = [post for post in second_messenger.channel_posts if post.thread_ref]
+    assert [post.message.heading for post in recaps] == ["Recap: Budget season"]
     assert first_messenger.channel_posts == []
 
 
@@ -102,5 +110,5 @@ async def test_a_paused_or_skipped_discussion_posts_nothing_that_day(
     await core.handle_command(MOD, f"schedule resume {schedule_id}")
     await runner.advance(timedelta(days=14))  # Tue 22 Dec: posted
 
-    assert len(messenger.channel_posts) == 1
+    assert len(_posts(messenger)) == 1
     assert clock.now() > datetime.fromisoformat("2026-12-22T16:00:00+00:00")

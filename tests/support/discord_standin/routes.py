@@ -11,10 +11,11 @@ from tests.support.discord_standin.model import _Call, _Route
 from tests.support.discord_standin.rest_commands import CommandsRest
 from tests.support.discord_standin.rest_guilds import GuildsRest
 from tests.support.discord_standin.rest_interactions import InteractionsRest
+from tests.support.discord_standin.rest_threads import ThreadsRest
 from tests.support.discord_standin.rest_users import UsersRest
 
 
-class Routes(InteractionsRest, CommandsRest, UsersRest, GuildsRest):
+class Routes(InteractionsRest, CommandsRest, UsersRest, GuildsRest, ThreadsRest):
     """Builds `_routes` from every REST handler mixin."""
 
     def _add_routes(self) -> None:
@@ -73,6 +74,12 @@ class Routes(InteractionsRest, CommandsRest, UsersRest, GuildsRest):
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._edit_message, True),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._delete_message, True),
             ("POST", "/channels/{channel_id}/typing", self._typing, True),
+            (
+                "POST",
+                "/channels/{channel_id}/messages/{message_id}/threads",
+                self._start_thread,
+                True,
+            ),
             (
                 "PUT",
                 "/channels/{channel_id}/messages/{message_id}/reactions/{emoji}/@me",

@@ -40,6 +40,8 @@ class DiscordLimits:
     server_error_rate: float = 0.0  # share of message posts answered 5xx, nothing stored
     server_error_status: int = 502  # one discord.py retries itself (500/502/504 are)
     seed: int = 0  # for the 5xx draw, so a run can be repeated
+    # A 5xx is transient: a channel just refused one is not refused again on the next try.
+    server_errors_in_a_row: int = 1
 
 
 class DiscordLimitEnforcer:
@@ -54,6 +56,7 @@ class DiscordLimitEnforcer:
         self.refused_by_scope: Counter[str] = Counter()
         self._monotonic = monotonic
         self._random = random.Random(limits.seed)
+        self._errors_in_a_row: Counter[str] = Counter()
         now = monotonic()
         self._global = _bucket(limits.global_per_second, limits.burst_seconds, now)
         self._dm_open = _bucket(limits.dm_open_per_second, limits.burst_seconds, now)
@@ -84,11 +87,22 @@ class DiscordLimitEnforcer:
             if bucket is not None:
                 bucket.take()
         is_post = method == "POST" and path.endswith(MESSAGE_POST_SUFFIX)
-        if is_post and self._random.random() < self.limits.server_error_rate:
-            self.server_errors += 1
+        if is_post and self._server_error(path):
             status = self.limits.server_error_status
             return _Answer(status, {"message": f"{status}: Bad Gateway", "code": 0})
         return None
+
+    def _server_error(self, path: str) -> bool:
+        """Draw a 5xx for a post to `path`, never more than the allowed run in a row."""
+        if self._errors_in_a_row[path] >= self.limits.server_errors_in_a_row:
+            del self._errors_in_a_row[path]
+            return False
+        if self._random.random() >= self.limits.server_error_rate:
+            self._errors_in_a_row.pop(path, None)
+            return False
+        self._errors_in_a_row[path] += 1
+        self.server_errors += 1
+        return True
 
 
 def _bucket(rate: float | None, burst_seconds: float, now: float) -> TokenBucket | None:

@@ -37,6 +37,8 @@ class SlackLimits:
     server_error_rate: float = 0.0  # share of limited calls answered 5xx, nothing stored
     server_error_status: int = 503
     seed: int = 0  # for the 5xx draw, so a run can be repeated
+    # A 5xx is transient: a channel just refused one is not refused again on the next try.
+    server_errors_in_a_row: int = 1
 
 
 class LimitEnforcer:
@@ -51,6 +53,7 @@ class LimitEnforcer:
         self.refused_by_scope: Counter[str] = Counter()
         self._monotonic = monotonic
         self._random = random.Random(limits.seed)
+        self._errors_in_a_row: Counter[str] = Counter()
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
 
     async def delay(self) -> None:
@@ -80,10 +83,21 @@ class LimitEnforcer:
                 return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": retry_after}
         for _, bucket in buckets:
             bucket.take()
-        if self._random.random() < self.limits.server_error_rate:
-            self.server_errors += 1
+        if self._server_error(channel):
             return self.limits.server_error_status, {"ok": False, "error": "fatal_error"}, {}
         return 0, {}, {}
+
+    def _server_error(self, channel: str) -> bool:
+        """Draw a 5xx for a call to `channel`, never more than the allowed run in a row."""
+        if self._errors_in_a_row[channel] >= self.limits.server_errors_in_a_row:
+            del self._errors_in_a_row[channel]
+            return False
+        if self._random.random() >= self.limits.server_error_rate:
+            self._errors_in_a_row.pop(channel, None)
+            return False
+        self._errors_in_a_row[channel] += 1
+        self.server_errors += 1
+        return True
 
     def _bucket(self, scope: str, key: str, rate: float, now: float) -> TokenBucket:
         bucket = self._buckets.get((scope, key))

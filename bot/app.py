@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.adapters.ops_http import OpsEndpoints, OpsServer
+from bot.adapters.prometheus_metrics import PrometheusMetrics
 from bot.config import Settings
 from bot.core.alarm import Alarm
 from bot.core.clock import Clock, SimulatedClock
@@ -38,21 +40,44 @@ class App:
     db: Database
     core: PlnCore
     runner: Runner
+    metrics: PrometheusMetrics = field(default_factory=PrometheusMetrics)
+    ops_server: OpsServer | None = None
+
+    @property
+    def ops(self) -> OpsEndpoints:
+        """/healthz and /metrics, for an adapter that adds them to its own HTTP server."""
+        return OpsEndpoints(self.db, self.runner, self.metrics)
+
+    async def serve_ops(self, settings: Settings) -> int | None:
+        """Open /healthz and /metrics on PLN_HTTP_HOST:PLN_HTTP_PORT if a port is set;
+        the bound port. Raises `OpsListenError` (one line) when the port cannot be had."""
+        if settings.http_port is None:
+            return None
+        self.ops_server = OpsServer(self.ops)
+        return await self.ops_server.start(settings.http_host, settings.http_port)
 
     async def close(self) -> None:
         self.runner.stop()
+        if self.ops_server is not None:
+            await self.ops_server.stop()
         await self.db.dispose()
 
 
 def build_app(
-    settings: Settings, clock: Clock, messenger: Messenger, db: Database | None = None
+    settings: Settings,
+    clock: Clock,
+    messenger: Messenger,
+    db: Database | None = None,
+    metrics: PrometheusMetrics | None = None,
 ) -> App:
     """Wire store, core and runner; a simulated clock is driven by hand, so it gets no alarm.
 
     An adapter that needs the database before the core (Slack's installation store) passes
-    its own `db`.
+    its own `db`, and one whose HTTP client counts errors before the app exists its own
+    `metrics`.
     """
     db = db or Database(settings.database_url)
-    core = PlnCore(db, clock, messenger, core_config(settings))
+    metrics = metrics or PrometheusMetrics()
+    core = PlnCore(db, clock, messenger, core_config(settings), metrics=metrics)
     alarm = None if isinstance(clock, SimulatedClock) else Alarm(clock)
-    return App(db=db, core=core, runner=Runner(core, alarm))
+    return App(db=db, core=core, runner=Runner(core, alarm), metrics=metrics)

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Final, cast
+from typing import Annotated, Any, Final, Literal, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import AliasChoices, BeforeValidator, Field, SecretStr, ValidationError
@@ -86,6 +86,9 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "retention_min_days": "PLN_RETENTION_MIN_DAYS",
     "uninstalled_keep_days": "PLN_UNINSTALLED_KEEP_DAYS",
     "discussion_recap_after": "PLN_DISCUSSION_RECAP_AFTER",
+    "log_format": "PLN_LOG_FORMAT",
+    "http_host": "PLN_HTTP_HOST",
+    "http_port": "PLN_HTTP_PORT",
 }
 
 # A config path chosen by the caller of load_settings (for a CLI --config option). It is
@@ -94,6 +97,10 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
 _config_path_override: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
     "pln_config_path_override", default=None
 )
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
 
 
 class SettingsError(Exception):
@@ -159,6 +166,13 @@ class Settings(BaseSettings):
     discussion_recap_after: Annotated[timedelta, BeforeValidator(parse_recap_after)] = timedelta(
         days=3
     )
+    # `auto`: JSON lines when stderr is not a terminal (a container, systemd), readable
+    # key=value lines on a terminal; `json` or `text` to choose
+    log_format: Annotated[Literal["auto", "json", "text"], BeforeValidator(_lower)] = "auto"
+    # /healthz and /metrics (bot.adapters.ops_http); no port unless set, except Slack's
+    # HTTP mode, which listens anyway (default 3000) and serves them beside its events
+    http_host: str = "0.0.0.0"
+    http_port: int | None = Field(default=None, ge=0, le=65535)
 
     @classmethod
     def settings_customise_sources(

@@ -50,6 +50,16 @@ class Alarm:
         )
         return at
 
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def next_wake(self) -> datetime | None:
+        """When the alarm will ring next; None while it is not armed (e.g. during a wake)."""
+        job = self._scheduler.get_job(WAKE_JOB_ID)
+        when = getattr(job, "next_run_time", None) if job is not None else None
+        return when if isinstance(when, datetime) else None
+
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)

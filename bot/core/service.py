@@ -32,6 +32,7 @@ from bot.core.events import (
 )
 from bot.core.jobs import DueJob, DueReport
 from bot.core.messages import OutgoingMessage
+from bot.core.metrics import NO_METRICS, Metrics
 from bot.core.ports import Messenger
 from bot.core.replies import (  # re-exported: adapters and tests name them from here
     DATABASE_DOWN,
@@ -56,16 +57,22 @@ class PlnCore:
     """Platform-agnostic behaviour of pln-bot."""
 
     def __init__(
-        self, db: Database, clock: Clock, messenger: Messenger, config: CoreConfig
+        self,
+        db: Database,
+        clock: Clock,
+        messenger: Messenger,
+        config: CoreConfig,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.db = db
         self.clock = clock
         self.config = config
+        self.metrics = metrics  # adapters report event latency here; sends report progress
         self._messenger = messenger
         # every kind of scheduled work; sends go through one pipeline. The prompts come
         # first (members wait for them); `deliveries` is their job, and its messenger is
         # the adapter's (`messenger` below)
-        pipeline = SendPipeline(db, clock, messenger)
+        pipeline = SendPipeline(db, clock, messenger, metrics=metrics)
         self.deliveries = prompt_job(pipeline, config)
         self._schedule_listeners: list[Callable[[], None]] = []
         self._dispatcher = Dispatcher(self)

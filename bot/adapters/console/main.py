@@ -21,6 +21,7 @@ from bot.adapters.console.session import (
     stdin_is_terminal,
 )
 from bot.adapters.console.simulated_database import clock_before_community
+from bot.adapters.ops_http import HEALTH_PATH, METRICS_PATH, OpsListenError
 from bot.adapters.runtime import AdapterRuntime, catch_up_note
 from bot.app import build_app
 from bot.config import Settings
@@ -50,7 +51,16 @@ async def run_console(
     app = build_app(settings, clock, messenger)
     session = ConsoleSession(app.core, app.runner, messenger, member or default_member(), out)
     runtime = AdapterRuntime(settings, clock, stdout=out)
+    try:
+        port = await app.serve_ops(settings)
+    except OpsListenError as error:
+        print(f"pln-bot: {error}", file=sys.stderr, flush=True)
+        await app.close()
+        return 2
     runtime.announce("console adapter", HINT)
+    if port is not None:
+        session.note(f"Health and metrics: http://{settings.http_host}:{port}{HEALTH_PATH} and "
+                     f"{METRICS_PATH}.")  # fmt: skip
     if database_note is not None:
         session.note(database_note)
     try:

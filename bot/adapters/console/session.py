@@ -20,6 +20,7 @@ from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import SimulatedClock
 from bot.core.events import ButtonPressed, CommandEntered, Event, FormSubmitted, MessagePosted
 from bot.core.messages import OutgoingMessage
+from bot.core.metrics import timed_event
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 
@@ -209,7 +210,9 @@ async def read_lines(session: ConsoleSession, stdin: TextIO, *, interactive: boo
         if not interactive:
             print(f"{session.member}> {line.rstrip()}", file=session.out, flush=True)
         try:
-            if not await session.handle_line(line):
+            async with timed_event(session.core.metrics, "console", "line"):
+                carry_on = await session.handle_line(line)
+            if not carry_on:
                 return
         finally:
             handled.set()

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.bridge import PLATFORM, DiscordBridge
 from bot.adapters.discord.commands import pln_group, zone_matches
+from bot.adapters.discord.metrics_hooks import DiscordMetricsHooks
+from bot.core.metrics import timed_event
 
 __all__ = ["PlnDiscordClient", "intents", "pln_group", "zone_matches"]
 from bot.core.service import PlnCore
@@ -35,13 +38,16 @@ class PlnDiscordClient(discord.Client):
     def __init__(
         self, core: PlnCore, guild_ids: Sequence[int] = (), *, guild_ready_timeout: float = 2.0
     ) -> None:
+        self.metrics_hooks = DiscordMetricsHooks(core.metrics)
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            http_trace=self.metrics_hooks.trace_config(),
         )
         self.bridge = DiscordBridge(core, self)
         self._uninstalls = core.uninstalls
+        self._metrics = core.metrics
         self.tree = app_commands.CommandTree(self)
         self.tree.add_command(pln_group(self.bridge))
         self._guild_ids = tuple(guild_ids)
@@ -57,8 +63,17 @@ class PlnDiscordClient(discord.Client):
             await self.tree.sync()
         log.info("discord commands synced", extra={"fields": {"guilds": len(self._guild_ids)}})
 
+    def dispatch(self, event: str, /, *args: Any, **kwargs: Any) -> None:
+        """Note each interaction's arrival before any handler runs, for its ack latency."""
+        if event == "interaction" and args and isinstance(args[0], discord.Interaction):
+            self.metrics_hooks.received(args[0].id, args[0].type.name)
+        super().dispatch(event, *args, **kwargs)
+
     async def on_message(self, message: discord.Message) -> None:
-        await self.bridge.direct_message(message)
+        if message.guild is not None or message.author.bot:
+            return  # the bridge answers DMs only
+        async with timed_event(self._metrics, PLATFORM, "direct_message"):
+            await self.bridge.direct_message(message)
 
     async def on_raw_message_edit(self, event: discord.RawMessageUpdateEvent) -> None:
         await self.bridge.direct_message_edit(event)

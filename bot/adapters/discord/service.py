@@ -22,6 +22,7 @@ from discord.voice_client import VoiceClient
 from bot.adapters.discord.client import PlnDiscordClient
 from bot.adapters.discord.messenger import DiscordMessenger
 from bot.adapters.discord.settings import DiscordSettings
+from bot.adapters.ops_http import HEALTH_PATH, METRICS_PATH, OpsListenError
 from bot.adapters.pacing import Pacer, Sleep
 from bot.adapters.runtime import AdapterStartError
 from bot.app import App, build_app
@@ -45,6 +46,7 @@ class DiscordService:
     app: App
     client: PlnDiscordClient
     pacer: Pacer
+    core_settings: Settings | None = None  # PLN_HTTP_PORT for /healthz and /metrics
     _connection: asyncio.Task[None] | None = None
 
     @property
@@ -53,11 +55,23 @@ class DiscordService:
 
     def banner(self) -> str:
         """How the runtime's banner describes this service once it has connected."""
-        return f"Discord adapter, connected as {self.client.user}"
+        ops = self.app.ops_server
+        if ops is None or self.core_settings is None:
+            return f"Discord adapter, connected as {self.client.user}"
+        where = f"{self.core_settings.http_host}:{ops.port}"
+        return (
+            f"Discord adapter, connected as {self.client.user}; "
+            f"{HEALTH_PATH} and {METRICS_PATH} on {where}"
+        )
 
     async def start(self) -> None:
         """Log in, point the gateway, connect, wait for READY, then catch up on due work."""
         assert self.settings.token is not None
+        if self.core_settings is not None:
+            try:  # first: /healthz says "not started" (503) while the gateway connects
+                await self.app.serve_ops(self.core_settings)
+            except OpsListenError as error:
+                raise DiscordStartError(str(error)) from None
         Route.BASE = self.settings.api_url
         try:
             await self.client.login(self.settings.token.get_secret_value())
@@ -135,4 +149,6 @@ def build_discord_service(
         app.core, discord_settings.guild_ids, guild_ready_timeout=guild_ready_timeout
     )
     messenger.bind(client)  # the client needs the core, the core needs the messenger
-    return DiscordService(settings=discord_settings, app=app, client=client, pacer=pacer)
+    return DiscordService(
+        settings=discord_settings, app=app, client=client, pacer=pacer, core_settings=settings
+    )

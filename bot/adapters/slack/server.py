@@ -1,40 +1,38 @@
-"""The HTTP side: one aiohttp server for Slack's requests, the OAuth install and a health check.
+"""The HTTP side: one aiohttp server for Slack's requests, the OAuth install, health, metrics.
 
 Slack sends events, slash commands and interactivity to the same `POST /slack/events`;
-bolt verifies each request's signature before any listener sees it. `GET /healthz` answers
-200 only once the bot is ready (database migrated, token checked, due work caught up), so a
-load balancer never routes Slack's requests to a bot that cannot answer them.
+bolt verifies each request's signature before any listener sees it. `GET /healthz` and
+`GET /metrics` are every adapter's (`bot.adapters.ops_http`): /healthz answers 503 until the
+token is checked and the runner has started, then 200 while the database answers and the
+scheduler is alive, catching up included.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from bot.adapters.ops_http import HEALTH_PATH as HEALTH_PATH
+from bot.adapters.ops_http import METRICS_PATH as METRICS_PATH
+from bot.adapters.ops_http import OpsEndpoints
+from bot.adapters.slack.directory import PLATFORM
+from bot.adapters.slack.metrics_hooks import request_kind
+from bot.core.metrics import timed_event
+
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
-HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1024 * 1024  # Slack's payloads are far smaller; anything bigger is refused
 
 
-@dataclass
-class Readiness:
-    ready: bool = False
-
-
-def build_web_app(bolt: AsyncApp, readiness: Readiness) -> web.Application:
+def build_web_app(bolt: AsyncApp, ops: OpsEndpoints) -> web.Application:
     async def events(request: web.Request) -> web.Response:
-        bolt_response = await bolt.async_dispatch(await to_bolt_request(request))
+        bolt_request = await to_bolt_request(request)
+        # the HTTP response is Slack's ack: bolt returns it once the listener acked
+        async with timed_event(ops.metrics, PLATFORM, request_kind(bolt_request.body)):
+            bolt_response = await bolt.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
-
-    async def health(_request: web.Request) -> web.Response:
-        if readiness.ready:
-            return web.json_response({"status": "ok"})
-        return web.json_response({"status": "starting"}, status=503)
 
     async def install(request: web.Request) -> web.Response:
         flow = bolt.oauth_flow
@@ -52,7 +50,7 @@ def build_web_app(bolt: AsyncApp, readiness: Readiness) -> web.Application:
 
     web_app = web.Application(client_max_size=MAX_BODY_BYTES)
     web_app.router.add_post(EVENTS_PATH, events)
-    web_app.router.add_get(HEALTH_PATH, health)
+    ops.add_routes(web_app)
     web_app.router.add_get(INSTALL_PATH, install)
     web_app.router.add_get(REDIRECT_PATH, oauth_redirect)
     return web_app

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -22,13 +22,16 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.adapters.ops_http import OpsListenError, listen
 from bot.adapters.pacing import Pacer, Sleep
+from bot.adapters.prometheus_metrics import PrometheusMetrics
 from bot.adapters.runtime import AdapterStartError
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
 from bot.adapters.slack.installations import DatabaseInstallationStore
 from bot.adapters.slack.installer_names import reseal_erased_installers
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.messenger import SlackMessenger
+from bot.adapters.slack.metrics_hooks import ErrorCounter, TimedSocketModeHandler
 from bot.adapters.slack.oauth_state import SignedOAuthStateStore
 from bot.adapters.slack.retries import retry_handlers
 from bot.adapters.slack.secrets import TokenCipher
@@ -36,8 +39,8 @@ from bot.adapters.slack.server import (
     EVENTS_PATH,
     HEALTH_PATH,
     INSTALL_PATH,
+    METRICS_PATH,
     REDIRECT_PATH,
-    Readiness,
     build_web_app,
 )
 from bot.adapters.slack.settings import BOT_SCOPES, SlackMode, SlackSettings
@@ -88,7 +91,7 @@ class SlackService:
     client: AsyncWebClient
     tokens: BotTokens
     pacer: Pacer
-    readiness: Readiness = field(default_factory=Readiness)
+    core_settings: Settings | None = None  # PLN_HTTP_PORT for /healthz in Socket Mode
     port: int | None = None
     # work the Slack process does once at start (OAuth mode: reseal erased installers)
     at_start: Callable[[], Awaitable[object]] | None = None
@@ -102,20 +105,31 @@ class SlackService:
     def banner(self) -> str:
         """How the runtime's banner describes this service once it has started."""
         if self.mode is SlackMode.SOCKET:
-            return "Slack adapter, Socket Mode"
+            ops = self.app.ops_server
+            if ops is None or self.core_settings is None:
+                return "Slack adapter, Socket Mode"
+            where = f"{self.core_settings.http_host}:{ops.port}"
+            return f"Slack adapter, Socket Mode; {HEALTH_PATH} and {METRICS_PATH} on {where}"
         where = f"{self.settings.http_host}:{self.port}"
-        return f"Slack adapter, HTTP on {where} (POST {EVENTS_PATH}, GET {HEALTH_PATH})"
+        return (
+            f"Slack adapter, HTTP on {where} "
+            f"(POST {EVENTS_PATH}, GET {HEALTH_PATH}, GET {METRICS_PATH})"
+        )
 
     async def start(self) -> None:
         """Listen, check the token, catch up on due work, then report ready."""
         if self.at_start is not None:
             await self.at_start()
         if self.mode is SlackMode.SOCKET:
+            await self._serve_ops()
             await self._check_token()
             await self.app.runner.start()
             assert self.settings.app_token is not None  # SlackMode.SOCKET means it is set
-            self._socket = AsyncSocketModeHandler(
-                self.bolt, self.settings.app_token.get_secret_value(), web_client=self.client
+            self._socket = TimedSocketModeHandler(
+                self.app.metrics,
+                self.bolt,
+                self.settings.app_token.get_secret_value(),
+                web_client=self.client,
             )
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
         else:
@@ -123,10 +137,8 @@ class SlackService:
             if self.mode is SlackMode.HTTP:
                 await self._check_token()
             await self.app.runner.start()
-        self.readiness.ready = True
 
     async def stop(self) -> None:
-        self.readiness.ready = False
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self._web_runner is not None:
@@ -134,21 +146,22 @@ class SlackService:
         await self.app.close()
 
     async def _listen(self) -> None:
-        runner = web.AppRunner(build_web_app(self.bolt, self.readiness), access_log=None)
+        runner = web.AppRunner(build_web_app(self.bolt, self.app.ops), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
         try:
-            await site.start()
-        except OSError as error:
-            await runner.cleanup()
-            raise SlackStartError(
-                f"cannot listen on {self.settings.http_host}:{self.settings.http_port} "
-                f"(PLN_HTTP_HOST, PLN_HTTP_PORT): {error.strerror or error}"
-            ) from None
+            self.port = await listen(runner, self.settings.http_host, self.settings.http_port)
+        except OpsListenError as error:
+            raise SlackStartError(str(error)) from None
         self._web_runner = runner
-        server = site._server  # aiohttp keeps the bound sockets here; port 0 needs them
-        sockets = getattr(server, "sockets", None) or []
-        self.port = sockets[0].getsockname()[1] if sockets else self.settings.http_port
+
+    async def _serve_ops(self) -> None:
+        """Socket Mode has no server of its own: /healthz and /metrics if PLN_HTTP_PORT is set."""
+        if self.core_settings is None:
+            return
+        try:
+            await self.app.serve_ops(self.core_settings)
+        except OpsListenError as error:
+            raise SlackStartError(str(error)) from None
 
     async def _check_token(self) -> None:
         """auth.test: fail at start, not at Monday's fan-out, and learn the workspace id."""
@@ -183,8 +196,11 @@ def build_slack_service(
     mode = slack.check()
     pacer = Pacer(slack.send_rate, sleep=sleep)
     bot_token = slack.bot_token.get_secret_value() if slack.bot_token else None
+    metrics = PrometheusMetrics()
     client = AsyncWebClient(
-        token=bot_token, base_url=slack.api_url, retry_handlers=retry_handlers(pacer, sleep)
+        token=bot_token,
+        base_url=slack.api_url,
+        retry_handlers=[ErrorCounter(metrics), *retry_handlers(pacer, sleep)],
     )
     db = Database(settings.database_url)
     now = wall_clock or (lambda: datetime.now(UTC))
@@ -240,7 +256,7 @@ def build_slack_service(
             request_verification_enabled=mode is not SlackMode.SOCKET,
         )
     messenger = SlackMessenger(client, tokens, pacer)
-    app = build_app(settings, clock, messenger, db=db)
+    app = build_app(settings, clock, messenger, db=db, metrics=metrics)
     directory = SlackDirectory(client)
     # uninstalls and revoked tokens first (bolt runs the first listener that matches); they
     # replace bolt's own revocation listeners, which know nothing of org-wide installs
@@ -254,6 +270,7 @@ def build_slack_service(
         client=client,
         tokens=tokens,
         pacer=pacer,
+        core_settings=settings,
         at_start=at_start,
     )
 

@@ -13,8 +13,10 @@ from functools import partial
 from typing import Any
 
 from bot.core.clock import Clock
+from bot.core.fanout_progress import FanoutProgress
 from bot.core.jobs import DueReport
 from bot.core.messages import OutgoingMessage
+from bot.core.metrics import NO_METRICS, Metrics
 from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendResult, SendStatus
 from bot.core.sending.queue import Outcome, SendPolicy, SendQueue, Target
 from bot.store.database import Database
@@ -31,17 +33,20 @@ class SendPipeline:
         clock: Clock,
         messenger: Messenger,
         policy: SendPolicy | None = None,
+        metrics: Metrics = NO_METRICS,
     ) -> None:
         self.db = db
         self.clock = clock
         self.messenger = messenger
         self.policy = policy or SendPolicy()
+        self.metrics = metrics
 
     async def run(self, queue: SendQueue[Any], report: DueReport) -> None:
         """Send every row of `queue` that is ready, counting outcomes into `report`."""
         done = DueReport()
         handled = 0
         total: int | None = None
+        progress: FanoutProgress | None = None
         while True:
             ids = await self.db.run(
                 partial(queue.ready_ids, now=self.clock.now(), limit=self.policy.batch_size)
@@ -51,6 +56,9 @@ class SendPipeline:
             if total is None:
                 small = len(ids) < self.policy.batch_size
                 total = len(ids) if small else await self.db.run(queue.backlog)
+                progress = FanoutProgress(
+                    queue.name, total, metrics=self.metrics, every_rows=self.policy.progress_every
+                )
             progressed = False
             for row_id in ids:
                 row = await self.db.run(partial(queue.take, row_id=row_id, now=self.clock.now()))
@@ -59,13 +67,12 @@ class SendPipeline:
                 progressed = True
                 await self._send_one(queue, row_id, row, done)
                 handled += 1
-                if handled % self.policy.progress_every == 0:
-                    log.info(
-                        "fan-out progress",
-                        extra={"fields": {"queue": queue.name, "done": handled, "total": total}},
-                    )
+                if progress is not None:
+                    progress.advance()  # a log line with an ETA every so often
             if not progressed:
                 break
+        if progress is not None:
+            progress.finish()
         if handled:
             log.info(
                 "fan-out finished",

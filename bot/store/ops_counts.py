@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
-from bot.store.schedule_models import DiscussionPost
+from bot.store.schedule_models import DiscussionPost, DiscussionRecap
 from bot.store.send_states import SentRow
 
 # states a row never leaves: everything else is still to be sent (or being sent)
@@ -31,6 +31,7 @@ QUEUES: tuple[tuple[str, SentRow], ...] = (
     ("channel post", ChannelPost),
     ("digest", DigestSend),
     ("discussion", DiscussionPost),
+    ("recap", DiscussionRecap),
 )
 
 
@@ -47,7 +48,7 @@ async def count_queues(session: AsyncSession, now: datetime) -> list[QueueCounts
 
 
 async def _count(session: AsyncSession, name: str, model: SentRow, now: datetime) -> QueueCounts:
-    if issubclass(model, ChannelPost | DiscussionPost):
+    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap):
         joined = select(Community.platform, model.status).join(
             Community, Community.id == model.community_id
         )

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import __version__
@@ -15,6 +16,7 @@ from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.slack.settings import SlackSettings
 from bot.config import Settings, SettingsError, load_settings
 from bot.core.clock import Clock, SimulatedClock, SystemClock
+from bot.log_redaction import secrets_of
 from bot.logging_setup import configure_logging
 from bot.store.migrate import upgrade
 
@@ -79,6 +81,15 @@ def _migrate_or_exit(settings: Settings) -> None:
         raise typer.Exit(2) from None
 
 
+def _configure_logging(settings: Settings, *adapter_settings: BaseModel) -> None:
+    """PLN_LOG_LEVEL and PLN_LOG_FORMAT, with every secret the settings hold redacted."""
+    configure_logging(
+        settings.log_level,
+        log_format=settings.log_format,
+        secrets=secrets_of(settings, *adapter_settings),
+    )
+
+
 def _settings_or_exit() -> Settings:
     try:
         return load_settings()
@@ -128,15 +139,17 @@ def run(
         raise typer.BadParameter(f"choose one of {', '.join(ADAPTERS)}", param_hint="--adapter")
     chosen_clock = parse_clock(clock)
     settings = _settings_or_exit()
-    configure_logging(settings.log_level)
+    _configure_logging(settings)
     if adapter == "discord":
         discord_settings = _discord_settings_or_exit()
+        _configure_logging(settings, discord_settings)  # its token redacted too
         _migrate_or_exit(settings)
         from bot.adapters.discord.main import run_discord
 
         raise typer.Exit(asyncio.run(run_discord(settings, discord_settings, chosen_clock)))
     if adapter == "slack":
         slack = _slack_settings_or_exit()
+        _configure_logging(settings, slack)  # its tokens and secrets redacted too
         _migrate_or_exit(settings)
         from bot.adapters.slack.main import run_slack
 
@@ -154,7 +167,7 @@ def run(
 def db_upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
     settings = _settings_or_exit()
-    configure_logging(settings.log_level)
+    _configure_logging(settings)
     _migrate_or_exit(settings)
     typer.echo(f"Database is up to date: {settings.describe_database()}.")
 

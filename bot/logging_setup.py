@@ -1,24 +1,39 @@
-"""Logging for pln-bot: one key=value line per event, quiet unless something matters.
+"""Logging for pln-bot: one line per event, quiet unless something matters, never a secret.
 
-The bot runs unattended on small school servers, so logs are read with grep and tail,
-not a log platform. One line per event with sorted ``key=value`` fields, e.g.
+Every record, from pln-bot's stdlib `logging` calls, from libraries, or from structlog,
+goes through one structlog `ProcessorFormatter` chain: its fields, a UTC timestamp, the
+`Redactor` (bot/log_redaction.py: tokens, secrets and members' words removed), then a
+renderer. On a terminal the renderer writes sorted ``key=value`` fields, e.g.
 
     2026-11-23T09:00:00Z INFO bot.core.delivery fan-out progress sent=200 total=10000
 
-keeps them greppable and diff-able, while staying readable to a person. Code attaches
-fields with ``logger.info("fan-out progress", extra={"fields": {"sent": 200}})``.
+which stays greppable and readable; in a container or under systemd (stderr not a
+terminal, or PLN_LOG_FORMAT=json) each line is one JSON object for a log collector. Code
+attaches fields with ``logger.info("fan-out progress", extra={"fields": {"sent": 200}})``.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
-from collections.abc import Mapping
-from typing import Final, TextIO
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, TextIO
 
-__all__ = ["NOISY_LOGGERS", "KeyValueFormatter", "configure_logging", "render_fields"]
+import structlog
+from structlog.stdlib import ProcessorFormatter
+from structlog.typing import EventDict, Processor
 
+from bot.log_redaction import Redactor, format_exception
+
+__all__ = [
+    "NOISY_LOGGERS",
+    "JsonFormatter",
+    "KeyValueFormatter",
+    "configure_logging",
+    "render_fields",
+]
 # Libraries that log routine internals (job runs, every SQL statement, every aiosqlite
 # call) at INFO or DEBUG; an operator only needs their warnings.
 # slack_sdk and slack_bolt log whole request bodies at DEBUG, and a body can carry a member's
@@ -43,26 +58,96 @@ _HANDLER_MARK: Final = "_pln_bot_handler"
 _VALID_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class KeyValueFormatter(logging.Formatter):
-    """Render `timestamp LEVEL logger message k=v ...` with UTC ISO-8601 timestamps.
+_TIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%SZ"
+# keys a line always has; a field of the same name is renamed rather than lost
+_RESERVED: Final = frozenset({"timestamp", "level", "logger", "event", "exception"})
+
+
+def _from_record(_logger: Any, _name: str, event_dict: EventDict) -> EventDict:
+    """Timestamp, level and logger from the stdlib record, and its `extra={"fields": ...}`.
 
     UTC with a `Z` suffix because members span time zones and the server's local zone is
-    an accident of hosting; one zone makes lines from different hosts comparable.
+    an accident of hosting; second precision is enough to correlate events.
     """
+    record: logging.LogRecord | None = event_dict.get("_record")
+    if record is None:
+        event_dict.setdefault("timestamp", time.strftime(_TIME_FORMAT, time.gmtime()))
+        return event_dict
+    event_dict["timestamp"] = time.strftime(_TIME_FORMAT, time.gmtime(record.created))
+    event_dict["level"] = record.levelname
+    event_dict["logger"] = record.name
+    fields = getattr(record, "fields", None)
+    if isinstance(fields, Mapping):
+        for key, value in fields.items():
+            name = str(key)
+            event_dict[f"field_{name}" if name in _RESERVED else name] = value
+    elif fields is not None:
+        event_dict["fields"] = str(fields)
+    return event_dict
 
-    def __init__(self) -> None:
-        super().__init__(fmt="%(asctime)s %(levelname)s %(name)s %(message)s")
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        """Second precision is enough to correlate events, and keeps lines short."""
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
+def _exception_text(_logger: Any, _name: str, event_dict: EventDict) -> EventDict:
+    text = format_exception(event_dict.pop("exc_info", None))
+    if text:
+        event_dict["exception"] = text.rstrip("\n")
+    return event_dict
 
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        """Append sorted fields to the line; the stdlib adds any traceback after this."""
-        line = super().formatMessage(record)
-        fields = getattr(record, "fields", None)
-        rendered = render_fields(fields) if fields else ""
-        return f"{line} {rendered}" if rendered else line
+
+def _level_upper(_logger: Any, _name: str, event_dict: EventDict) -> EventDict:
+    event_dict["level"] = str(event_dict.get("level", "info")).upper()
+    return event_dict
+
+
+def _render_key_value(_logger: Any, _name: str, event_dict: EventDict) -> str:
+    """`timestamp LEVEL logger message k=v ...`, then any traceback on the lines after."""
+    exception = event_dict.pop("exception", None)
+    line = " ".join(
+        str(part)
+        for part in (
+            event_dict.pop("timestamp", ""),
+            event_dict.pop("level", ""),
+            event_dict.pop("logger", ""),
+            event_dict.pop("event", ""),
+        )
+    )
+    rendered = render_fields(event_dict) if event_dict else ""
+    line = f"{line} {rendered}" if rendered else line
+    return f"{line}\n{exception}" if exception else line
+
+
+def _render_json(_logger: Any, _name: str, event_dict: EventDict) -> str:
+    return json.dumps(event_dict, default=str, ensure_ascii=False)
+
+
+def _chain(redactor: Redactor, renderer: Processor) -> list[Processor]:
+    return [
+        ProcessorFormatter.remove_processors_meta,
+        _exception_text,  # the traceback as text (messages only if safe), then redacted
+        _level_upper,
+        redactor,
+        renderer,
+    ]
+
+
+class KeyValueFormatter(ProcessorFormatter):
+    """The terminal's format: `timestamp LEVEL logger message k=v ...`, redacted."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__(
+            foreign_pre_chain=[_from_record],
+            processors=_chain(Redactor(secrets), _render_key_value),
+        )
+
+
+class JsonFormatter(ProcessorFormatter):
+    """One JSON object per line (`timestamp`, `level`, `logger`, `event`, the fields),
+    redacted: for containers and log collectors."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__(
+            foreign_pre_chain=[_from_record],
+            processors=_chain(Redactor(secrets), _render_json),
+        )
 
 
 def render_fields(fields: object) -> str:
@@ -98,17 +183,25 @@ def _quote(text: str) -> str:
     return f'"{escaped}"'
 
 
-def configure_logging(level: str, stream: TextIO | None = None) -> None:
-    """Install the key=value handler on the root logger; safe to call more than once.
+def configure_logging(
+    level: str,
+    stream: TextIO | None = None,
+    log_format: str = "auto",
+    secrets: Iterable[str] = (),
+) -> None:
+    """Install the redacting handler on the root logger; safe to call more than once.
 
     Logs go to stderr by default so stdout stays free for command output (exports,
-    console-adapter conversation). Calling again replaces our handler, so tests and the
-    CLI can reconfigure level or stream without duplicating lines.
+    console-adapter conversation). `log_format` is `text`, `json`, or `auto` (text on a
+    terminal, JSON otherwise). `secrets` are exact values to remove from every line (the
+    settings' tokens and passwords). Calling again replaces our handler, so the CLI can
+    add an adapter's secrets once it has read them, without duplicating lines.
     """
     name = level.strip().upper()
     if name not in _VALID_LEVELS:
         raise ValueError(f"unknown log level {level!r}; expected one of {', '.join(_VALID_LEVELS)}")
     numeric = logging.getLevelNamesMapping()[name]
+    target = stream if stream is not None else sys.stderr
 
     root = logging.getLogger()
     for existing in list(root.handlers):
@@ -116,8 +209,10 @@ def configure_logging(level: str, stream: TextIO | None = None) -> None:
             root.removeHandler(existing)
             existing.close()
 
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    handler.setFormatter(KeyValueFormatter())
+    handler = logging.StreamHandler(target)
+    secrets = tuple(secrets)
+    json_lines = log_format == "json" or (log_format == "auto" and not _is_terminal(target))
+    handler.setFormatter(JsonFormatter(secrets) if json_lines else KeyValueFormatter(secrets))
     setattr(handler, _HANDLER_MARK, True)
     root.addHandler(handler)
     root.setLevel(numeric)
@@ -127,3 +222,23 @@ def configure_logging(level: str, stream: TextIO | None = None) -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, numeric))
 
     logging.captureWarnings(True)
+    # structlog's own loggers (structlog.get_logger) go through the same handler
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt=_TIME_FORMAT, utc=True),
+            ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -26,7 +26,11 @@ LINE_TIMEOUT = 60.0
 START = "simulated=2026-11-20T10:00"
 GUILD = "900000000000000009"
 DISCORD_TOKEN = "quiet-discord-token.abc.def"
-LOUD = re.compile(r" (WARNING|ERROR|CRITICAL) |Traceback|Warning:")
+# the text format's ` WARNING ` and the JSON format's `"level": "WARNING"` (a pipe is not a
+# terminal, so the process logs JSON unless PLN_LOG_FORMAT says otherwise)
+LOUD = re.compile(
+    r' (WARNING|ERROR|CRITICAL) |"level": "(WARNING|ERROR|CRITICAL)"|Traceback|Warning:'
+)
 
 
 def _env(tmp_path: Path, **settings: str) -> dict[str, str]:

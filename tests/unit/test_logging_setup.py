@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import sys
@@ -67,12 +68,26 @@ def test_traceback_follows_fields() -> None:
         record.exc_info = sys.exc_info()
     first, *rest = KeyValueFormatter().format(record).splitlines()
     assert first.endswith("failed job=weekly")
-    assert rest[-1] == "RuntimeError: boom"
+    assert rest[0] == "Traceback (most recent call last):"
+    assert rest[-1] == "RuntimeError: [message not logged]"  # it might quote a member
+
+
+def test_a_machine_error_keeps_its_message() -> None:
+    try:
+        raise ConnectionRefusedError(111, "Connect call failed")
+    except ConnectionRefusedError:
+        record = make_record("database down")
+        record.exc_info = sys.exc_info()
+    assert (
+        KeyValueFormatter()
+        .format(record)
+        .endswith("ConnectionRefusedError: [Errno 111] Connect call failed")
+    )
 
 
 def test_configure_logging_writes_key_value_lines() -> None:
     stream = io.StringIO()
-    configure_logging("info", stream)
+    configure_logging("info", stream, "text")
     logging.getLogger("bot.core.delivery").info(
         "fan-out progress", extra={"fields": {"sent": 200, "total": 10000}}
     )
@@ -87,8 +102,8 @@ def test_configure_logging_writes_key_value_lines() -> None:
 
 def test_configure_logging_is_idempotent() -> None:
     first, second = io.StringIO(), io.StringIO()
-    configure_logging("INFO", first)
-    configure_logging("INFO", second)
+    configure_logging("INFO", first, "text")
+    configure_logging("INFO", second, "text")
     logging.getLogger("bot").warning("once")
     assert first.getvalue() == ""
     assert second.getvalue().count("once") == 1
@@ -98,7 +113,7 @@ def test_configure_logging_is_idempotent() -> None:
 
 def test_noisy_loggers_quieted() -> None:
     stream = io.StringIO()
-    configure_logging("DEBUG", stream)
+    configure_logging("DEBUG", stream, "text")
     logging.getLogger("sqlalchemy.engine").info("SELECT 1")
     logging.getLogger("apscheduler.scheduler").warning("job missed")
     assert "SELECT 1" not in stream.getvalue()
@@ -118,3 +133,63 @@ def test_defaults_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
 def test_rejects_unknown_level() -> None:
     with pytest.raises(ValueError, match="loud"):
         configure_logging("loud")
+
+
+PLANTED_TOKEN = "xoxb-1234567890-planted-token"
+PLANTED_APP_TOKEN = "xapp-1-A0PLANTED-123-abcdef"
+PLANTED_DISCORD = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123"
+PLANTED_SECRET = "planted-signing-secret-55aa"
+PLANTED_ANSWER = "my planted answer about the zebra budget"
+
+
+def _log_everything(log_format: str) -> str:
+    """One line of each risky kind, through configure_logging as the CLI sets it up."""
+    stream = io.StringIO()
+    configure_logging("DEBUG", stream, log_format, secrets=[PLANTED_SECRET, "short"])
+    library = logging.getLogger("some.library")
+    library.debug("request headers: Authorization: Bearer %s", PLANTED_TOKEN)
+    library.info("socket mode with %s and bot %s", PLANTED_APP_TOKEN, PLANTED_DISCORD)
+    library.warning(
+        "POST https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb246MTIz/callback failed"
+    )
+    library.warning("database postgresql://pln:hunter2-pass@db:5432/pln is down")
+    logging.getLogger("bot.core").info(
+        "event", extra={"fields": {"text": PLANTED_ANSWER, "secret": PLANTED_SECRET, "n": 3}}
+    )
+    try:
+        raise ValueError(f"cannot parse {PLANTED_ANSWER!r} with {PLANTED_SECRET}")
+    except ValueError:
+        logging.getLogger("bot.core").exception("failed", extra={"fields": {"answer": "x"}})
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_tokens_secrets_and_answers_never_reach_the_output(log_format: str) -> None:
+    output = _log_everything(log_format)
+
+    for planted in (
+        PLANTED_TOKEN, PLANTED_APP_TOKEN, PLANTED_DISCORD, PLANTED_SECRET, "zebra",
+        "aW50ZXJhY3Rpb246MTIz", "hunter2-pass",
+    ):  # fmt: skip
+        assert planted not in output
+    assert output.count("[redacted]") >= 8
+    assert ("ValueError" in output and "n=3" in output) or '"n": 3' in output
+
+
+def test_json_lines_are_objects_with_the_fields_at_the_top() -> None:
+    lines = _log_everything("json").splitlines()
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    event = next(record for record in records if record["event"] == "event")
+
+    assert event["level"] == "INFO" and event["logger"] == "bot.core" and event["n"] == 3
+    assert event["text"] == "[redacted]"
+    failed = next(record for record in records if record["event"] == "failed")
+    assert failed["exception"].startswith("Traceback")
+
+
+def test_auto_is_json_off_a_terminal() -> None:
+    stream = io.StringIO()  # not a TTY, like a container's stderr
+    configure_logging("INFO", stream)
+    logging.getLogger("bot").info("hello", extra={"fields": {"a": 1}})
+
+    assert json.loads(stream.getvalue())["a"] == 1

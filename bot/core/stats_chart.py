@@ -10,15 +10,14 @@ from __future__ import annotations
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
-
 from bot.digest.weeks import week_start
 
+# matplotlib is imported where a chart is drawn: it takes a third of a second to import,
+# and every bot process imports this module while few ever draw the chart
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from bot.core.stats import CommunityStats, FrameworkCoverage, WeekFigures
 
 WIDTH_INCHES, DPI = 6.4, 100  # 640 px wide, as the digest chart
@@ -40,6 +39,9 @@ def render_stats_chart(stats: CommunityStats) -> bytes:
 
 def stats_figure(stats: CommunityStats) -> Figure:
     """The chart drawn, not yet saved: what tests read the texts from."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # slow imports: see the top
+    from matplotlib.figure import Figure
+
     rows = max(len(stats.coverage), 1)
     height = 0.6 + 2.8 + 0.8 + rows * 0.32 + 0.5
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
@@ -53,6 +55,9 @@ def stats_figure(stats: CommunityStats) -> Figure:
 
 
 def _weekly(axes: Axes, weeks: tuple[WeekFigures, ...]) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
     lefts = date2num([week_start(w.week) for w in weeks])  # type: ignore[no-untyped-call]
     answered = [w.answered for w in weeks]
     skipped = [w.skipped for w in weeks]
@@ -83,6 +88,8 @@ def _weekly(axes: Axes, weeks: tuple[WeekFigures, ...]) -> None:
 
 
 def _coverage(axes: Axes, frameworks: tuple[FrameworkCoverage, ...]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     positions = list(range(len(frameworks)))[::-1]
     axes.barh(positions, [f.elements for f in frameworks], color=UNTOUCHED, height=0.6)
     axes.barh(positions, [f.touched for f in frameworks], color=RATE, height=0.6)

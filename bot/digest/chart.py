@@ -17,15 +17,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
+from typing import TYPE_CHECKING
 
 from bot.digest.weeks import Week, week_start
+
+# matplotlib is imported where a chart is drawn: it takes a third of a second to import,
+# and every bot process imports this module while few ever draw a digest
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MAX_WEEK_BARS = 30
 WIDTH_INCHES, DPI = 6.4, 100  # 640 px wide: a phone screen's width at 2x
@@ -79,6 +79,9 @@ def render_chart(data: ChartData) -> bytes:
 
 def chart_figure(data: ChartData) -> Figure:
     """The chart drawn, not yet saved: what tests read the labels and bars from."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # slow imports: see the top
+    from matplotlib.figure import Figure
+
     rows = _rows(data.elements)
     coverage_inches = max(len(rows), 4) * ROW_INCHES
     # from the top: title, coverage panel (with its title), gap, weekly panel, date labels
@@ -100,6 +103,9 @@ def chart_figure(data: ChartData) -> Figure:
 
 
 def _coverage(axes: Axes, rows: list[tuple[str, int | None]]) -> None:
+    from matplotlib.ticker import MaxNLocator  # imported by chart_figure already
+    from matplotlib.transforms import blended_transform_factory
+
     positions = list(range(len(rows)))[::-1]  # barh draws bottom-up: first row on top
     elements = [(y, label, count) for y, (label, count) in zip(positions, rows, strict=True)]
     touched = [(y, c) for y, _, c in elements if c]
@@ -134,6 +140,9 @@ def _coverage(axes: Axes, rows: list[tuple[str, int | None]]) -> None:
 
 
 def _weekly(axes: Axes, weeks: Sequence[ChartWeek]) -> None:
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.ticker import MaxNLocator
+
     title = "Words written per week"
     starts = [week_start(w.week) for w in weeks]
     lefts = date2num(starts)  # type: ignore[no-untyped-call]

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiohttp
-
 log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 12_000  # the most recent answers, so a long history stays one request
@@ -100,6 +98,9 @@ async def llm_summary(endpoint: LlmEndpoint, answers: Sequence[str]) -> str | No
     }
     headers = {"Authorization": f"Bearer {endpoint.api_key}"} if endpoint.api_key else {}
     url = endpoint.url.rstrip("/") + "/chat/completions"
+    # imported here: a console bot never needs aiohttp, and it takes a tenth of a second
+    import aiohttp
+
     try:
         timeout = aiohttp.ClientTimeout(total=endpoint.timeout)
         async with (

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import regex  # type: ignore[import-untyped]
-from lemminflect.core.Lemmatizer import Lemmatizer  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from wordfreq import word_frequency
 
 from bot.digest.tokens import Token, clean_markup, has_cjk, language_of, tokens
 
@@ -57,7 +56,25 @@ REFLECTION_FILLER = _listed(
     "six seven eight nine ten twenty half minutes minute hour hours end start part "
     "example answer question problem"
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | CONTRACTIONS | REFLECTION_FILLER)
+
+
+# wordfreq (about half a second) and scikit-learn (most of a second) are imported on first
+# use, not with the module: every bot process imports this, and only a digest needs them.
+def word_frequency(word: str, lang: str) -> float:
+    """wordfreq's frequency of `word` in `lang` (0 for a word it does not know)."""
+    from wordfreq import word_frequency as frequency  # slow import: see above
+
+    return float(frequency(word, lang))
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """English stop words, contractions and reflection filler: never part of a phrase."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # slow import: see above
+
+    return frozenset(ENGLISH_STOP_WORDS | CONTRACTIONS | REFLECTION_FILLER)
+
+
 # spelt-out numbers stay with their noun like digits, and count as them: "year seven" and
 # "Year 7" are one phrase
 NUMBER_WORDS = {
@@ -267,7 +284,7 @@ def _japanese(token: Token) -> Word:
 
 def _english(lower: str) -> tuple[str, str]:
     """(key, role) of an English word: nouns fold to the singular, others stay as written."""
-    if lower in STOP_WORDS or len(lower) < 2:
+    if lower in stop_words() or len(lower) < 2:
         return lower, OTHER
     lemmas = _lemmas(lower)
     if not lemmas:  # a word the lexicon does not know: a name, "chromebooks", "rota"
@@ -298,11 +315,20 @@ def _may_be_verb(lower: str) -> bool:
     return "VERB" in _lemmas(lower)
 
 
+@cache
+def _lemmatizer() -> Any:
+    """lemminflect's Lemmatizer (a singleton: the lexicon is loaded once), imported on first
+    use like wordfreq: it brings numpy with it."""
+    from lemminflect.core.Lemmatizer import Lemmatizer  # type: ignore[import-untyped]
+
+    return Lemmatizer()
+
+
 def _lemmas(lower: str) -> dict[str, tuple[str, ...]]:
     """lemminflect's lemmas of a lower-case word by part of speech ({"NOUN": ("meeting",),
     "VERB": ("meet",)}), read from its bundled lexicon as `getAllLemmas` does, without the
     deep copy it makes of every answer (a third of a digest's time): never modified here."""
-    lemmatizer = Lemmatizer()  # a singleton: the lexicon is loaded once
+    lemmatizer = _lemmatizer()
     found: dict[str, tuple[str, ...]] = lemmatizer._getLemmaDict().get(lower, {})
     overrides = lemmatizer._getOverridesDict().get(lower)
     return {**found, **overrides} if overrides else found

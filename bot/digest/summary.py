@@ -13,10 +13,12 @@ gives its best sentence, and no answer gives more than one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+# numpy and scikit-learn are imported where they are used: scikit-learn takes most of a
+# second to import, and every bot process imports this module; only a digest needs them
+if TYPE_CHECKING:
+    import numpy as np
 
 from bot.digest.phrases import Memo, content_words
 from bot.digest.records import Reflection
@@ -57,6 +59,8 @@ def pagerank(similarity: Any) -> np.ndarray:
     Sparse on purpose: most pairs of sentences share no word, and a dense 1,000 x 1,000
     product per iteration costs more than all the rest of the digest.
     """
+    import numpy as np  # slow import: see the top of the module
+
     n = similarity.shape[0]
     sums = np.asarray(similarity.sum(axis=1)).ravel()
     dangling = sums == 0  # a sentence like no other links evenly to all, as in PageRank
@@ -88,6 +92,9 @@ def summarise(
     wanted = summary_size(len(candidates))
     if wanted == 0:
         return []
+    import numpy as np  # slow imports: see the top of the module
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     try:
         memo: Memo = {}  # each word looked up once per digest
         vectors = TfidfVectorizer(analyzer=lambda text: content_words(text, memo)).fit_transform(

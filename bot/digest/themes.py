@@ -22,13 +22,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import numpy as np
 import regex  # type: ignore[import-untyped]
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
-from sklearn.preprocessing import normalize
-from wordfreq import word_frequency
 
-from bot.digest.phrases import Memo, Phrase, key_phrases, phrases_among, word_keys, words_of
+from bot.digest.phrases import (
+    Memo,
+    Phrase,
+    key_phrases,
+    phrases_among,
+    word_frequency,
+    word_keys,
+    words_of,
+)
 from bot.digest.records import Reflection
 from bot.digest.tokens import language_of
 from bot.digest.weeks import Week, buckets, week_label, week_of
@@ -85,6 +89,10 @@ def _given(grams: list[str]) -> list[str]:
 
 def _candidates(analysed: Sequence[list[str]], min_answers: int) -> list[str]:
     """The member's phrases used in at least `min_answers` answers: only these can be themes."""
+    # numpy and scikit-learn take a second to import: only a digest needs them
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
     counter = CountVectorizer(analyzer=_given, binary=True)
     try:
         matrix = counter.fit_transform(analysed)
@@ -197,6 +205,11 @@ def compute_themes(
     """
     if not reflections:
         return []
+    # numpy and scikit-learn take a second to import: only a digest needs them
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     memo: Memo = {}  # this digest's words, looked up once; dropped with the digest
     asked: dict[str, frozenset[str]] = {}  # a prompt answered twice is read once
     found = [

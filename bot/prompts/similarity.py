@@ -16,9 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+# numpy and scikit-learn are imported where they are used: importing scikit-learn takes most
+# of a second, and every bot process (and `pln-bot prompts check`) would pay it at start-up
+if TYPE_CHECKING:
+    import numpy as np
 
 SEMANTIC_THRESHOLD = 0.26  # similarity at or above which two prompts ask the same thing
 CHAR_WEIGHT = 0.3  # the character n-grams' share of the similarity; the words have the rest
@@ -94,7 +98,15 @@ FORM_WORDS = frozenset((
     "got", "going",
 ))
 # fmt: on
-STOP = frozenset(ENGLISH_STOP_WORDS) | FORM_WORDS
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """English stop words and FORM_WORDS: what `fold` drops."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # slow import: see top
+
+    return frozenset(ENGLISH_STOP_WORDS) | FORM_WORDS
+
 
 _PHRASES = sorted(
     ((phrase, concept) for concept, words in CONCEPTS.items() for phrase in words if " " in phrase),
@@ -134,6 +146,7 @@ def fold(text: str) -> list[str]:
     lowered = " " + " ".join(_TOKEN.findall(text.casefold().replace("\u2019", "'"))) + " "
     for phrase, concept in _PHRASES:
         lowered = lowered.replace(f" {phrase} ", f" {concept} ")
+    stop = stop_words()
     tokens = []
     for word in lowered.split():
         if word.isupper():
@@ -142,7 +155,7 @@ def fold(text: str) -> list[str]:
         idea = next((_WORDS[form] for form in _forms(word) if form in _WORDS), None)
         if idea is not None:
             tokens.append(idea)
-        elif word not in STOP and _stem(word) not in STOP and len(word) > 2:
+        elif word not in stop and _stem(word) not in stop and len(word) > 2:
             tokens.append(_stem(word))
     return tokens
 
@@ -150,6 +163,9 @@ def fold(text: str) -> list[str]:
 def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
     """Similarity (0-1) of every two texts: the cosines of their folded words (one and two
     in a row) and of those words' character n-grams, blended by CHAR_WEIGHT."""
+    import numpy as np  # slow imports: see the top of the module
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     folded = [" ".join(fold(text)) for text in texts]
     words = TfidfVectorizer(
         analyzer="word",

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
+import aiohttp
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,7 +41,6 @@ from bot.core.digest_requests import DigestRequest, gather_period
 from bot.core.messages import OutgoingMessage
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
-from bot.digest import llm as llm_module
 from bot.digest.llm import LlmEndpoint, llm_summary
 from bot.store import digests as digest_store
 from bot.store.database import Database
@@ -435,7 +435,8 @@ async def test_a_config_built_in_code_cannot_send_answers_over_plain_http(
 ) -> None:
     """CoreConfig skips the settings' checks; the LLM client refuses the URL itself."""
     NoSession.opened = []
-    monkeypatch.setattr(llm_module.aiohttp, "ClientSession", NoSession)
+    # bot.digest.llm imports aiohttp when it sends: the same module object as this one
+    monkeypatch.setattr(aiohttp, "ClientSession", NoSession)
     caplog.set_level(logging.WARNING)
     remote = LlmEndpoint(url="http://example.org/v1", model="m", api_key="sk", timeout=5)
 

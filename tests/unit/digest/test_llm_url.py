@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 import pytest
 
 from bot.config_values import check_llm_url
-from bot.digest import llm as llm_module
 from bot.digest.llm import LlmEndpoint, llm_summary, url_refusal
 from tests.unit.digest.llm_standin import SUMMARY, llm_standin
 
@@ -58,7 +58,8 @@ async def test_the_client_refuses_before_opening_any_connection(
         opened.append(args)
         raise AssertionError("no connection may be opened")
 
-    monkeypatch.setattr(llm_module.aiohttp, "ClientSession", no_session)
+    # bot.digest.llm imports aiohttp when it sends: the same module object as this one
+    monkeypatch.setattr(aiohttp, "ClientSession", no_session)
     caplog.set_level(logging.WARNING)
     endpoint = LlmEndpoint("http://example.org/v1", "m", "sk-test", 5)
 

@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## the bot on the console adapter, SQLite at ./data/pln-bot.db
 	$(BIN)/pln-bot run --adapter console $(ARGS)
 
+# one pytest-xdist worker per core (each with its own PostgreSQL database); TEST_WORKERS=0
+# runs the suite in one process
+TEST_WORKERS ?= auto
+
 test: $(STAMP)  ## the whole test suite (PostgreSQL tests skip loudly without PLN_TEST_POSTGRES_URL)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench

@@ -3,6 +3,7 @@ and, from the stand-in plugins, `discord_standin_factory` and `slack_standin_fac
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from tests.support.databases import (
     postgres_url,
     reset_postgres_schema,
     truncate_all,
+    worker_postgres_url,
 )
 from tests.support.messenger import RecordingMessenger
 
@@ -31,7 +33,7 @@ pytest_plugins = [
     "tests.support.slack_standin.plugin",
 ]
 
-SKIPPED_POSTGRES: list[str] = []
+POSTGRES_SKIP = f"PostgreSQL test needs {POSTGRES_URL_ENV} (run .ci/run, or see README)"
 
 
 @pytest.fixture
@@ -49,8 +51,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str | None]:
+    """The PostgreSQL database of this run (of this xdist worker, when `-n` splits the run:
+    each has its own database, see `worker_postgres_url`), migrated from nothing."""
     url = postgres_url()
     if url is not None:
+        url = worker_postgres_url(url, os.environ.get("PYTEST_XDIST_WORKER", ""))
         reset_postgres_schema(url)
     yield url
 
@@ -83,11 +88,9 @@ def database_url(
         return f"sqlite+aiosqlite:///{path}"
     postgres_database: str | None = request.getfixturevalue("postgres_database")
     if postgres_database is None:
-        message = f"PostgreSQL test needs {POSTGRES_URL_ENV} (run .ci/run, or see README)"
         if postgres_required():
-            pytest.fail(message)
-        SKIPPED_POSTGRES.append(request.node.nodeid)
-        pytest.skip(message)
+            pytest.fail(POSTGRES_SKIP)
+        pytest.skip(POSTGRES_SKIP)
     return postgres_database
 
 
@@ -126,10 +129,16 @@ def core(make_core: Callable[..., PlnCore], messenger: RecordingMessenger) -> Pl
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if SKIPPED_POSTGRES:
+    # counted from the reports, which xdist workers send to the main process too
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if POSTGRES_SKIP in str(getattr(report, "longrepr", ""))
+    ]
+    if skipped:
         terminalreporter.write_sep(
             "!",
-            f"{len(SKIPPED_POSTGRES)} PostgreSQL tests SKIPPED: set {POSTGRES_URL_ENV} "
+            f"{len(skipped)} PostgreSQL tests SKIPPED: set {POSTGRES_URL_ENV} "
             "or run `bash .ci/run` to test against a real server",
             red=True,
             bold=True,

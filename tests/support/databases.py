@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from bot.store.database import Database
 from bot.store.migrate import upgrade
@@ -25,6 +26,30 @@ def postgres_url() -> str | None:
 
 def postgres_required() -> bool:
     return os.environ.get(REQUIRE_POSTGRES_ENV, "") not in ("", "0", "false")
+
+
+def worker_postgres_url(url: str, worker: str) -> str:
+    """The database of one pytest-xdist worker ("gw0", "gw1"): `<name>_gw0` on the same
+    server, created on first use (the test role has CREATEDB), so workers running at once
+    never truncate each other's tables. Without xdist (worker "master") `url` itself."""
+    if not re.fullmatch(r"gw\d+", worker):
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+
+    async def create() -> None:
+        server = Database(url)
+        async with server.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            found = await autocommit.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if found.scalar() is None:
+                await autocommit.execute(text(f'CREATE DATABASE "{name}"'))
+        await server.dispose()
+
+    asyncio.run(create())
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_postgres_schema(url: str) -> None:

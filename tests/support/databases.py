@@ -67,6 +67,19 @@ def reset_postgres_schema(url: str) -> None:
 
 
 async def truncate_all(db: Database) -> None:
-    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    """Empty every table and restart every sequence, as `TRUNCATE ... RESTART IDENTITY` would.
+
+    DELETE, children first, in one round trip: a test leaves a few rows, and TRUNCATE of 25
+    tables (new files for each table and index) took 0.3-0.4 s, before every PostgreSQL test.
+    """
+    deletes = "".join(
+        f'DELETE FROM "{table.name}"; ' for table in reversed(Base.metadata.sorted_tables)
+    )
+    restart = (
+        "FOR s IN SELECT schemaname, sequencename FROM pg_sequences "
+        "WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP "
+        "EXECUTE format('ALTER SEQUENCE %I.%I RESTART', s.schemaname, s.sequencename); "
+        "END LOOP;"
+    )
     async with db.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await connection.execute(text(f"DO $$ DECLARE s record; BEGIN {deletes}{restart} END $$"))

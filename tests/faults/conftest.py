@@ -7,6 +7,7 @@ processes, which must not touch the schema the other tests share.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +15,13 @@ import pytest
 
 from tests.support.bot_fleet import scratch_postgres
 from tests.support.databases import POSTGRES_URL_ENV, postgres_required, postgres_url
+
+
+def scratch_suffix() -> str:
+    """`fault`, and the pytest-xdist worker's id ("fault_gw1") when `-n` splits the run: two
+    workers' fault tests at once must not drop each other's scratch database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"fault_{worker}" if worker else "fault"
 
 
 def postgres_base_url() -> str:
@@ -29,7 +37,7 @@ def postgres_base_url() -> str:
 
 @pytest.fixture
 async def postgres_scratch_url() -> AsyncIterator[str]:
-    async with scratch_postgres(postgres_base_url(), "fault") as url:
+    async with scratch_postgres(postgres_base_url(), scratch_suffix()) as url:
         yield url
 
 
@@ -39,5 +47,5 @@ async def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'pln-bot.db'}"
         return
-    async with scratch_postgres(postgres_base_url(), "fault") as url:
+    async with scratch_postgres(postgres_base_url(), scratch_suffix()) as url:
         yield url

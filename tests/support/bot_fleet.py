@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import make_url
@@ -37,6 +39,7 @@ from bot.core.service import PlnCore
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.models import Community, Delivery, Member, Schedule, ScheduleKind
+from tests.support.discord_standin.model import _Answer
 
 SLACK_TEAM = "T1"  # the stand-in's default workspace
 SLACK_TOKEN = "xoxb-test"
@@ -65,9 +68,17 @@ class _Silent:
 
 
 async def seed_prompt_now(
-    url: str, platform: str, community: str, user_ids: Sequence[str], *, now: datetime
+    url: str,
+    platform: str,
+    community: str,
+    user_ids: Sequence[str],
+    *,
+    now: datetime,
+    fire_in: timedelta = timedelta(minutes=-1),
 ) -> int:
-    """Migrate `url`, add the members, and make one `prompt now` due; its schedule id.
+    """Migrate `url`, add the members, and make one `prompt now` due at `now + fire_in`
+    (a minute ago by default: caught up at start); its schedule id. Processes that must
+    fan out together are started before it fires, so each wakes for it on its alarm.
 
     The founder joins through the core (which creates the community); the others are
     inserted in bulk. The weekly schedule is switched off so only this occurrence is due,
@@ -113,7 +124,7 @@ async def seed_prompt_now(
             schedule = Schedule(
                 community_id=community_id,
                 kind=ScheduleKind.PROMPT_NOW,
-                fire_at=now - timedelta(minutes=1),
+                fire_at=now + fire_in,
                 active=True,
                 created_at=now - timedelta(minutes=1),
             )
@@ -186,6 +197,7 @@ def _base_env(url: str) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(REPO),
     )
+    env[LEASE_ENV] = "5"  # so a test need not wait out a production-length lease
     return env
 
 
@@ -277,6 +289,20 @@ async def start_bot(adapter: str, env: dict[str, str], workdir: Path, name: str)
     return bot
 
 
+READY = re.compile(r"(Slack|Discord) adapter")  # the banner, printed once started
+
+
+async def wait_ready(processes: Sequence[BotProcess], timeout: float) -> None:  # noqa: ASYNC109
+    """Until every process has printed its banner (polled: they are separate processes)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not all(any(READY.search(line) for line in bot.output) for bot in processes):
+        exited = [bot for bot in processes if bot.process.returncode is not None]
+        if exited or loop.time() > end:
+            raise AssertionError(f"not ready: {[bot.log()[-1500:] for bot in processes]}")
+        await asyncio.sleep(0.1)
+
+
 @asynccontextmanager
 async def bots(
     adapter: str, envs: Sequence[dict[str, str]], workdir: Path
@@ -334,3 +360,115 @@ async def terminate_connections(admin_url: str, database: str) -> int:
 
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+# -- killing a process at a chosen send ------------------------------------------------------
+
+LEASE_ENV = "PLN_SEND_LEASE_SECONDS"  # how long a dead worker's rows wait (helper-send's lease)
+FINAL_STATES = frozenset({"sent", "failed", "uncertain", "missed"})
+
+
+@dataclass
+class _Shot:
+    at_post: int  # the n-th DM post (retries included) counted across all processes
+    stored: bool  # whether the platform keeps the message the dead process was sending
+    port: int | None  # only a post from this listener's process; None: any
+    sig: signal.Signals
+
+
+class KillSwitch:
+    """Signals a bot process from inside the stand-in, while one of its DM posts is in flight.
+
+    Armed with `arm(at_post, stored=...)`: when that post arrives, the process that sent it
+    (known by the listener port it was given, `bind`) gets the signal before any answer.
+    `stored=False`: the platform never got the message (the answer is a 500 nobody reads),
+    the case a process dies between marking a row `sending` and the platform storing it.
+    `stored=True`: the platform keeps it, the case where only the answer is lost. Either
+    way exactly one message must reach the member in the end."""
+
+    def __init__(self) -> None:
+        self.posts = 0
+        self.fired: list[tuple[int, BotProcess]] = []
+        self._ports: dict[int, BotProcess] = {}
+        self._shots: list[_Shot] = []
+
+    def bind(self, api_url: str, bot: BotProcess) -> None:
+        port = urlsplit(api_url).port
+        assert port is not None
+        self._ports[port] = bot
+
+    def arm(
+        self,
+        at_post: int,
+        *,
+        stored: bool,
+        port_of: str | None = None,
+        sig: signal.Signals = signal.SIGKILL,
+    ) -> None:
+        port = urlsplit(port_of).port if port_of else None
+        self._shots.append(_Shot(at_post, stored, port, sig))
+
+    def on_post(self, port: int) -> bool | None:
+        """Count a DM post from `port`; None to answer it normally, else whether to store it."""
+        self.posts += 1
+        for shot in list(self._shots):
+            if self.posts < shot.at_post or (shot.port is not None and shot.port != port):
+                continue
+            bot = self._ports.get(port)
+            if bot is None:
+                continue
+            self._shots.remove(shot)
+            bot.signal(shot.sig)
+            self.fired.append((self.posts, bot))
+            return shot.stored
+        return None
+
+    def slack(self, call: Any, port: int) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        """A `SlackStandIn.intercept`."""
+        if call.method != "chat.postMessage":
+            return None
+        stored = self.on_post(port)
+        if stored is None or stored:
+            return None
+        return 500, {"ok": False, "error": "internal_error"}, {}
+
+    def discord(self, record: Any, port: int) -> Any:
+        """A `DiscordStandIn.intercept`."""
+        if record.method != "POST" or not str(record.path).endswith("/messages"):
+            return None
+        stored = self.on_post(port)
+        if stored is None or stored:
+            return None
+        return _Answer(500, {"message": "500: Internal Server Error", "code": 0})
+
+
+async def settle(
+    url: str,
+    received: Callable[[], int],
+    members: int,
+    *,
+    deadline: float,
+    quiet: float = 5.0,
+    stuck: float = 15.0,
+) -> Counter[str]:
+    """Wait until every member received something and every row is in a final state; or
+    until nothing has moved for `quiet` seconds with every row final, or for `stuck` seconds
+    with some not (longer than the fault tests' lease, `LEASE_ENV`): what is lost then stays
+    lost. Returns the delivery states. Polls: the processes are real and separate."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline
+    last: tuple[int, tuple[tuple[str, int], ...]] | None = None
+    still_since = loop.time()
+    while True:
+        statuses = await delivery_statuses(url)
+        final = sum(statuses.values()) >= members and set(statuses) <= FINAL_STATES
+        if final and received() >= members:
+            return statuses
+        seen = (received(), tuple(sorted(statuses.items())))
+        if seen != last:
+            last, still_since = seen, loop.time()
+        elif loop.time() - still_since >= (quiet if final else stuck):
+            return statuses
+        if loop.time() >= end:
+            return statuses
+        await asyncio.sleep(0.5)

@@ -15,7 +15,11 @@ from typing import Any
 from aiohttp import web
 
 from tests.support.discord_standin.constants import DISCORD_EPOCH_MS, JsonDict
-from tests.support.discord_standin.records import InteractionResponse, RecordedFile
+from tests.support.discord_standin.records import (
+    InteractionResponse,
+    RecordedFile,
+    RecordedRequest,
+)
 
 
 def _now_iso() -> str:
@@ -130,3 +134,7 @@ class _Session:
     seq: int = 0
     events: list[JsonDict] = field(default_factory=list)
     connection: _Connection | None = None
+
+
+Interceptor = Callable[["RecordedRequest", int], "_Answer | None"]
+"""A fault test's hook: sees a REST call and the port it came in on; may answer it instead."""

@@ -12,7 +12,14 @@ from aiohttp import BodyPartReader, web
 
 from tests.support.discord_standin.constants import CODE_REQUEST_TOO_LARGE, JsonDict
 from tests.support.discord_standin.limits import DiscordLimitEnforcer
-from tests.support.discord_standin.model import _Answer, _Call, _Fault, _json_dumps, _Route
+from tests.support.discord_standin.model import (
+    Interceptor,
+    _Answer,
+    _Call,
+    _Fault,
+    _json_dumps,
+    _Route,
+)
 from tests.support.discord_standin.observe import Observation
 from tests.support.discord_standin.records import RecordedFile, RecordedRequest
 
@@ -22,6 +29,7 @@ class Rest(Observation):
 
     token: str | None
     limits: DiscordLimitEnforcer | None
+    intercept: Interceptor | None
     _routes: list[_Route]
     _faults: list[_Fault]
     _refuse_files: list[int]
@@ -55,7 +63,11 @@ class Rest(Observation):
         record = RecordedRequest(
             method, path, dict(request.query), body, headers, authorized, token, files
         )
-        answer = await self._answer(record)
+        forced = None
+        if self.intercept is not None:
+            sockname = request.transport.get_extra_info("sockname") if request.transport else None
+            forced = self.intercept(record, int(sockname[1]) if sockname else 0)
+        answer = forced or await self._answer(record)
         if self.limits is not None:
             await self.limits.delay()  # the network's share: the call is decided on arrival
         record.status = answer.status

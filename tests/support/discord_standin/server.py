@@ -25,6 +25,7 @@ from tests.support.discord_standin.interactions import Interactions
 from tests.support.discord_standin.limits import DiscordLimitEnforcer, DiscordLimits
 from tests.support.discord_standin.member_messages import MemberMessages
 from tests.support.discord_standin.model import (
+    Interceptor,
     _Connection,
     _Fault,
     _Guild,
@@ -73,6 +74,9 @@ class DiscordStandIn(Routes, Interactions, MemberMessages, FaultInjection):
         `limits`: enforce Discord's latency and rate limits (see `limits`); off by default.
         """
         self.limits = DiscordLimitEnforcer(limits) if limits is not None else None
+        # Fault tests set this: called with each REST call and the port it came in on (see
+        # `add_listener`) before it is answered; an answer returned replaces Discord's.
+        self.intercept: Interceptor | None = None
         self.bot_user_id = str(bot_user_id)
         self.application_id = str(application_id if application_id is not None else bot_user_id)
         self.token = token
@@ -139,6 +143,15 @@ class DiscordStandIn(Routes, Interactions, MemberMessages, FaultInjection):
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self._port = self._runner.addresses[0][1]
+
+    async def add_listener(self) -> str:
+        """Listen on one more loopback port; its REST base (as `api_url`). Give each bot
+        process its own, and `intercept` knows which process a call came from."""
+        assert self._runner is not None, "start the stand-in first"
+        before = set(self._runner.addresses)
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        (address,) = set(self._runner.addresses) - before
+        return f"http://127.0.0.1:{address[1]}/api/v{API_VERSION}"
 
     async def stop(self) -> None:
         """Close gateway sockets first: open websocket handlers would hold up the shutdown.

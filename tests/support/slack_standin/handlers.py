@@ -8,7 +8,7 @@ from aiohttp import web
 from tests.support.slack_standin.constants import UPLOAD_METHOD, Answer
 from tests.support.slack_standin.faults import FailureInjection
 from tests.support.slack_standin.limits import LimitEnforcer
-from tests.support.slack_standin.model import Handler, _Fail
+from tests.support.slack_standin.model import Handler, Interceptor, _Fail
 from tests.support.slack_standin.parsing import _read_call
 from tests.support.slack_standin.records import RecordedCall
 from tests.support.slack_standin.waiting import Waiting
@@ -20,6 +20,7 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
 
     upload_statuses: list[int]
     limits: LimitEnforcer | None
+    intercept: Interceptor | None
     _bot_methods: dict[str, Handler]
 
     # -- HTTP handlers ---------------------------------------------------------------------
@@ -27,7 +28,11 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
     async def _api(self, request: web.Request) -> web.Response:
         call, read_error = await _read_call(request)
         self.calls.append(call)
-        status, body, headers = self._answer(call, read_error)
+        forced = None
+        if self.intercept is not None:
+            sockname = request.transport.get_extra_info("sockname") if request.transport else None
+            forced = self.intercept(call, int(sockname[1]) if sockname else 0)
+        status, body, headers = forced or self._answer(call, read_error)
         call.status, call.response = status, body
         if self.limits is not None:
             await self.limits.delay()  # the network's share: the call is decided on arrival

@@ -60,3 +60,6 @@ class _Fail(Exception):
 
 
 Handler = Callable[[RecordedCall, _Team], Answer]
+
+Interceptor = Callable[[RecordedCall, int], tuple[int, Answer, dict[str, str]] | None]
+"""A fault test's hook: sees a call and the port it came in on; may answer it instead."""

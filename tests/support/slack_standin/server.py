@@ -20,7 +20,13 @@ from tests.support.slack_standin.constants import (
 )
 from tests.support.slack_standin.handlers import HttpHandlers
 from tests.support.slack_standin.limits import LimitEnforcer, SlackLimits
-from tests.support.slack_standin.model import Handler, _PendingUpload, _Refusal, _Team
+from tests.support.slack_standin.model import (
+    Handler,
+    Interceptor,
+    _PendingUpload,
+    _Refusal,
+    _Team,
+)
 from tests.support.slack_standin.records import RecordedCall, UploadedFile
 from tests.support.slack_standin.socket_mode import SocketMode
 
@@ -33,6 +39,9 @@ class SlackStandIn(HttpHandlers, SocketMode):
     def __init__(self, limits: SlackLimits | None = None) -> None:
         """`limits`: enforce Slack's latency and rate limits (see `limits`); off by default."""
         self.limits = LimitEnforcer(limits) if limits is not None else None
+        # Fault tests set this: called with each Web API call and the port it came in on
+        # (see `add_listener`) before it is answered; an answer returned replaces Slack's.
+        self.intercept: Interceptor | None = None
         self.calls: list[RecordedCall] = []
         self.hook_posts: list[tuple[str, dict[str, Any]]] = []
         self.socket_messages: list[dict[str, Any]] = []  # everything clients sent on the socket
@@ -90,6 +99,15 @@ class SlackStandIn(HttpHandlers, SocketMode):
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self._port = self._runner.addresses[0][1]
+
+    async def add_listener(self) -> str:
+        """Listen on one more loopback port; its Web API root (as `base_url`). Give each bot
+        process its own, and `intercept` knows which process a call came from."""
+        assert self._runner is not None, "start the stand-in first"
+        before = set(self._runner.addresses)
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        (address,) = set(self._runner.addresses) - before
+        return f"http://127.0.0.1:{address[1]}/api/"
 
     async def stop(self) -> None:
         """Close sockets first: open websocket handlers would otherwise hold up the shutdown."""

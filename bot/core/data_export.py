@@ -169,9 +169,11 @@ def _identity(member: Member, community: Community) -> schema.Identity:
         joined_at=member.joined_at,
         left_at=member.left_at,
         paused_at=member.paused_at,
+        paused_until=member.paused_until,
         resumed_at=member.resumed_at,
         unreachable_since=member.unreachable_at,
         digest_cadence=member.digest_cadence,
+        prompt_every_weeks=member.every_weeks,
     )
 
 

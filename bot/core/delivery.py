@@ -11,14 +11,13 @@ See docs/ARCHITECTURE.md for the states.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core import quiet_members
+from bot.core import weekly_filters
 from bot.core.context import CoreConfig
 from bot.core.goal_outcomes import GOAL_ASKED
 from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
@@ -37,6 +36,7 @@ from bot.core.sending.prompt_queue import PromptQueue
 from bot.core.sending.queue import SendQueue
 from bot.core.sending.recap_queue import RecapQueue
 from bot.core.sending.reminder_queue import ReminderQueue
+from bot.core.weekly_filters import Candidate
 from bot.prompts.library import LibraryPrompt, default_library
 from bot.store import channel_posts as post_store
 from bot.store import communities as community_store
@@ -56,12 +56,7 @@ from bot.store.models import (
 CHANNEL_MODE = "channel"
 LOOKBACK = timedelta(days=8)  # how far back a claim looks for prompts missed while down
 AHEAD = timedelta(weeks=60)  # how far ahead the next fire is looked for (skips, every N weeks)
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    member: Member
-    fire: FireTime
+HOLIDAY_SEARCH_DAYS = 60  # a revisit due in a holiday looks this far for its end
 
 
 def prompt_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
@@ -134,6 +129,8 @@ class PromptClaimer:
             if schedule.kind in ONE_OFF_KINDS and (not schedule.fire_at or schedule.fire_at > now):
                 continue  # not due yet: no need to look at anyone
             if schedule.kind == ScheduleKind.REVISIT:
+                if await self._revisit_after_holiday(session, schedule, community):
+                    continue  # moved to the day after the holiday
                 await self._claim_revisit(session, schedule, community, now, report)
                 schedule.active = False
                 continue
@@ -144,9 +141,7 @@ class PromptClaimer:
             else:
                 candidates = await self._due_candidates(session, schedule, community, now)
                 if schedule.kind == ScheduleKind.WEEKLY_PROMPT:
-                    candidates = await _outside_holidays(session, community, candidates)
-                    candidates = await _for_members_still_listening(session, candidates, now)
-                    candidates = await _one_weekly_prompt_per_person(session, candidates)
+                    candidates = await weekly_filters.wanted(session, community, candidates, now)
                 picks = await self._picker.for_members(
                     session, community, [(c.member, c.fire.local_date) for c in candidates]
                 )
@@ -158,7 +153,7 @@ class PromptClaimer:
 
     async def _due_candidates(
         self, session: AsyncSession, schedule: Schedule, community: Community, now: datetime
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         members = [
             member
             for member in await community_store.active_members(session, community.id)
@@ -168,13 +163,13 @@ class PromptClaimer:
         for member in members:
             by_zone[schedule.zone or member.timezone or self._default_timezone].append(member)
         skipped = await schedule_store.skipped_dates(session, schedule.id)
-        candidates: list[_Candidate] = []
+        candidates: list[Candidate] = []
         for zone_name, group in by_zone.items():
             zone = ZoneInfo(zone_name)
             for fire in self._fires(schedule, zone, now, skipped):
                 earliest = _earliest(schedule, now)
                 candidates.extend(
-                    _Candidate(member, fire)
+                    Candidate(member, fire)
                     for member in group
                     if fire.at >= _receiving_since(member) and fire.at >= earliest
                 )
@@ -230,6 +225,27 @@ class PromptClaimer:
             )
         return rows
 
+    async def _revisit_after_holiday(
+        self, session: AsyncSession, schedule: Schedule, community: Community
+    ) -> bool:
+        """Nothing fires on a holiday: a revisit due on one moves to the same time on the
+        first day after it (in the member's zone). True when it moved."""
+        member = await session.get(Member, schedule.member_id) if schedule.member_id else None
+        if member is None or schedule.fire_at is None:
+            return False
+        zone = self.zone_of(member)
+        local = schedule.fire_at.astimezone(zone)
+        days = {local.date() + timedelta(days=n) for n in range(HOLIDAY_SEARCH_DAYS)}
+        off = await holiday_store.holiday_dates(session, community.id, days)
+        if local.date() not in off:
+            return False
+        later = next((d for d in sorted(days) if d > local.date() and d not in off), None)
+        if later is None:
+            return False  # a holiday longer than the search: send it rather than lose it
+        moved = datetime.combine(later, local.time(), zone)
+        schedule.fire_at = moved.astimezone(schedule.fire_at.tzinfo)
+        return True
+
     async def _claim_revisit(
         self,
         session: AsyncSession,
@@ -252,7 +268,7 @@ class PromptClaimer:
         fire = FireTime(schedule.fire_at, schedule.fire_at.astimezone(self.zone_of(member)).date())
         prompt_id = await delivery_store.prompt_id_of(session, schedule.source_delivery_id) or ""
         row = self._delivery_rows(
-            schedule, [_Candidate(member, fire)], now, report, {}, prompt=(prompt_id, text)
+            schedule, [Candidate(member, fire)], now, report, {}, prompt=(prompt_id, text)
         )
         source = await reflection_store.answer_for_delivery(session, schedule.source_delivery_id)
         if row and source is not None and goal_of(source.text) is not None:
@@ -284,7 +300,7 @@ class PromptClaimer:
     def _delivery_rows(
         self,
         schedule: Schedule,
-        candidates: list[_Candidate],
+        candidates: list[Candidate],
         now: datetime,
         report: DueReport,
         picks: dict[tuple[int, date], LibraryPrompt],
@@ -330,46 +346,6 @@ class PromptClaimer:
                 }
             )
         return rows
-
-
-async def _outside_holidays(
-    session: AsyncSession, community: Community, candidates: list[_Candidate]
-) -> list[_Candidate]:
-    """No weekly prompt on a holiday, at each member's local date (bot/core/holidays.py)."""
-    off = await holiday_store.holiday_dates(
-        session, community.id, {c.fire.local_date for c in candidates}
-    )
-    return [c for c in candidates if c.fire.local_date not in off]
-
-
-async def _for_members_still_listening(
-    session: AsyncSession, candidates: list[_Candidate], now: datetime
-) -> list[_Candidate]:
-    """Members on a fortnightly rhythm skip their off weeks; a member quiet for weeks gets
-    an offer with this prompt, or, still quiet after it, a pause instead (quiet_members)."""
-    on_rhythm = [c for c in candidates if quiet_members.on_rhythm(c.member, c.fire.local_date)]
-    paused = await quiet_members.settle(session, [c.member for c in on_rhythm], now)
-    return [c for c in on_rhythm if c.member.id not in paused]
-
-
-async def _one_weekly_prompt_per_person(
-    session: AsyncSession, candidates: list[_Candidate]
-) -> list[_Candidate]:
-    """A linked person gets one weekly prompt a week: the first platform to claim it wins."""
-    wanted = [
-        (c.member.person_id, c.fire.local_date)
-        for c in candidates
-        if c.member.person_id is not None
-    ]
-    if not wanted:
-        return candidates
-    taken = await delivery_store.person_weeks_taken(session, wanted)
-    return [
-        c
-        for c in candidates
-        if c.member.person_id is None
-        or delivery_store.person_week(c.member.person_id, c.fire.local_date) not in taken
-    ]
 
 
 def _person_week(

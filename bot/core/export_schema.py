@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION: Literal[1] = 1
+# 2: identities gained `paused_until` and `prompt_every_weeks` (a reader of version 1 that
+# forbids unknown fields would refuse them)
+SCHEMA_VERSION: Literal[2] = 2
 
 
 class _Record(BaseModel):
@@ -38,11 +40,17 @@ class Identity(_Record):
     joined_at: datetime
     left_at: datetime | None
     paused_at: datetime | None = Field(description="Set while prompts are paused.")
+    paused_until: datetime | None = Field(
+        description="A timed pause (`/pln pause 2w`, `until DATE`) ends then; null: until resumed."
+    )
     resumed_at: datetime | None
     unreachable_since: datetime | None = Field(
         description="When the platform last refused a message to the person (blocked, gone)."
     )
     digest_cadence: str = Field(description='The scheduled digest: "monthly", "termly" or "off".')
+    prompt_every_weeks: int = Field(
+        description="1: a prompt every week; 2: every other week (`/pln rhythm`)."
+    )
 
 
 class Profile(_Record):
@@ -178,7 +186,7 @@ class PlnExport(_Record):
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
-    schema_version: Literal[1] = Field(description="Changes when the format changes.")
+    schema_version: Literal[2] = Field(description="Changes when the format changes.")
     exported_at: datetime
     profile: Profile
     settings: Settings
@@ -212,13 +220,16 @@ def to_markdown(export: PlnExport, zone: ZoneInfo) -> str:
         status = "member" if identity.active else f"left {when(identity.left_at)}"
         if identity.paused_at is not None:
             status += f", paused since {when(identity.paused_at)}"
+            if identity.paused_until is not None:
+                status += f" until {when(identity.paused_until)}"
         lines += [
             "",
             f"- **{identity.platform.title()}**, {identity.community}: "
             f"{identity.display_name} (user id {identity.platform_user_id})",
             f"  - joined {when(identity.joined_at)}; {status}",
             f"  - time zone: {identity.time_zone or 'the PLN default'}; "
-            f"scheduled digest: {identity.digest_cadence}",
+            f"scheduled digest: {identity.digest_cadence}; prompts "
+            + ("every week" if identity.prompt_every_weeks == 1 else "every other week"),
         ]
     settings = export.settings
     lines += [

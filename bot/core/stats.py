@@ -188,8 +188,12 @@ def discussion_lines(posted: tuple[PostedDiscussion, ...], zone: ZoneInfo) -> li
             counts = "recap still to come"
         elif item.replies is None:
             counts = "thread could not be read"
+        elif item.replies == 0:
+            counts = "no replies"
         else:
-            counts = f"{item.replies} replies from {item.participants} people"
+            replies = "reply" if item.replies == 1 else "replies"
+            people = "person" if item.participants == 1 else "people"
+            counts = f"{item.replies} {replies} from {item.participants} {people}"
         lines.append(f"• {when}, {item.title}: {counts}")
     return lines
 

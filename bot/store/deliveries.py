@@ -264,6 +264,32 @@ async def person_weeks_taken(session: AsyncSession, wanted: Iterable[tuple[int, 
     return taken & keys
 
 
+async def member_weeks_taken(
+    session: AsyncSession, wanted: Iterable[tuple[int, date]]
+) -> set[tuple[int, date]]:
+    """Of these (member, local date) pairs, those whose ISO week already has another weekly
+    prompt for that member (not missed): when moderators move the prompt's day mid-week, a
+    member prompted on Monday is not prompted again on Thursday."""
+    pairs = set(wanted)
+    if not pairs:
+        return set()
+    days = [day for _, day in pairs]
+    found = await session.execute(
+        select(Delivery.member_id, Delivery.due_local_date)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
+        .where(
+            Delivery.member_id.in_(sorted({member_id for member_id, _ in pairs})),
+            Schedule.kind == ScheduleKind.WEEKLY_PROMPT,
+            Delivery.status != DeliveryStatus.MISSED,
+            Delivery.due_local_date.between(min(days) - timedelta(days=6), max(days)),
+        )
+    )
+    weeks = {(member_id, day.isocalendar()[:2]) for member_id, day in found.tuples()}
+    return {
+        (member_id, day) for member_id, day in pairs if (member_id, day.isocalendar()[:2]) in weeks
+    }
+
+
 async def prompt_id_of(session: AsyncSession, delivery_id: int) -> str | None:
     result: str | None = await session.scalar(
         select(Delivery.prompt_id).where(Delivery.id == delivery_id)

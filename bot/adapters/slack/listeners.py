@@ -54,6 +54,17 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+# a link in an escaped slash command: `<https://x.org|x.org>` or `<https://x.org>`
+_COMMAND_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>")
+
+
+def command_text(text: str) -> str:
+    """A slash command's text as the core reads it. The command is escaped
+    (`should_escape: true` in the manifest), so `@sam` and `#pln` arrive as ids the core
+    can use (`<@U123|sam>`, `<#C123|pln>`); links come back to what was typed."""
+    return unescape(_COMMAND_LINK.sub(lambda found: found.group(1), text))
+
+
 class SlackListeners:
     """Turns Slack requests into core calls and core replies into Slack messages."""
 
@@ -92,7 +103,7 @@ class SlackListeners:
             in_direct_message=in_bot_dm,
         )
         response_type = "in_channel" if in_bot_dm else "ephemeral"
-        text = unescape(str(body.get("text") or ""))
+        text = command_text(str(body.get("text") or ""))
 
         async def say_first(reply: OutgoingMessage) -> None:
             await respond(response_type=response_type, **message_payload(reply))

@@ -222,3 +222,23 @@ async def test_a_member_with_nothing_yet_gets_a_valid_empty_export(core: PlnCore
 
     jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
     assert data["answers"] == [] and data["notes"] == [] and data["prompts_received"] == []
+
+
+async def test_a_timed_pause_and_a_lighter_rhythm_are_in_the_export(
+    core: PlnCore, clock: SimulatedClock
+) -> None:
+    await core.handle_command(ALICE, "join")
+    await core.handle_command(ALICE, "tz Europe/London")
+    await core.handle_command(ALICE, "rhythm fortnightly")
+    (paused,) = await core.handle_command(ALICE, "pause until 2027-01-10")
+    assert "2027" in paused.text, paused.text
+
+    _, markdown, data = await exported(core, ALICE)
+
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    (identity,) = data["profile"]["identities"]
+    assert identity["paused_at"] is not None
+    assert identity["paused_until"].startswith("2027-01-")
+    assert identity["prompt_every_weeks"] == 2
+    assert " until Sun 10 Jan 2027" in markdown or " until Sat 09 Jan 2027" in markdown
+    assert "prompts every other week" in markdown

@@ -63,4 +63,4 @@ async def test_a_discussion_is_not_posted_on_a_holiday(
     await Runner(core).advance(timedelta(days=35))
 
     posted = [post.message.text.splitlines()[0] for post in messenger.channel_posts]
-    assert posted == ["Discussion: Trust and data"] * 2
+    assert posted == ["Discussion: Trust and data", "Recap: Trust and data"] * 2

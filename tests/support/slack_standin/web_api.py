@@ -172,6 +172,44 @@ class WebApi(SlackState):
         messages = [{k: v for k, v in m.items() if with_metadata or k != "metadata"} for m in found]
         return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit}
 
+    def _conversations_replies(self, call: RecordedCall, team: _Team) -> Answer:
+        """A thread: its parent first, then the replies, oldest first, paged by cursor.
+        Needs `channels:history` (or `groups:history`) on a real workspace."""
+        channel = self._channel(call.params.get("channel"))
+        thread_ts = str(call.params.get("ts") or "")
+        if (channel, thread_ts) not in self._messages:
+            raise _Fail("thread_not_found")
+        limit = int(call.params.get("limit") or 100)
+        start = int(call.params.get("cursor") or 0)
+        thread = sorted(
+            (
+                m
+                for (c, ts), m in self._messages.items()
+                if c == channel and (ts == thread_ts or m.get("thread_ts") == thread_ts)
+            ),
+            key=lambda m: float(m["ts"]),
+        )
+        page = thread[start : start + limit]
+        more = start + limit < len(thread)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def reply_in_thread(self, channel: str, thread_ts: str, user: str, text: str) -> str:
+        """A person replies in a thread (test side); returns the reply's ts."""
+        ts = self._next_ts()
+        self._messages[(channel, ts)] = {
+            "type": "message",
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "thread_ts": thread_ts,
+        }
+        return ts
+
     def _views_open(self, call: RecordedCall, team: _Team) -> Answer:
         if not call.params.get("trigger_id") and not call.params.get("interactivity_pointer"):
             raise _Fail("invalid_arguments")

@@ -180,8 +180,8 @@ async def gather(ctx: Context, period: str) -> CommunityStats:
 
 def discussion_lines(posted: tuple[PostedDiscussion, ...], zone: ZoneInfo) -> list[str]:
     """Each discussion's reply count, read from its thread when the recap was posted."""
-    replies = sum(item.replies or 0 for item in posted)
-    lines = [f"Discussions: {len(posted)} posted, {replies} replies counted in their recaps."]
+    total = sum(item.replies or 0 for item in posted)
+    lines = [f"Discussions: {len(posted)} posted, {total} replies counted in their recaps."]
     for item in posted[-DISCUSSIONS_LISTED:]:
         when = f"{item.posted_at.astimezone(zone):%a %d %b}"
         if not item.recapped:
@@ -191,9 +191,9 @@ def discussion_lines(posted: tuple[PostedDiscussion, ...], zone: ZoneInfo) -> li
         elif item.replies == 0:
             counts = "no replies"
         else:
-            replies = "reply" if item.replies == 1 else "replies"
+            noun = "reply" if item.replies == 1 else "replies"
             people = "person" if item.participants == 1 else "people"
-            counts = f"{item.replies} {replies} from {item.participants} {people}"
+            counts = f"{item.replies} {noun} from {item.participants} {people}"
         lines.append(f"• {when}, {item.title}: {counts}")
     return lines
 

@@ -88,9 +88,7 @@ def _day(value: object) -> date:
 
 def test_a_planned_term_fires_exactly_its_prompts_posts_and_recaps(tmp_path: Path) -> None:
     shutil.copy(CALENDAR, tmp_path / "term dates.ics")
-    transcript = run_bot(
-        tmp_path, _script(), member="mod", clock="simulated=2026-09-24T10:00"
-    )
+    transcript = run_bot(tmp_path, _script(), member="mod", clock="simulated=2026-09-24T10:00")
     assert_clean_exit(transcript)
     out = transcript.stdout
     assert "[bot -> mod] Imported 4 holiday(s)" in out

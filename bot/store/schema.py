@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.store import checkin_models as checkin_models
 from bot.store import guard_models as guard_models
 from bot.store import holiday_models as holiday_models
 from bot.store import moderator_models as moderator_models
@@ -12,6 +13,7 @@ from bot.store.models import Base
 metadata = Base.metadata
 
 __all__ = [
+    "checkin_models",
     "guard_models",
     "holiday_models",
     "metadata",

@@ -1,10 +1,14 @@
-# pln-bot container image: a first version, not yet built or tested on a machine with Docker.
+# pln-bot container image (docs/OPERATIONS.md). Built from this checkout:
 #
 #   docker build -t pln-bot .
-#   docker run --rm -it -v pln-data:/app/data pln-bot          # console adapter, SQLite
-#   docker run --rm pln-bot pln-bot db upgrade                  # any other pln-bot command
+#   docker compose up -d                                          # bot + PostgreSQL (compose.yaml)
+#   docker run --rm -it -v pln-data:/app/data pln-bot             # console adapter, SQLite
+#   docker run --rm pln-bot pln-bot db upgrade                    # any other pln-bot command
 #
 # Settings come from the environment (see config/pln-bot.example.env); --env-file works.
+# tests/e2e/test_container_steps.py rehearses this file's steps without a container engine
+# (none can be installed where the tests run): the package built from the checkout, installed
+# into a fresh virtualenv as a non-root user, started, and asked `pln-bot healthcheck`.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -31,13 +35,21 @@ WORKDIR /app
 COPY config/pln-bot.example.env config/pln-bot.toml.example ./config/
 
 # Four slashes: an absolute path. Override with postgresql://user:password@host:5432/db.
+# PLN_HTTP_PORT: every adapter serves GET /healthz and GET /metrics there (Slack's HTTP mode
+# also POST /slack/events). Logs are JSON lines (stderr is not a terminal in a container).
 ENV DATABASE_URL=sqlite:////app/data/pln-bot.db \
-    PLN_DATA_DIR=/app/data
+    PLN_DATA_DIR=/app/data \
+    PLN_HTTP_PORT=3000 \
+    PLN_LOG_FORMAT=json
 
 USER pln
 VOLUME /app/data
-# The Slack adapter's HTTP server (PLN_HTTP_PORT): POST /slack/events, GET /healthz.
 EXPOSE 3000
+
+# 200 from /healthz: the database answers and the scheduler is alive (catching up counts).
+# start-period: `pln-bot run` migrates the database before it listens.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["pln-bot", "healthcheck"]
 
 # `pln-bot run` applies pending migrations before it starts. The console adapter reads the
 # terminal, so run it with -it (docker run) or stdin_open/tty (compose). For Slack:

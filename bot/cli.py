@@ -32,6 +32,7 @@ prompts_app = typer.Typer(help="The reflection prompt library.", no_args_is_help
 app.add_typer(prompts_app, name="prompts")
 
 ADAPTERS = ("console", "slack", "discord")
+DEFAULT_HTTP_PORT = 3000  # the Slack HTTP server's default, and the container image's
 log = logging.getLogger("bot")
 
 
@@ -170,6 +171,34 @@ def db_upgrade() -> None:
     _configure_logging(settings)
     _migrate_or_exit(settings)
     typer.echo(f"Database is up to date: {settings.describe_database()}.")
+
+
+@app.command()
+def healthcheck(
+    port: Annotated[
+        int | None, typer.Option(help="Port to ask (default: PLN_HTTP_PORT, else 3000).")
+    ] = None,
+) -> None:
+    """Ask the running bot's GET /healthz on this machine; exit 0 if healthy, 1 if not.
+
+    The container image's HEALTHCHECK: python:3.11-slim has no curl, and this reads the
+    same settings (PLN_HTTP_PORT) as the bot it asks.
+    """
+    import json
+    import urllib.error
+    import urllib.request
+
+    settings = _settings_or_exit()
+    chosen = port or settings.http_port or DEFAULT_HTTP_PORT
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{chosen}/healthz", timeout=5) as answer:
+            typer.echo(json.loads(answer.read()).get("status", "ok"))
+    except urllib.error.HTTPError as error:  # 503: the body says why
+        typer.echo(error.read().decode(errors="replace")[:300], err=True)
+        raise typer.Exit(1) from None
+    except (OSError, ValueError) as error:
+        typer.echo(f"pln-bot: no answer on port {chosen}: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @prompts_app.command("check")

@@ -48,9 +48,12 @@ TYPED = {
 }
 NOT_RUN = {
     "make test": "the test suite itself",
-    "docker build -t pln-bot .": "no Docker here (the README says the Docker files are untested)",
-    "docker run --rm -it -v pln-data:/app/data pln-bot": "no Docker here",
-    "docker compose run --rm bot": "no Docker here",
+    "docker build -t pln-bot .": "no container engine here: e2e/test_container_steps.py does "
+    "the image's steps without one",
+    "docker run --rm -it -v pln-data:/app/data pln-bot": "no container engine here",
+    "docker compose up -d": "no container engine here (compose.yaml is checked against the "
+    "Compose Specification's schema)",
+    "docker compose run --rm bot": "no container engine here",
     "make bench": "benchmarks print timings; they assert nothing",
     ".venv/bin/python bench/fanout.py --members 1000": "a benchmark",
     ".venv/bin/python bench/fanout.py --database-url postgresql+asyncpg://user:password@host/empty_db": "a benchmark",  # noqa: E501

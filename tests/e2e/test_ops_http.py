@@ -165,6 +165,29 @@ async def test_slack_http_mode_serves_them_beside_its_events(tmp_path: Path) -> 
     assert sample(metrics, "pln_event_ack_seconds_count", platform="slack", kind="command") >= 1
 
 
+async def test_slack_socket_mode_serves_them_when_a_port_is_set(tmp_path: Path) -> None:
+    async with SlackStandIn() as slack:
+        slack.add_user("UALICE", "Alice", tz="UTC")
+        env = _env(
+            tmp_path,
+            SLACK_API_URL=slack.base_url,
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_APP_TOKEN=slack.app_token,
+        )
+        async with running(tmp_path, "slack", "Socket Mode; /healthz", env) as bot:
+            await assert_healthy(bot)
+            shapes = SlackRequests("http://127.0.0.1:9/unused", SECRET)  # builds payloads only
+            payload = shapes.slash_command_payload(
+                "UALICE", "help", response_url=slack.response_url("socket")
+            )
+            await slack.socket_send("slash_commands", payload)
+            await slack.wait_for(lambda: any(name == "socket" for name, _ in slack.hook_posts))
+            status, metrics = await bot.get("/metrics")
+
+    assert status == 200
+    assert sample(metrics, "pln_event_ack_seconds_count", platform="slack", kind="command") == 1
+
+
 async def test_discord_serves_them_when_a_port_is_set(tmp_path: Path) -> None:
     async with DiscordStandIn(token=DISCORD_TOKEN) as server:
         server.add_user(ALICE, "alice")

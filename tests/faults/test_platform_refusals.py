@@ -32,7 +32,7 @@ from tests.support.slack_standin import SlackLimits, SlackStandIn
 
 MEMBERS = 200
 DISCORD_MEMBERS = 150  # discord.py sleeps 1 s itself before retrying a 502
-DEADLINE = 50.0  # seconds for the whole fan-out, retries included
+DEADLINE = 90.0  # a bound for the whole fan-out on a loaded machine; passing runs end sooner
 UNFINISHED = ("claimed", "sending")
 
 

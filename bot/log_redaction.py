@@ -39,6 +39,9 @@ URL_TOKEN_PATTERNS: Final = (
     re.compile(r"(hooks\.slack\.com/(?:commands|actions|services)/)[^\s\"']+"),  # response_url
     re.compile(r"(://[^:/\s@\"']+:)[^@\s\"']+(?=@)"),  # user:password@ in a database URL
 )
+# an exception's repr inside a message, as asyncio logs "Task exception was never retrieved
+# ... exception=ValueError('...')>": its arguments may quote what a member typed
+EXCEPTION_REPR: Final = re.compile(r"(exception=[A-Za-z_][\w.]*)\(.*")
 # fields that carry a member's words (or a whole request) by their name
 TEXT_FIELDS: Final = frozenset(
     {"text", "answer", "answers", "content", "body", "message_text", "prompt_text", "reply",
@@ -91,7 +94,7 @@ class Redactor:
             text = pattern.sub(REDACTED, text)
         for pattern in URL_TOKEN_PATTERNS:
             text = pattern.sub(lambda match: match.group(1) + REDACTED, text)
-        return text
+        return EXCEPTION_REPR.sub(lambda match: match.group(1) + "([message not logged])>", text)
 
 
 def secrets_of(*settings: BaseModel) -> list[str]:

@@ -156,6 +156,11 @@ def _log_everything(log_format: str) -> str:
     logging.getLogger("bot.core").info(
         "event", extra={"fields": {"text": PLANTED_ANSWER, "secret": PLANTED_SECRET, "n": 3}}
     )
+    logging.getLogger("asyncio").error(  # asyncio's own words for a task nobody awaited
+        "Task exception was never retrieved\nfuture: <Task finished name='Task-7' "
+        "coro=<handle() done> exception=ValueError('%s')>",
+        PLANTED_ANSWER,
+    )
     try:
         raise ValueError(f"cannot parse {PLANTED_ANSWER!r} with {PLANTED_SECRET}")
     except ValueError:

@@ -31,12 +31,14 @@ from bot.core import (
 )
 from bot.core.actions import answer_number, answer_value
 from bot.core.actors import Actor
+from bot.core.checkins import profile as checkin_profile
 from bot.core.events import CommandEntered
 from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACTION, SNOOZE_ACTION
 from bot.core.scheduling import preview as schedule_preview
 from bot.core.service import PlnCore
 from bot.store import pending_dms as pending_store
+from bot.store.checkin_models import MemberProfile
 from bot.store.holiday_models import Holiday
 from bot.store.models import (
     Answer,
@@ -505,6 +507,30 @@ async def no_holidays_are_saved(world: World, _batch: str) -> None:
     assert await _holiday_rows(world) == []
 
 
+PROFILE_FORM = {
+    "school": "St. Mary's Academy",
+    "role": "teacher",
+    "interests": "olf/using-data slict/shared-vision",
+}
+
+
+async def profile_is_saved(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None
+
+    async def saved(session: AsyncSession) -> tuple[str | None, str | None, str | None, str]:
+        found = await session.get(MemberProfile, member.id)
+        assert found is not None
+        return found.school, found.school_key, found.role, found.interests
+
+    assert await world.core.db.run(saved) == (
+        "St. Mary's Academy",
+        "saint marys academy",
+        "teacher",
+        "olf/using-data slict/shared-vision",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     ANSWER_ACTION: Scenario(prompted, answer_is_saved, form={"answer": ANSWER_TEXT}),
     SKIP_ACTION: Scenario(prompted, prompt_is_skipped),
@@ -537,6 +563,7 @@ SCENARIOS: dict[str, Scenario] = {
     membership.ZONE_PICK_ACTION: Scenario(zone_asked, zone_is_picked),
     quiet_members.RHYTHM_FORTNIGHTLY_ACTION: Scenario(offered_fewer_prompts, rhythm_is(2)),
     quiet_members.RHYTHM_WEEKLY_ACTION: Scenario(offered_fewer_prompts, rhythm_is(1)),
+    checkin_profile.EDIT_ACTION: Scenario(joined, profile_is_saved, form=PROFILE_FORM),
     **{
         goal_outcomes.action_id(outcome): Scenario(goal_revisited, goal_is(outcome))
         for outcome in goal_outcomes.OUTCOMES
@@ -550,6 +577,7 @@ REPLY_SAYS: dict[str, str] = {home.DIGEST_ACTION: "reflection digest"}
 FORM_OPENED_BY: dict[str, str] = {
     reflections.ANSWER_FORM_ACTION: ANSWER_ACTION,
     home.TIMEZONE_FORM_ACTION: home.TIMEZONE_ACTION,
+    checkin_profile.FORM_ACTION: checkin_profile.EDIT_ACTION,
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.console.files import DEFAULT_FILES_DIR, save_file
-from bot.adapters.console.render import prefixed, render_lines, sanitize
+from bot.adapters.console.render import prefixed, question_line, render_lines, sanitize
 from bot.adapters.console.threads import ConsoleThreads
 from bot.core.messages import Attachment, Button, Form, OutgoingMessage
 from bot.core.ports import Recipient, SendResult, ThreadReply
@@ -31,6 +31,8 @@ class ConsoleMessenger:
         self._choices: dict[str, tuple[int, tuple[Button, ...]]] = {}
         self._shown = 0
         self.forms: dict[str, Form] = {}
+        # a form of several inputs is asked one question at a time: the answers so far
+        self.form_answers: dict[str, dict[str, str]] = {}
         self.threads = ConsoleThreads()
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult:
@@ -94,7 +96,21 @@ class ConsoleMessenger:
         self._remember(name, message.buttons)
         if message.form is not None:
             self.forms[name] = message.form
+            self.form_answers[name] = {}
         self._print(name, message)
+
+    def take_form_answer(self, name: str, line: str) -> tuple[Form, dict[str, str]] | None:
+        """Record `line` as the answer to `name`'s open form's next question: the form and
+        all its answers once the last is in (the form is then closed), else None after
+        asking the next question."""
+        form = self.forms[name]
+        answers = self.form_answers.setdefault(name, {})
+        answers[form.inputs[len(answers)].input_id] = line
+        if len(answers) < len(form.inputs):
+            print(prefixed(name, [question_line(form, len(answers))]), file=self._out, flush=True)
+            return None
+        del self.forms[name]
+        return form, self.form_answers.pop(name)
 
     def _print(self, target: str, message: OutgoingMessage) -> None:
         lines = render_lines(message) + [self._saved(attachment) for attachment in message.files]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.messages import OutgoingMessage
+from bot.core.messages import Form, OutgoingMessage
 
 # Terminal control characters in member text could move the cursor or recolour the
 # screen; show them as visible escapes instead.
@@ -24,9 +24,22 @@ def render_lines(message: OutgoingMessage) -> list[str]:
         )
         keys = " or ".join(f":{number}" for number in range(1, len(message.buttons) + 1))
         lines.append(f"{choices}   (type {keys} to choose)")
-    if message.form is not None:
+    if message.form is not None and len(message.form.inputs) > 1:
+        count = len(message.form.inputs)
+        lines.append(
+            f"{message.form.title}: {count} questions; type each answer as your next message."
+        )
+        lines.append(question_line(message.form, 0))
+    elif message.form is not None:
         lines.append(f"{message.form.title}: type it as your next message.")
     return lines
+
+
+def question_line(form: Form, index: int) -> str:
+    """One question of a form asked on the console: `(2/3) Your role (e.g. ...)`."""
+    asked = form.inputs[index]
+    hint = f" (e.g. {asked.hint})" if asked.hint else ""
+    return sanitize(f"({index + 1}/{len(form.inputs)}) {asked.label}{hint}")
 
 
 def prefixed(name: str, lines: list[str]) -> str:

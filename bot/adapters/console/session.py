@@ -84,6 +84,7 @@ class ConsoleSession:
         event: Event
         if stripped.lower() == "/pln" or stripped.lower().startswith("/pln "):
             self.messenger.forms.pop(self.member, None)
+            self.messenger.form_answers.pop(self.member, None)
             text, path = split_attached(stripped[4:])
             try:
                 files = (read_attached(path),) if path is not None else ()
@@ -92,11 +93,14 @@ class ConsoleSession:
                 return True
             event = CommandEntered(self.actor, text, files=files)
         else:
-            form = self.messenger.forms.pop(self.member, None)
-            if form is not None and stripped:
-                fields = {form.inputs[0].input_id: line}
+            if self.member in self.messenger.forms and stripped:
+                answered = self.messenger.take_form_answer(self.member, line)
+                if answered is None:
+                    return True  # the next question is asked
+                form, fields = answered
                 event = FormSubmitted(self.actor, form.submit_action_id, form.value, fields)
             else:
+                self.messenger.forms.pop(self.member, None)
                 event = MessagePosted(self.actor, line)
         self._say(list((await self.core.handle(event)).replies))
         return True

@@ -35,6 +35,11 @@ HOMES = {
     "stats": "prompt",
     "audit": "prompt",
     "moderators": "prompt",
+    # the framework list beside the prompts, which leaves room for the peer half's group
+    "frameworks": "prompts",
+    "profile": "peers",
+    "checkins": "peers",
+    "mentor": "peers",
 }
 MAX_DESCRIPTION = 100
 ZONES = sorted(available_timezones())

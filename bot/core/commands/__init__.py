@@ -67,6 +67,14 @@ from bot.core.commands.oversight_commands import (
     RemoveModerator,
     Stats,
 )
+from bot.core.commands.peer_commands import (
+    Checkins,
+    Profile,
+    SetInterests,
+    SetRole,
+    SetSchool,
+    ShowProfile,
+)
 from bot.core.commands.shapes import Arguments, CommandError, Option, OptionKind
 from bot.core.commands.spec import ButtonAction, CommandSpec, CoreServices
 from bot.core.commands.values import (
@@ -142,6 +150,12 @@ Command = (
     | ListModerators
     | AddModerator
     | RemoveModerator
+    | Profile
+    | ShowProfile
+    | SetSchool
+    | SetRole
+    | SetInterests
+    | Checkins
 )
 
 __all__ = [

@@ -19,6 +19,7 @@ from bot.core.commands import (
     member_commands,
     moderator_commands,
     oversight_commands,
+    peer_commands,
 )
 from bot.core.commands.shapes import CommandError, Rejected, or_list, rest_of_line
 from bot.core.commands.spec import CommandSpec
@@ -74,6 +75,7 @@ _SPECS: tuple[CommandSpec, ...] = (
     *member_commands.SPECS,
     *data_commands.SPECS,
     *member_commands.LATER_SPECS,
+    *peer_commands.SPECS,
     *moderator_commands.SPECS,
     *holiday_commands.SPECS,
     *oversight_commands.SPECS,

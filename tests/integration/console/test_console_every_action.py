@@ -1,5 +1,5 @@
 """Every registered button and form works on the console: pressed with `:N`, answered by
-the next line, its effect checked in the store (SQLite file and PostgreSQL).
+the next lines (one per question), its effect checked in the store (SQLite file and PostgreSQL).
 
 The console is a real adapter too: members press a button by typing its number, and a
 form is answered by the next line. Each press goes through `ConsoleSession.handle_line`,
@@ -70,9 +70,10 @@ async def test_every_button_works_on_the_console(
     before = out.tell()
     assert await session.handle_line(f":{_button_number(messenger, action_id, value, who)}")
     if scenario.form is not None:
-        (answer,) = scenario.form.values()
-        assert "type it as your next message" in out.getvalue()[before:]
-        assert await session.handle_line(answer)
+        # one question at a time, in the form's order
+        assert "as your next message" in out.getvalue()[before:]
+        for answer in scenario.form.values():
+            assert await session.handle_line(answer)
     await scenario.check(world, value)
     if action_id in REPLY_SAYS:
         assert REPLY_SAYS[action_id] in out.getvalue()[before:]

@@ -1,7 +1,9 @@
 """The container image's steps, rehearsed without a container engine, and compose.yaml checked.
 
 Where the tests run no image can be built: Docker Hub (where `python:3.11-slim` and
-`postgres:15` come from) is not reachable, and no daemon runs. So the Dockerfile's steps are
+`postgres:15` come from) is not reachable, and no daemon runs (Debian's podman 4.3.1 installs,
+but `podman pull docker.io/library/python:3.11-slim` fails: the registry's name does not
+even resolve; only PyPI, Debian and npm are reachable). So the Dockerfile's steps are
 done by hand, the same way: the package is built from this checkout (`pip install .` in the
 image), installed into a fresh virtualenv by a non-root user (`USER pln`), started with the
 image's environment (`PLN_HTTP_PORT`, a data directory of its own) and asked with the

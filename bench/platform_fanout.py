@@ -33,6 +33,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.support
@@ -70,6 +71,12 @@ def rss_kib(pid: int, field_name: str = "VmRSS") -> int:
     except OSError:
         pass
     return 0
+
+
+def fire_in(args: argparse.Namespace) -> timedelta:
+    """One process catches the prompt up at start; several start before it fires, so each
+    wakes for it on its own alarm as they would for a weekly prompt."""
+    return timedelta(minutes=-1) if args.processes == 1 else timedelta(seconds=args.start_lead)
 
 
 @dataclass
@@ -126,7 +133,7 @@ async def watch(
 
 async def run_slack(args: argparse.Namespace, url: str, workdir: Path) -> Run:
     users = slack_user_ids(args.members)
-    await seed_prompt_now(url, "slack", SLACK_TEAM, users, now=now_utc())
+    await seed_prompt_now(url, "slack", SLACK_TEAM, users, now=now_utc(), fire_in=fire_in(args))
     limits = SlackLimits(latency=args.latency, workspace=args.slack_limit, per_channel=1.0)
     run = Run(
         "slack", args.members, args.processes, args.slack_limit,
@@ -152,7 +159,9 @@ async def run_slack(args: argparse.Namespace, url: str, workdir: Path) -> Run:
 
 async def run_discord(args: argparse.Namespace, url: str, workdir: Path) -> Run:
     users = discord_user_ids(args.members)
-    await seed_prompt_now(url, "discord", DISCORD_GUILD, users, now=now_utc())
+    await seed_prompt_now(
+        url, "discord", DISCORD_GUILD, users, now=now_utc(), fire_in=fire_in(args)
+    )
     limits = DiscordLimits(
         latency=args.latency,
         global_per_second=args.discord_global,
@@ -245,6 +254,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--discord-global", type=float, default=50.0)
     parser.add_argument("--discord-dm-open", type=float, default=25.0)
     parser.add_argument("--max-seconds", type=float, default=1800.0)
+    parser.add_argument(
+        "--start-lead", type=float, default=30.0, help="seconds to the fire (>1 process)"
+    )
     args = parser.parse_args(argv)
     if args.processes > 1 and not args.database_url:
         parser.error("several processes share one PostgreSQL database: give --database-url")

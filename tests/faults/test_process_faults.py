@@ -22,12 +22,15 @@ from pathlib import Path
 import pytest
 
 from tests.support.bot_fleet import (
+    DISCORD_GUILD,
     SLACK_TEAM,
     BotProcess,
     KillSwitch,
     Tally,
     bots,
     delivery_statuses,
+    discord_env,
+    discord_user_ids,
     now_utc,
     seed_prompt_now,
     settle,
@@ -36,9 +39,11 @@ from tests.support.bot_fleet import (
     start_bot,
     wait_ready,
 )
+from tests.support.discord_standin import DiscordLimits, DiscordStandIn
 from tests.support.slack_standin import SlackLimits, SlackStandIn
 
 MEMBERS = 200
+DISCORD_MEMBERS = 120  # a DM channel is opened before each post: twice the calls
 DEADLINE = 90.0  # a bound for a loaded machine; a passing run returns as soon as done
 STOP_WITHIN = 10.0  # seconds from SIGTERM to exit
 # Several processes start before the prompt fires, so each wakes for it on its own alarm;
@@ -84,6 +89,43 @@ async def test_kill_9_mid_send_then_restart_sends_everyone_exactly_once(
     assert len(switch.fired) == 2
     assert (tally.lost, tally.duplicated) == ((), ()), f"{tally}; {statuses}"
     assert statuses["sent"] == MEMBERS, statuses
+
+
+@pytest.mark.postgres
+@pytest.mark.xfail(strict=True, reason=WAITS_FOR_LEASES)
+async def test_kill_9_mid_send_on_discord_then_restart_sends_everyone_exactly_once(
+    tmp_path: Path, postgres_scratch_url: str
+) -> None:
+    """Discord: an interrupted post is found by its nonce or in the DM's last messages."""
+    url = postgres_scratch_url
+    users = discord_user_ids(DISCORD_MEMBERS)
+    await seed_prompt_now(url, "discord", DISCORD_GUILD, users, now=now_utc())
+    switch = KillSwitch()
+    limits = DiscordLimits(latency=0.02, global_per_second=None, dm_open_per_second=None)
+    async with DiscordStandIn(limits=limits) as discord_server:
+        for user in users:
+            discord_server.add_user(user, f"member{user[-4:]}")
+        discord_server.add_guild(DISCORD_GUILD, "Fault PLN", members=users)
+        discord_server.intercept = switch.discord
+
+        async def start(name: str) -> BotProcess:
+            api_url = await discord_server.add_listener()
+            env = discord_env(url, api_url, dm_rate=50.0)
+            bot = await start_bot("discord", env, tmp_path, name)
+            switch.bind(api_url, bot)
+            return bot
+
+        switch.arm(DISCORD_MEMBERS // 3, stored=False)
+        assert await (await start("first")).wait(DEADLINE) == -signal.SIGKILL
+        switch.arm(2 * DISCORD_MEMBERS // 3, stored=True)
+        assert await (await start("second")).wait(DEADLINE) == -signal.SIGKILL
+        third = await start("third")
+        received = discord_server.dm_counts
+        statuses = await settle(url, lambda: len(received()), DISCORD_MEMBERS, deadline=DEADLINE)
+        assert await third.stop() == 0
+        tally = Tally.of(discord_server.dm_counts(), users)
+    assert (tally.lost, tally.duplicated) == ((), ()), f"{tally}; {statuses}"
+    assert statuses["sent"] == DISCORD_MEMBERS, statuses
 
 
 @pytest.mark.postgres

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bot.core import export_schema as schema
 from bot.core.context import Context
 from bot.core.data_rights import NOTHING_HELD, count
+from bot.core.export_peers import build_peers
 from bot.core.export_schema import to_markdown
 from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.prompt_picker import RotationPicker
@@ -154,6 +155,7 @@ async def build_export(ctx: Context, member_ids: list[int]) -> schema.PlnExport:
             for d in record.digests
         ],
         checkin_pairings=[],
+        peers=await build_peers(ctx.session, record.identities),
     )
 
 

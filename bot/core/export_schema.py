@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.core.export_peers import Peers, peers_markdown
+
 # 2: identities gained `paused_until` and `prompt_every_weeks` (a reader of version 1 that
 # forbids unknown fields would refuse them)
 SCHEMA_VERSION: Literal[2] = 2
@@ -199,6 +201,11 @@ class PlnExport(_Record):
     checkin_pairings: list[CheckinPairing] = Field(
         description="Always empty for now: check-in pairings do not exist yet."
     )
+    peers: Peers = Field(
+        default_factory=Peers,
+        description="The profile for check-ins and mentoring, the check-ins opt-in, the "
+        "self-assessment, mentor offers, requests and matches.",
+    )
 
 
 def to_markdown(export: PlnExport, zone: ZoneInfo) -> str:
@@ -296,7 +303,8 @@ def to_markdown(export: PlnExport, zone: ZoneInfo) -> str:
             for digest in export.digests_sent
         ],
     )
-    lines += ["", "## Check-in pairings", "", "None: the PLN has no check-in pairings yet.", ""]
+    lines += ["", "## Check-in pairings", "", "None: the PLN has no check-in pairings yet."]
+    lines += [*peers_markdown(export.peers, when), ""]
     return "\n".join(lines)
 
 

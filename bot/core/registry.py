@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from bot.core import goal_outcomes, home, pending_dms, reflections
 from bot.core.actions import NAMESPACE, ActionSpec, FormSpec, RoutesBy, canonical
+from bot.core.checkins import assessment as checkin_assessment
 from bot.core.checkins import profile as checkin_profile
 from bot.core.commands import ButtonAction, CommandSpec, command_specs
 
@@ -41,9 +42,12 @@ _DECLARED_ACTIONS: list[Action] = [
     *pending_dms.ACTIONS,
     *goal_outcomes.ACTIONS,
     *checkin_profile.ACTIONS,
+    *checkin_assessment.ACTIONS,
 ]
 _ACTIONS: dict[str, Action] = _by_id(_DECLARED_ACTIONS)
-_FORMS: dict[str, FormSpec] = _by_id([*reflections.FORMS, *home.FORMS, *checkin_profile.FORMS])
+_FORMS: dict[str, FormSpec] = _by_id(
+    [*reflections.FORMS, *home.FORMS, *checkin_profile.FORMS, *checkin_assessment.FORMS]
+)
 if set(_ACTIONS) & set(_FORMS):
     raise ValueError("a button and a form share an id")
 

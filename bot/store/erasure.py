@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from bot.store import link_guesses as guesses
-from bot.store import pending_dms
+from bot.store import mentoring, pending_dms
 from bot.store.models import (
     Answer,
     AnswerShare,
@@ -164,6 +164,7 @@ async def erase_person(session: AsyncSession, member_ids: Sequence[int], now: da
     await guesses.forget(session, users=users, persons=persons)
     await _unname_installer(session, [row.id for row in rows if row.platform == "slack"])
     await _unname_moderator(session, [(row.community_id, row.platform_user_id) for row in rows])
+    await mentoring.end_matches_of(session, [row.id for row in rows], now)
     await session.execute(
         delete(Member)
         .where(Member.id.in_(list(member_ids)))

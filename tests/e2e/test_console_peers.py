@@ -64,3 +64,42 @@ def test_checkins_are_joined_paused_and_left(tmp_path: Path) -> None:
     assert "paused until Mon 07 Dec 2026" in out
     assert "Your check-in pause is over" in out
     assert "You've left the check-ins" in out
+
+
+def test_a_mentor_and_a_mentee_are_introduced_and_the_match_ends(tmp_path: Path) -> None:
+    transcript = run_bot(
+        tmp_path,
+        [
+            "/pln join",
+            "/pln profile role leader",
+            '/pln profile school "Northside Academy"',
+            "/pln mentor offer 2",
+            ":1",
+            "5",
+            "5",
+            "4",
+            "4",
+            "5",
+            ":as alice",
+            "/pln join",
+            "/pln profile role teacher",
+            "/pln profile school St Mary's",
+            "/pln mentor request",
+            "/pln mentor assess 1 2 3 3 2",
+            "/pln mentor status",
+            "/pln mentor end",
+            ":as bob",
+            "/pln mentor status",
+        ],
+        member="bob",
+        clock="simulated=2026-11-20T10:00",
+    )
+    assert_clean_exit(transcript)
+    out = transcript.stdout
+    assert "Your self-assessment: 5 questions; type each answer as your next message." in out
+    assert "(5/5) Securing accountability (1-5)" in out
+    assert "[bot -> alice] Meet your mentor, bob." in out
+    assert "[bot -> bob] Meet your new mentee, alice." in out
+    assert "[bot -> alice] Your mentor: bob, since" in out
+    assert "[bot -> bob] alice ended your mentoring match." in out
+    assert "You offer to mentor up to 2 member(s)." in out.split(":as bob")[-1]

@@ -31,6 +31,7 @@ from bot.core import (
 )
 from bot.core.actions import answer_number, answer_value
 from bot.core.actors import Actor
+from bot.core.checkins import assessment as checkin_assessment
 from bot.core.checkins import profile as checkin_profile
 from bot.core.events import CommandEntered
 from bot.core.messages import Attachment, OutgoingMessage
@@ -38,7 +39,7 @@ from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACT
 from bot.core.scheduling import preview as schedule_preview
 from bot.core.service import PlnCore
 from bot.store import pending_dms as pending_store
-from bot.store.checkin_models import MemberProfile
+from bot.store.checkin_models import MemberProfile, MentorOffer, SelfAssessment
 from bot.store.holiday_models import Holiday
 from bot.store.models import (
     Answer,
@@ -531,6 +532,46 @@ async def profile_is_saved(world: World, _value: str) -> None:
     )
 
 
+ASSESSMENT_FORM = {
+    "setting_directions": "4",
+    "building_relationships": "5",
+    "developing_the_organization": "3",
+    "improving_the_instructional_program": "2",
+    "securing_accountability": "4",
+}
+
+
+async def offered_to_mentor(world: World) -> str:
+    """The member set their role and offered to mentor; the reply asks for the
+    self-assessment with the Rate myself button."""
+    await joined(world)
+    await world.core.handle_command(world.member, "profile role leader")
+    said = await _replies(world.core.handle_command(world.member, "mentor offer 2"))
+    assert "short self-assessment" in said, said
+    return ""
+
+
+async def assessment_is_saved(world: World, _value: str) -> None:
+    member = await _member(world)
+    assert member is not None
+
+    async def saved(session: AsyncSession) -> tuple[tuple[str, int, int, int, int, int], int]:
+        found = await session.get(SelfAssessment, member.id)
+        offer = await session.get(MentorOffer, member.id)
+        assert found is not None and offer is not None
+        ratings = (
+            found.role,
+            found.setting_directions,
+            found.building_relationships,
+            found.developing_the_organization,
+            found.improving_the_instructional_program,
+            found.securing_accountability,
+        )
+        return ratings, offer.capacity
+
+    assert await world.core.db.run(saved) == (("leader", 4, 5, 3, 2, 4), 2)
+
+
 SCENARIOS: dict[str, Scenario] = {
     ANSWER_ACTION: Scenario(prompted, answer_is_saved, form={"answer": ANSWER_TEXT}),
     SKIP_ACTION: Scenario(prompted, prompt_is_skipped),
@@ -564,6 +605,9 @@ SCENARIOS: dict[str, Scenario] = {
     quiet_members.RHYTHM_FORTNIGHTLY_ACTION: Scenario(offered_fewer_prompts, rhythm_is(2)),
     quiet_members.RHYTHM_WEEKLY_ACTION: Scenario(offered_fewer_prompts, rhythm_is(1)),
     checkin_profile.EDIT_ACTION: Scenario(joined, profile_is_saved, form=PROFILE_FORM),
+    checkin_assessment.RATE_ACTION: Scenario(
+        offered_to_mentor, assessment_is_saved, form=ASSESSMENT_FORM
+    ),
     **{
         goal_outcomes.action_id(outcome): Scenario(goal_revisited, goal_is(outcome))
         for outcome in goal_outcomes.OUTCOMES
@@ -578,6 +622,7 @@ FORM_OPENED_BY: dict[str, str] = {
     reflections.ANSWER_FORM_ACTION: ANSWER_ACTION,
     home.TIMEZONE_FORM_ACTION: home.TIMEZONE_ACTION,
     checkin_profile.FORM_ACTION: checkin_profile.EDIT_ACTION,
+    checkin_assessment.FORM_ACTION: checkin_assessment.RATE_ACTION,
 }
 
 

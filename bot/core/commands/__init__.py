@@ -69,6 +69,7 @@ from bot.core.commands.oversight_commands import (
 )
 from bot.core.commands.peer_commands import (
     Checkins,
+    Mentor,
     Profile,
     SetInterests,
     SetRole,
@@ -156,6 +157,7 @@ Command = (
     | SetRole
     | SetInterests
     | Checkins
+    | Mentor
 )
 
 __all__ = [

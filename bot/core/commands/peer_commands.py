@@ -6,17 +6,25 @@ shows it as one entry with a choice and a value under `/pln peers`, where `/pln`
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.core.checkins import optin, profile
+from bot.core.checkins import assessment, mentor_flow, optin, profile
 from bot.core.checkins.model import Role
 from bot.core.commands.shapes import Arguments, Option, OptionKind, Rejected
-from bot.core.commands.spec import CommandSpec
+from bot.core.commands.spec import CommandSpec, CoreServices
 from bot.core.context import Context
-from bot.core.messages import OutgoingMessage
+from bot.core.messages import OutgoingMessage, plain
+from bot.core.ports import SendStatus
+from bot.core.replies import NOT_JOINED
+
+if TYPE_CHECKING:
+    from bot.core.actors import Actor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,30 @@ class Checkins:
 
     verb: str
     until: date | None = None
+
+
+@dataclass(frozen=True)
+class Mentor:
+    """`/pln mentor offer [n]|request|assess <5 ratings>|status|end` (status when left out)."""
+
+    verb: str
+    capacity: int = 1
+    ratings: assessment.Ratings | None = None
+
+
+def _capacity(rest: str) -> Mentor:
+    words = rest.casefold().split()
+    if words[:2] == ["up", "to"]:
+        words = words[2:]
+    if words and words[-1] in ("mentee", "mentees"):
+        words = words[:-1]
+    if not words:
+        return Mentor("offer")
+    if len(words) != 1 or words[0] not in {str(n) for n in range(1, mentor_flow.MAX_MENTEES + 1)}:
+        raise ValueError(
+            f"Offer up to 1 to {mentor_flow.MAX_MENTEES} mentees: `/pln mentor offer 2`."
+        )
+    return Mentor("offer", capacity=int(words[0]))
 
 
 def _verbs(
@@ -118,6 +150,64 @@ _CHECKINS_ARGUMENTS = _verbs(
 )
 
 
+_MENTOR_ARGUMENTS = _verbs(
+    "[offer [n]|request|assess <ratings>|status|end]",
+    {
+        "status": _nothing_after(lambda: Mentor("status")),
+        "offer": _capacity,
+        "request": _nothing_after(lambda: Mentor("request")),
+        "assess": lambda rest: Mentor("assess", ratings=assessment.parse_ratings(rest)),
+        "end": _nothing_after(lambda: Mentor("end")),
+    },
+    (Mentor,),
+    Option("value", "offer: up to how many mentees (1-5); assess: five ratings 1-5"),
+    lambda: Mentor("status"),
+)
+
+
+def _matcher() -> mentor_flow.Matcher:
+    from bot.core.checkins.mentoring import match_mentors
+
+    return match_mentors
+
+
+async def _mentor(services: CoreServices, actor: Actor, command: Mentor) -> list[OutgoingMessage]:
+    """One unit of work (store, match, word the introductions), then the DMs to the other
+    members after the commit."""
+
+    async def unit(ctx: Context) -> mentor_flow.Result:
+        if not ctx.is_active_member:
+            return mentor_flow.Result((NOT_JOINED,))
+        match command.verb:
+            case "offer":
+                return await mentor_flow.offer(ctx, command.capacity, _matcher())
+            case "request":
+                return await mentor_flow.request(ctx, _matcher())
+            case "assess" if command.ratings is not None:
+                return await mentor_flow.assess(ctx, command.ratings, _matcher())
+            case "end":
+                return await mentor_flow.end(ctx)
+        return await mentor_flow.status(ctx)
+
+    result = await services.with_context(actor, unit)
+    replies = list(result.replies)
+    for notice in result.notices:
+        try:
+            sent = await services.messenger.send_direct(notice.recipient, notice.message)
+            reached = sent.status == SendStatus.SENT
+        except Exception:  # the platform failed: the reply says so, nothing is lost
+            log.warning("a mentoring DM failed", exc_info=True)
+            reached = False
+        if not reached:
+            replies.append(
+                plain(
+                    f"I couldn't send {notice.recipient.display_name} a DM just now; "
+                    "they'll see it with `/pln mentor status`."
+                )
+            )
+    return replies
+
+
 async def _profile(ctx: Context, command: Any) -> list[OutgoingMessage]:
     match command:
         case ShowProfile():
@@ -166,5 +256,22 @@ SPECS: tuple[CommandSpec, ...] = (
         ),
         example="checkins join",
         handler=_checkins,
+    ),
+    CommandSpec(
+        name="mentor",
+        arguments=_MENTOR_ARGUMENTS,
+        summary="Mentoring: offer to mentor, ask for a mentor, your status, or end a match.",
+        description=(
+            "`offer [n]` mentors up to n members at once (1 by default, at most 5); "
+            "`request` asks for a mentor; both need your role (`/pln profile role`) and a "
+            "short self-assessment (a form, or `assess` and five ratings 1-5: setting "
+            "directions, building relationships, developing the organization, improving "
+            "the instructional program, securing accountability). Each mentee gets a mentor "
+            "from another school whose strengths cover their lower ratings, with working "
+            "hours that overlap; both get an introduction. `end` ends your matches (the "
+            "other side is told) and withdraws your offer or request."
+        ),
+        example="mentor offer 2",
+        outside=_mentor,
     ),
 )

@@ -1,0 +1,219 @@
+"""Mentoring from the offer and the request to the introductions, the end, the export and
+erasure (SQLite file and the real PostgreSQL server, the `db` fixture)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.checkins import assessment
+from bot.core.checkins.model import CAPACITIES, Assessment, MentorMatch, MentorOfferInput
+from bot.core.commands import peer_commands
+from bot.core.events import FormSubmitted
+from bot.core.service import PlnCore
+from bot.store.checkin_models import MentorMatch as MatchRow
+from bot.store.checkin_models import MentorOffer, MentorRequest, SelfAssessment
+from bot.store.database import Database
+from bot.store.models import Member
+from tests.support.actors import member
+from tests.support.messenger import RecordingMessenger
+
+ALICE, BOB, CAROL = member("alice"), member("bob"), member("carol")
+
+
+def _fake_match(
+    mentees: Sequence[Assessment], offers: Sequence[MentorOfferInput]
+) -> list[MentorMatch]:
+    """A stand-in with match_mentors' signature: each mentee, in order, gets the first
+    mentor with room from another school; covered = the mentee's 1-2s that are the
+    mentor's 4-5s."""
+    room = {offer.mentor.member_id: offer.capacity - offer.current for offer in offers}
+    found = []
+    for mentee in mentees:
+        for offer in offers:
+            mentor = offer.mentor
+            same_school = mentee.school_key is not None and mentee.school_key == mentor.school_key
+            if room[mentor.member_id] <= 0 or same_school or mentor.member_id == mentee.member_id:
+                continue
+            room[mentor.member_id] -= 1
+            covered = tuple(
+                name
+                for name, low, high in zip(CAPACITIES, mentee.ratings, mentor.ratings, strict=True)
+                if low <= 2 and high >= 4
+            )
+            found.append(MentorMatch(mentee.member_id, mentor.member_id, covered, 3.0))
+            break
+    return found
+
+
+@pytest.fixture(autouse=True)
+def fake_matcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(peer_commands, "_matcher", lambda: _fake_match)
+
+
+async def _said(core: PlnCore, who: object, text: str) -> str:
+    return "\n".join(reply.text for reply in await core.handle_command(who, text))  # type: ignore[arg-type]
+
+
+async def _ready(core: PlnCore, who: object, role: str, school: str) -> None:
+    await core.handle_command(who, "join")  # type: ignore[arg-type]
+    await core.handle_command(who, f"profile role {role}")  # type: ignore[arg-type]
+    await core.handle_command(who, f"profile school {school}")  # type: ignore[arg-type]
+
+
+async def _rows(db: Database, table: type) -> list[object]:
+    async def rows(session: AsyncSession) -> list[object]:
+        return list(await session.scalars(select(table)))
+
+    return await db.run(rows)
+
+
+async def _id(db: Database, name: str) -> int:
+    async def find(session: AsyncSession) -> int:
+        found = await session.scalar(select(Member.id).where(Member.platform_user_id == name))
+        assert found is not None
+        return found
+
+    return await db.run(find)
+
+
+async def test_an_offer_asks_for_the_role_then_the_assessment(core: PlnCore, db: Database) -> None:
+    await core.handle_command(BOB, "join")
+    said = await _said(core, BOB, "mentor offer up to 2 mentees")
+    assert "/pln profile role it|teacher|leader" in said
+    await core.handle_command(BOB, "profile role leader")
+    (asked,) = await core.handle_command(BOB, "mentor offer 2")
+    assert [b.action_id for b in asked.buttons] == [assessment.RATE_ACTION]
+    (offer,) = await _rows(db, MentorOffer)
+    assert isinstance(offer, MentorOffer) and offer.capacity == 2
+    said = await _said(core, BOB, "mentor assess 5 5 4 4 5")
+    assert "Saved your self-assessment" in said and "I'll introduce you" in said
+    (saved,) = await _rows(db, SelfAssessment)
+    assert isinstance(saved, SelfAssessment) and saved.role == "leader"
+    assert (saved.setting_directions, saved.securing_accountability) == (5, 5)
+    assert "up to 1 to 5 mentees" in await _said(core, BOB, "mentor offer 9")
+    assert "five capacities" in await _said(core, BOB, "mentor assess 5 5 4")
+
+
+async def test_a_request_is_matched_and_both_are_introduced(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    await _ready(core, BOB, "leader", "Northside Academy")
+    await core.handle_command(BOB, "mentor offer")
+    await core.handle_command(BOB, "mentor assess 5 5 4 4 5")
+    await _ready(core, CAROL, "teacher", "northside   academy")  # bob's school: never
+    await core.handle_command(CAROL, "mentor request")
+    assert "No mentor with room fits yet" in await _said(core, CAROL, "mentor assess 1 2 3 3 3")
+    await _ready(core, ALICE, "teacher", "St. Mary's")
+    await core.handle_command(ALICE, "mentor request")
+    fields = dict(zip(CAPACITIES, ("1", "2", "3", "3", "2"), strict=True))
+    outcome = await core.handle(FormSubmitted(ALICE, assessment.FORM_ACTION, "", fields))
+    told = "\n".join(reply.text for reply in outcome.replies)
+    assert "Meet your mentor, bob." in told
+    assert "setting directions, building relationships, securing accountability" in told
+    ((to, intro),) = messenger.sent
+    assert to.platform_user_id == "bob" and "Meet your new mentee, alice." in intro.text
+    (match,) = await _rows(db, MatchRow)
+    assert isinstance(match, MatchRow) and match.ended_at is None
+    assert (match.mentor_id, match.mentee_id) == (await _id(db, "bob"), await _id(db, "alice"))
+    waiting = await _rows(db, MentorRequest)
+    assert [row.member_id for row in waiting] == [await _id(db, "carol")]  # type: ignore[attr-defined]
+    assert "Your mentee: alice" in await _said(core, BOB, "mentor status")
+    assert "You have a mentor already" in await _said(core, ALICE, "mentor request")
+
+
+async def test_either_side_ends_the_match_and_the_other_is_told(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    await _ready(core, BOB, "leader", "Northside")
+    await core.handle_command(BOB, "mentor offer")
+    await core.handle_command(BOB, "mentor assess 5 5 5 5 5")
+    await _ready(core, ALICE, "it", "Southside")
+    await core.handle_command(ALICE, "mentor request")
+    await core.handle_command(ALICE, "mentor assess 1 1 1 1 1")
+    messenger.sent.clear()
+    said = await _said(core, ALICE, "mentor end")
+    assert "Ended 1 mentoring match(es)" in said
+    ((to, notice),) = messenger.sent
+    assert to.platform_user_id == "bob" and "alice ended your mentoring match" in notice.text
+    (match,) = await _rows(db, MatchRow)
+    assert isinstance(match, MatchRow) and match.ended_at is not None
+    assert "no mentoring match, offer or request" in await _said(core, ALICE, "mentor end")
+
+
+async def test_a_partner_who_cannot_be_reached_is_named_in_the_reply(
+    core: PlnCore, messenger: RecordingMessenger
+) -> None:
+    await _ready(core, BOB, "leader", "Northside")
+    await core.handle_command(BOB, "mentor offer")
+    await core.handle_command(BOB, "mentor assess 5 5 5 5 5")
+    messenger.unreachable.add("bob")
+    await _ready(core, ALICE, "it", "Southside")
+    await core.handle_command(ALICE, "mentor request")
+    said = await _said(core, ALICE, "mentor assess 1 1 1 1 1")
+    assert "Meet your mentor, bob." in said
+    assert "I couldn't send bob a DM just now" in said
+
+
+async def _matched(core: PlnCore) -> None:
+    await _ready(core, BOB, "leader", "Northside")
+    await core.handle_command(BOB, "profile interests olf/using-data")
+    await core.handle_command(BOB, "mentor offer 3")
+    await core.handle_command(BOB, "mentor assess 5 5 5 5 5")
+    await core.handle_command(BOB, "checkins join")
+    await _ready(core, ALICE, "it", "Southside")
+    await core.handle_command(ALICE, "mentor request")
+    await core.handle_command(ALICE, "mentor assess 1 1 1 1 1")
+
+
+async def _export(core: PlnCore, who: object) -> dict:  # type: ignore[type-arg]
+    (reply,) = await core.handle_command(who, "export")  # type: ignore[arg-type]
+    (json_file,) = [f for f in reply.files if f.filename.endswith(".json")]
+    (markdown,) = [f for f in reply.files if f.filename.endswith(".md")]
+    data = json.loads(json_file.content)
+    data["markdown"] = markdown.content.decode()
+    return data  # type: ignore[no-any-return]
+
+
+async def test_the_export_has_the_profile_assessment_and_mentoring(core: PlnCore) -> None:
+    await _matched(core)
+    data = await _export(core, BOB)
+    assert data["schema_version"] == 2
+    peers = data["peers"]
+    (profile,) = peers["profiles"]
+    assert (profile["school"], profile["role"], profile["interests"]) == (
+        "Northside",
+        "leader",
+        ["olf/using-data"],
+    )
+    assert [o["paused_until"] for o in peers["checkins"]] == [None]
+    (assessed,) = peers["self_assessments"]
+    assert assessed["ratings"]["building_relationships"] == 5
+    assert [o["capacity"] for o in peers["mentor_offers"]] == [3]
+    (match,) = peers["mentor_matches"]
+    assert (match["as_role"], match["partner_display_name"]) == ("mentor", "alice")
+    assert "- mentor of alice in" in data["markdown"]
+    alice = (await _export(core, ALICE))["peers"]
+    assert alice["mentor_matches"][0]["as_role"] == "mentee"
+    assert alice["mentor_requests"] == []  # matched: the request went
+
+
+async def test_erasure_keeps_the_partners_match_with_a_former_member(
+    core: PlnCore, db: Database
+) -> None:
+    await _matched(core)
+    bob = await _id(db, "bob")
+    await core.handle_command(BOB, "forget-me confirm")
+    for table in (SelfAssessment, MentorOffer):
+        assert [row for row in await _rows(db, table) if row.member_id == bob] == []  # type: ignore[attr-defined]
+    (match,) = await _rows(db, MatchRow)
+    assert isinstance(match, MatchRow)
+    assert match.mentor_id is None and match.mentee_id == await _id(db, "alice")
+    assert match.ended_at is not None  # erasing ends the match
+    (kept,) = (await _export(core, ALICE))["peers"]["mentor_matches"]
+    assert kept["partner_display_name"] == "a former member" and kept["ended_at"] is not None
+    assert "Your mentor" not in await _said(core, ALICE, "mentor status")

@@ -4,15 +4,12 @@ erasure (SQLite file and the real PostgreSQL server, the `db` fixture)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.checkins import assessment
-from bot.core.checkins.model import CAPACITIES, Assessment, MentorMatch, MentorOfferInput
-from bot.core.commands import peer_commands
+from bot.core.checkins.model import CAPACITIES
 from bot.core.events import FormSubmitted
 from bot.core.service import PlnCore
 from bot.store.checkin_models import MentorMatch as MatchRow
@@ -23,36 +20,6 @@ from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
 
 ALICE, BOB, CAROL = member("alice"), member("bob"), member("carol")
-
-
-def _fake_match(
-    mentees: Sequence[Assessment], offers: Sequence[MentorOfferInput]
-) -> list[MentorMatch]:
-    """A stand-in with match_mentors' signature: each mentee, in order, gets the first
-    mentor with room from another school; covered = the mentee's 1-2s that are the
-    mentor's 4-5s."""
-    room = {offer.mentor.member_id: offer.capacity - offer.current for offer in offers}
-    found = []
-    for mentee in mentees:
-        for offer in offers:
-            mentor = offer.mentor
-            same_school = mentee.school_key is not None and mentee.school_key == mentor.school_key
-            if room[mentor.member_id] <= 0 or same_school or mentor.member_id == mentee.member_id:
-                continue
-            room[mentor.member_id] -= 1
-            covered = tuple(
-                name
-                for name, low, high in zip(CAPACITIES, mentee.ratings, mentor.ratings, strict=True)
-                if low <= 2 and high >= 4
-            )
-            found.append(MentorMatch(mentee.member_id, mentor.member_id, covered, 3.0))
-            break
-    return found
-
-
-@pytest.fixture(autouse=True)
-def fake_matcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(peer_commands, "_matcher", lambda: _fake_match)
 
 
 async def _said(core: PlnCore, who: object, text: str) -> str:

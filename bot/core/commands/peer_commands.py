@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.core.checkins import assessment, mentor_flow, optin, profile
+from bot.core.checkins.mentoring import match_mentors
 from bot.core.checkins.model import Role
 from bot.core.commands.shapes import Arguments, Option, OptionKind, Rejected
 from bot.core.commands.spec import CommandSpec, CoreServices
@@ -165,12 +166,6 @@ _MENTOR_ARGUMENTS = _verbs(
 )
 
 
-def _matcher() -> mentor_flow.Matcher:
-    from bot.core.checkins.mentoring import match_mentors
-
-    return match_mentors
-
-
 async def _mentor(services: CoreServices, actor: Actor, command: Mentor) -> list[OutgoingMessage]:
     """One unit of work (store, match, word the introductions), then the DMs to the other
     members after the commit."""
@@ -180,11 +175,11 @@ async def _mentor(services: CoreServices, actor: Actor, command: Mentor) -> list
             return mentor_flow.Result((NOT_JOINED,))
         match command.verb:
             case "offer":
-                return await mentor_flow.offer(ctx, command.capacity, _matcher())
+                return await mentor_flow.offer(ctx, command.capacity, match_mentors)
             case "request":
-                return await mentor_flow.request(ctx, _matcher())
+                return await mentor_flow.request(ctx, match_mentors)
             case "assess" if command.ratings is not None:
-                return await mentor_flow.assess(ctx, command.ratings, _matcher())
+                return await mentor_flow.assess(ctx, command.ratings, match_mentors)
             case "end":
                 return await mentor_flow.end(ctx)
         return await mentor_flow.status(ctx)

@@ -31,6 +31,8 @@ from tests.support.bot_fleet import (
     delivery_statuses,
     discord_env,
     discord_user_ids,
+    expire_leases,
+    live_leases,
     now_utc,
     seed_prompt_now,
     settle,
@@ -51,6 +53,10 @@ STOP_WITHIN = 10.0  # seconds from SIGTERM to exit
 FIRE_IN = timedelta(seconds=20)
 LIMITS = SlackLimits(latency=0.02, workspace=None, per_channel=None)
 WAITS_FOR_LEASES = "waits for leases/uncertain resolution (helper-send)"
+# The survivors of a kill take its rows when its lease expires: 5 s where the engine reads
+# LEASE_ENV (bot_fleet sets it), else its default (a minute), which these bounds allow.
+LEASE_STUCK = 70.0
+LEASE_DEADLINE = 180.0
 
 
 async def _start(
@@ -79,9 +85,11 @@ async def test_kill_9_mid_send_then_restart_sends_everyone_exactly_once(
         switch.arm(MEMBERS // 3, stored=False)  # dies before Slack stores the post
         first = await _start(slack, switch, url, tmp_path, "first")
         assert await first.wait(DEADLINE) == -signal.SIGKILL
+        await expire_leases(url)  # no process alive: nobody need wait out the dead one's
         switch.arm(2 * MEMBERS // 3, stored=True)  # dies after; only the answer is lost
         second = await _start(slack, switch, url, tmp_path, "second")
         assert await second.wait(DEADLINE) == -signal.SIGKILL
+        await expire_leases(url)
         third = await _start(slack, switch, url, tmp_path, "third")
         statuses = await settle(url, lambda: _received(slack), MEMBERS, deadline=DEADLINE)
         await wait_ready([third], DEADLINE)  # a stop before its signal handlers is a kill
@@ -118,8 +126,10 @@ async def test_kill_9_mid_send_on_discord_then_restart_sends_everyone_exactly_on
 
         switch.arm(DISCORD_MEMBERS // 3, stored=False)
         assert await (await start("first")).wait(DEADLINE) == -signal.SIGKILL
+        await expire_leases(url)  # no process alive: nobody need wait out the dead one's
         switch.arm(2 * DISCORD_MEMBERS // 3, stored=True)
         assert await (await start("second")).wait(DEADLINE) == -signal.SIGKILL
+        await expire_leases(url)
         third = await start("third")
         received = discord_server.dm_counts
         statuses = await settle(url, lambda: len(received()), DISCORD_MEMBERS, deadline=DEADLINE)
@@ -149,6 +159,7 @@ async def test_sigterm_mid_fan_out_exits_0_leaving_nothing_half_sent(
         code = await bot.wait(DEADLINE)
         took = loop.time() - signalled
         left = await delivery_statuses(url)
+        held = await live_leases(url, now_utc())
         restarted = await _start(slack, switch, url, tmp_path, "restarted")
         statuses = await settle(url, lambda: _received(slack), MEMBERS, deadline=DEADLINE)
         await wait_ready([restarted], DEADLINE)
@@ -157,6 +168,7 @@ async def test_sigterm_mid_fan_out_exits_0_leaving_nothing_half_sent(
     assert code == 0, bot.log()[-3000:]
     assert took <= STOP_WITHIN
     assert left["sending"] == 0, f"rows left mid-send by a graceful stop: {left}"
+    assert held == 0, "a graceful stop gives back the rows it leased"
     assert (tally.lost, tally.duplicated) == ((), ()), f"{tally}; {statuses}"
     assert statuses["sent"] == MEMBERS, statuses
 
@@ -202,7 +214,9 @@ async def test_one_of_several_processes_killed_the_others_finish_its_share(
                 switch.bind(api_url, bot)
             await wait_ready(started, DEADLINE)
             switch.arm(switch.posts + MEMBERS // 4, stored=False, port_of=urls[0])
-            statuses = await settle(url, lambda: _received(slack), MEMBERS, deadline=DEADLINE)
+            statuses = await settle(
+                url, lambda: _received(slack), MEMBERS, deadline=LEASE_DEADLINE, stuck=LEASE_STUCK
+            )
             assert started[0].process.returncode == -signal.SIGKILL
             codes = [await bot.stop() for bot in started[1:]]
         tally = Tally.of(slack.dm_counts(), users)

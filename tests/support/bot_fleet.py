@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, inspect, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
@@ -39,6 +39,7 @@ from bot.core.service import PlnCore
 from bot.store.database import Database
 from bot.store.migrate import upgrade
 from bot.store.models import Community, Delivery, Member, Schedule, ScheduleKind
+from bot.store.types import UTCDateTime
 from tests.support.discord_standin.model import _Answer
 
 SLACK_TEAM = "T1"  # the stand-in's default workspace
@@ -472,3 +473,74 @@ async def settle(
         if loop.time() >= end:
             return statuses
         await asyncio.sleep(0.5)
+
+
+# -- leases (the send engine's ownership of rows in flight) ----------------------------------
+
+LEASED_TABLES = ("delivery", "channel_post", "digest_send", "discussion_post")
+
+
+async def _leased_tables(url: str) -> list[Table]:
+    """The send tables whose rows carry a lease (`lease_until`); none before leases."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+
+            def reflect(sync_connection: Any) -> list[Table]:
+                names = set(inspect(sync_connection).get_table_names())
+                tables = []
+                for name in LEASED_TABLES:
+                    if name not in names:
+                        continue
+                    columns = {c["name"] for c in inspect(sync_connection).get_columns(name)}
+                    if "lease_until" in columns:
+                        tables.append(
+                            Table(
+                                name,
+                                MetaData(),
+                                Column("id", Integer, primary_key=True),
+                                Column("lease_until", UTCDateTime()),
+                            )
+                        )
+                return tables
+
+            return await connection.run_sync(reflect)
+    finally:
+        await engine.dispose()
+
+
+async def expire_leases(url: str) -> int:
+    """End every lease, as if its time had run out; how many rows held one.
+
+    Only while no bot process is alive: a restarted process would otherwise wait out its
+    dead predecessor's lease (a minute in production) before taking its rows."""
+    tables = await _leased_tables(url)
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            ended = 0
+            for table in tables:
+                held = table.c.lease_until.is_not(None)
+                result = await connection.execute(
+                    update(table).where(held).values(lease_until=None)
+                )
+                ended += result.rowcount or 0
+            return ended
+    finally:
+        await engine.dispose()
+
+
+async def live_leases(url: str, now: datetime) -> int:
+    """Rows still held by a worker's lease at `now` (a graceful stop gives them back)."""
+    tables = await _leased_tables(url)
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            held = 0
+            for table in tables:
+                live = table.c.lease_until > now
+                count = await connection.scalar(select(func.count()).where(live))
+                held += int(count or 0)
+            return held
+    finally:
+        await engine.dispose()

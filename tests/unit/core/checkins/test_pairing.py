@@ -21,6 +21,7 @@ from typing import Literal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.checkins.hours import window_in_zone
 from bot.core.checkins.model import Group, PastMeeting, Person, RoundInput, RoundResult
 from bot.core.checkins.pairing import form_groups
 
@@ -250,6 +251,67 @@ def test_a_round_does_not_depend_on_pythons_string_hashing() -> None:
         for hash_seed in ("1", "2")
     }
     assert len(outputs) == 1
+
+
+LONDON, NEW_YORK, LOS_ANGELES = "Europe/London", "America/New_York", "America/Los_Angeles"
+# 11 members, 4 schools, 3 zones (docs/CHECKINS.md walks through this round)
+ELEVEN = {
+    1: ("Ana", LONDON, "northside", "it", "olf/setting_directions"),
+    2: ("Ben", LONDON, "st_marys", "teacher", "olf/setting_directions"),
+    3: ("Cy", LONDON, "riverside", "leader", "iste/empowered_learner"),
+    4: ("Dee", LONDON, "northside", "teacher", "iste/empowered_learner"),
+    5: ("Eve", NEW_YORK, "st_marys", "it", "iste/empowered_learner"),
+    6: ("Fay", NEW_YORK, "harbour", "leader", "olf/setting_directions"),
+    7: ("Gus", NEW_YORK, "riverside", "it", "tpack/tpk"),
+    8: ("Hal", LOS_ANGELES, "harbour", "teacher", "tpack/tpk"),
+    9: ("Ivy", LOS_ANGELES, "northside", "leader", "tpack/tpk"),
+    10: ("Jo", LOS_ANGELES, "st_marys", "it", "samr/redefinition"),
+    11: ("Kim", LOS_ANGELES, "riverside", "teacher", "samr/redefinition"),
+}
+
+
+def eleven_round(odd: Literal["triad", "sit_out"] = "triad") -> RoundInput:
+    people = tuple(
+        Person(member_id, zone, school, role, frozenset({interest}))  # type: ignore[arg-type]
+        for member_id, (_, zone, school, role, interest) in ELEVEN.items()
+    )
+    # Ana and Ben met two weeks ago, Hal and Ivy four weeks ago: both within 12 weeks
+    history = (
+        PastMeeting(1, 2, TODAY - timedelta(days=14)),
+        PastMeeting(8, 9, TODAY - timedelta(days=28)),
+    )
+    return RoundInput(people, history, TODAY, seed=17, odd=odd)
+
+
+def test_eleven_members_from_four_schools_in_three_zones() -> None:
+    result = form_groups(eleven_round())
+    names = [tuple(ELEVEN[m][0] for m in g) for g in groups_of(result)]
+    # London has 8 working hours with London, 3 with New York and none with Los Angeles;
+    # New York has 5 with Los Angeles. Ana and Ben share an interest but met two weeks ago;
+    # Ana may not meet Dee or Ivy (Northside), Ben not Eve or Jo (St Mary's), and so on.
+    assert names == [
+        ("Ana", "Cy"),  # London, different schools and roles, the whole day in common
+        ("Ben", "Fay"),  # setting directions, teacher and leader, 3 hours
+        ("Dee", "Eve"),  # empowered learner, teacher and IT, 3 hours
+        ("Gus", "Hal"),  # TPACK, IT and teacher, 5 hours
+        ("Ivy", "Jo", "Kim"),  # Los Angeles, three schools: the odd one makes a triad
+    ]
+    assert not any(g.repeat for g in result.groups)
+    assert (result.repeats_avoided, result.same_school_avoided) == (2, 10)
+    ben_fay = group_with(result, 2)
+    assert ben_fay.shared_interests == {"olf/setting_directions"} and ben_fay.complementary
+    assert ben_fay.overlap_start is not None and ben_fay.overlap_end is not None
+    window = (ben_fay.overlap_start, ben_fay.overlap_end)
+    assert window_in_zone(*window, LONDON) == "14:00-17:00 your time"
+    assert window_in_zone(*window, NEW_YORK) == "09:00-12:00 your time"
+    assert form_groups(eleven_round()) == result
+
+
+def test_eleven_members_with_sit_out_leave_one_out_and_pair_the_rest() -> None:
+    result = form_groups(eleven_round("sit_out"))
+    assert result.sat_out is not None and result.unplaced == ()
+    assert [len(g.member_ids) for g in result.groups] == [2] * 5
+    check_rules(eleven_round("sit_out"), result)
 
 
 def groups_of(result: RoundResult) -> list[tuple[int, ...]]:

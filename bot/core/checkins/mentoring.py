@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from bot.core.checkins.hours import GOOD_OVERLAP, overlap_hours
+from bot.core.checkins.hours import GOOD_OVERLAP, overlap_hours, working_hours
 from bot.core.checkins.model import CAPACITIES, Assessment, MentorMatch, MentorOfferInput
 
 GAP_AT_MOST = 2  # a mentee's rating this low (1-5) is a gap ...
@@ -38,31 +39,77 @@ def strengths(ratings: Sequence[int]) -> tuple[str, ...]:
     return tuple(c for c, r in zip(CAPACITIES, ratings, strict=True) if r >= STRENGTH_AT_LEAST)
 
 
-def allowed(mentee: Assessment, mentor: Assessment) -> bool:
-    """The hard rules: not oneself, never the same school, and at least one gap covered."""
-    if mentee.member_id == mentor.member_id:
-        return False
-    if mentee.school_key is not None and mentee.school_key == mentor.school_key:
-        return False
-    return bool(set(gaps(mentee.ratings)) & set(strengths(mentor.ratings)))
+def benefits(
+    mentees: Sequence[Assessment], mentors: Sequence[Assessment], on: date
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """How good each match is, mentees x mentors; -1 where the rules forbid it.
+
+    The rules: not oneself, never the same school, at least one of the mentee's gaps among
+    the mentor's strengths. Computed as whole arrays: 1,000 x 300 pairs one by one in
+    Python took seconds.
+    """
+    mine = np.array([m.ratings for m in mentees], dtype=np.int64).reshape(-1, len(CAPACITIES))
+    theirs = np.array([m.ratings for m in mentors], dtype=np.int64).reshape(-1, len(CAPACITIES))
+    gap = (mine <= GAP_AT_MOST).astype(np.int64)
+    strong = (theirs >= STRENGTH_AT_LEAST).astype(np.int64)
+    covered = gap @ strong.T
+    lift = gap @ (strong * theirs).T - (gap * mine) @ strong.T
+    windows_e = np.array([_minutes(m.zone, on) for m in mentees], dtype=np.int64).reshape(-1, 2)
+    windows_m = np.array([_minutes(m.zone, on) for m in mentors], dtype=np.int64).reshape(-1, 2)
+    minutes = np.clip(
+        np.minimum.outer(windows_e[:, 1], windows_m[:, 1])
+        - np.maximum.outer(windows_e[:, 0], windows_m[:, 0]),
+        0,
+        None,
+    )
+    score = (
+        MATCHED_POINTS
+        + COVERED_POINTS * covered
+        + LIFT_POINTS * lift
+        + GOOD_OVERLAP_POINTS * (minutes >= GOOD_OVERLAP.total_seconds() // 60)
+        + OVERLAP_HOUR_POINTS * minutes // 60
+        + COMPLEMENTARY_POINTS * _differ([m.role for m in mentees], [m.role for m in mentors])
+    )
+    same_school = _equal([m.school_key for m in mentees], [m.school_key for m in mentors])
+    oneself = np.equal.outer(
+        np.array([m.member_id for m in mentees], dtype=np.int64),
+        np.array([m.member_id for m in mentors], dtype=np.int64),
+    )
+    forbidden = same_school | oneself | (covered == 0)
+    return np.where(forbidden, -1, score).astype(np.int64)
 
 
 def benefit(mentee: Assessment, mentor: Assessment, on: date) -> int | None:
-    """How good the match is (None: not allowed); the assignment maximises the sum."""
-    if not allowed(mentee, mentor):
-        return None
-    covered = set(gaps(mentee.ratings)) & set(strengths(mentor.ratings))
-    score = MATCHED_POINTS + COVERED_POINTS * len(covered)
-    for capacity, mine, theirs in zip(CAPACITIES, mentee.ratings, mentor.ratings, strict=True):
-        if capacity in covered:
-            score += LIFT_POINTS * (theirs - mine)
-    hours = overlap_hours((mentee.zone, mentor.zone), on)
-    if hours >= GOOD_OVERLAP.total_seconds() / 3600:
-        score += GOOD_OVERLAP_POINTS
-    score += round(OVERLAP_HOUR_POINTS * hours)
-    if mentee.role is not None and mentor.role is not None and mentee.role != mentor.role:
-        score += COMPLEMENTARY_POINTS
-    return score
+    """How good one match is (None: not allowed); the assignment maximises the sum."""
+    score = int(benefits([mentee], [mentor], on)[0, 0])
+    return None if score < 0 else score
+
+
+def _minutes(zone: str, on: date) -> tuple[int, int]:
+    start, end = working_hours(zone, on)
+    return int(start.timestamp()) // 60, int(end.timestamp()) // 60
+
+
+def _codes(left: Sequence[str | None], right: Sequence[str | None]) -> tuple[Any, Any]:
+    """Strings as integer codes (None: -1, equal to nothing) for whole-array comparison."""
+    codes: dict[str, int] = {}
+    as_codes = [
+        np.array(
+            [-1 if v is None else codes.setdefault(v, len(codes)) for v in side], dtype=np.int64
+        )
+        for side in (left, right)
+    ]
+    return as_codes[0], as_codes[1]
+
+
+def _equal(left: Sequence[str | None], right: Sequence[str | None]) -> Any:
+    a, b = _codes(left, right)
+    return np.equal.outer(a, b) & (a[:, None] >= 0)
+
+
+def _differ(left: Sequence[str | None], right: Sequence[str | None]) -> Any:
+    a, b = _codes(left, right)
+    return np.not_equal.outer(a, b) & (a[:, None] >= 0) & (b[None, :] >= 0)
 
 
 def match_mentors(
@@ -85,20 +132,13 @@ def match_mentors(
     ]
     if not people or not slots:
         return []
-    mentors = {m.member_id: m for m in slots}
-    scores = {
-        (mentee.member_id, mentor_id): benefit(mentee, mentor, day)
-        for mentee in people
-        for mentor_id, mentor in mentors.items()
-    }
+    mentors = sorted({m.member_id: m for m in slots}.values(), key=lambda m: m.member_id)
+    column_of = {m.member_id: i for i, m in enumerate(mentors)}
+    scores = benefits(people, mentors, day)
     # rows: mentees; columns: the mentors' slots, then one "no mentor" column per mentee
     table = np.full((len(people), len(slots) + len(people)), -1, dtype=np.int64)
-    for row, mentee in enumerate(people):
-        for column, mentor in enumerate(slots):
-            score = scores[(mentee.member_id, mentor.member_id)]
-            if score is not None:
-                table[row, column] = score
-        table[row, len(slots) + row] = 0
+    table[:, : len(slots)] = scores[:, [column_of[m.member_id] for m in slots]]
+    table[np.arange(len(people)), len(slots) + np.arange(len(people))] = 0
     rows, columns = linear_sum_assignment(table, maximize=True)
     matches = []
     for row, column in zip(rows.tolist(), columns.tolist(), strict=True):

@@ -12,10 +12,10 @@ cut into blocks of `BLOCK_SIZE` people who are neighbours in the sense that matt
 by the start of their working day (so a block shares working hours), then by one of their
 interests (so a block shares interests), then in a seeded random order (so blocks differ
 from round to round). Inside a block every pair is scored and each member keeps their best
-`candidates_per_person` fresh partners as edges (plus the few recently met pairs, as
-fallback edges). The cost is O(n * BLOCK_SIZE) scoring and n / BLOCK_SIZE matchings of
-bounded size: linear in n. People a block could not place get a second chance in a pass
-over all such leftovers.
+`candidates_per_person` fresh partners as edges, plus half as many drawn by the seed. The
+cost is O(n * BLOCK_SIZE) scoring and n / BLOCK_SIZE matchings of bounded size: linear in
+n. People a block could not place get a second chance in a pass over all such leftovers,
+where every pair among them is an edge and recently met pairs are edges of last resort.
 
 The counts reported with the round are defined over the pairs the matcher compared while
 building its graphs (every pair of the round when it has at most `BLOCK_SIZE` people; the

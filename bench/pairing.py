@@ -8,8 +8,8 @@ that the new round must not repeat. Nothing touches a database: `form_groups` an
 
 What is printed, each time the median of `--runs` runs:
 
-- **one round** of `--members` (10,000) and of a tenth of them (1,000), and the ratio
-  time(10,000) / time(1,000): linear would be 10, the goal is at most 12;
+- **one round** of `--members` (10,000) and of a tenth of them (1,000), run alternately,
+  and the ratio time(10,000) / time(1,000): linear would be 10, the goal is at most 12;
 - **peak memory** of the big round, traced by tracemalloc in a separate run (tracing slows
   Python down, so the timed runs are untraced);
 - **baseline**: networkx's `max_weight_matching` on ONE random graph of 500 nodes with
@@ -25,6 +25,7 @@ What is printed, each time the median of `--runs` runs:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tracemalloc
@@ -143,15 +144,20 @@ def main(argv: list[str] | None = None) -> int:
     big = community(args.members, args.seed)
     small = community(args.members // 10, args.seed)
     result = form_groups(big)  # warm-up (imports, zone caches), and the figures of the round
-    big_seconds = median_seconds(lambda: form_groups(big), args.runs)
-    small_seconds = median_seconds(lambda: form_groups(small), args.runs)
+    # alternate the two sizes, so a busy moment on a shared machine slows both alike
+    big_times, small_times = [], []
+    for _ in range(args.runs):
+        small_times.append(median_seconds(lambda: form_groups(small), 1))
+        big_times.append(median_seconds(lambda: form_groups(big), 1))
+    big_seconds, small_seconds = statistics.median(big_times), statistics.median(small_times)
     tracemalloc.start()
     form_groups(big)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     baseline = one_graph_baseline(BASELINE_NODES, args.seed)
 
-    print(f"medians of {args.runs} runs, seed {args.seed}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"medians of {args.runs} runs, seed {args.seed}, load average {load:.1f}")
     print(
         f"round of {len(big.people):,} members ({len(big.history):,} past meetings):"
         f" {big_seconds:.2f} s, peak traced memory {peak / 2**20:.0f} MiB"

@@ -100,7 +100,7 @@ Replies = list["OutgoingMessage"]
 
 # What a button's value names, so a press in a DM that carries no community (Discord) is
 # routed to the community of that row: a prompt's delivery, a channel post, an answer.
-RoutesBy = Literal["delivery", "post", "answer", "pending"]
+RoutesBy = Literal["delivery", "post", "answer", "pending", "seat"]
 
 
 @dataclass(frozen=True)

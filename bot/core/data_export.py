@@ -15,6 +15,7 @@ from bot.core.export_schema import to_markdown
 from bot.core.messages import Attachment, OutgoingMessage
 from bot.core.prompt_picker import RotationPicker
 from bot.prompts.library import default_library
+from bot.store import checkins as checkin_store
 from bot.store import erasure as erasure_store
 from bot.store.models import Community, Member
 
@@ -154,7 +155,10 @@ async def build_export(ctx: Context, member_ids: list[int]) -> schema.PlnExport:
             )
             for d in record.digests
         ],
-        checkin_pairings=[],
+        checkin_pairings=[
+            schema.CheckinPairing(round_date=at, partner_display_name=name, met=met)
+            for at, name, met in await checkin_store.pairings_of(ctx.session, member_ids)
+        ],
         peers=await build_peers(ctx.session, record.identities),
     )
 

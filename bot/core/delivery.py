@@ -18,9 +18,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import weekly_filters
+from bot.core.checkins.messages import CheckinMessageQueue
+from bot.core.checkins.rounds import RoundClaimer
 from bot.core.context import CoreConfig
 from bot.core.goal_outcomes import GOAL_ASKED
 from bot.core.jobs import DueReport as DueReport  # named here by adapters and the bench
+from bot.core.ports import GroupMessenger
 from bot.core.prompt_picker import RotationPicker, goal_of, revisit_question
 from bot.core.schedule import FireTime
 from bot.core.scheduling.discussions import DiscussionClaimer
@@ -54,6 +57,7 @@ from bot.store.models import (
 )
 
 CHANNEL_MODE = "channel"
+NOT_PROMPTS = frozenset({ScheduleKind.DISCUSSION, ScheduleKind.CHECKINS})
 LOOKBACK = timedelta(days=8)  # how far back a claim looks for prompts missed while down
 AHEAD = timedelta(weeks=60)  # how far ahead the next fire is looked for (skips, every N weeks)
 HOLIDAY_SEARCH_DAYS = 60  # a revisit due in a holiday looks this far for its end
@@ -69,11 +73,20 @@ def prompt_job(pipeline: SendPipeline, config: CoreConfig) -> QueueJob:
         ReminderQueue(platform, policy, library),
         DiscussionQueue(platform, policy),
         RecapQueue(platform, policy, pipeline.db, pipeline.messenger, picker),
+        CheckinMessageQueue(platform, policy, pipeline.db, library, config.default_timezone),
     ]
     claimers = (
         PromptClaimer(platform, config, picker),
         DiscussionClaimer(platform, config.grace, picker),
         RecapClaimer(platform, config.recap_after),
+        RoundClaimer(
+            platform,
+            config.grace,
+            library,
+            config.default_timezone,
+            group_dm=isinstance(pipeline.messenger, GroupMessenger),
+            moderators=config.moderators,
+        ),
     )
     return QueueJob("prompts", ClaimersInOrder(claimers), queues, pipeline)
 
@@ -100,8 +113,8 @@ class PromptClaimer:
         """The earliest future fire: weekly ones per zone in use, and one-offs."""
         times: list[datetime] = []
         for schedule, community in await community_store.active_schedules(session, self._platform):
-            if schedule.kind == ScheduleKind.DISCUSSION:
-                continue  # posted by the discussion queue, not by this claimer
+            if schedule.kind in NOT_PROMPTS:
+                continue  # discussions and check-in rounds have claimers of their own
             if schedule.kind in ONE_OFF_KINDS:
                 if schedule.fire_at is not None:
                     times.append(max(schedule.fire_at, now))
@@ -124,8 +137,8 @@ class PromptClaimer:
         report = DueReport()
         await holiday_store.end_timed_pauses(session, now)  # `/pln pause 2w` ends by itself
         for schedule, community in await community_store.active_schedules(session, self._platform):
-            if schedule.kind == ScheduleKind.DISCUSSION:
-                continue  # posted by the discussion queue, not by this claimer
+            if schedule.kind in NOT_PROMPTS:
+                continue  # discussions and check-in rounds have claimers of their own
             if schedule.kind in ONE_OFF_KINDS and (not schedule.fire_at or schedule.fire_at > now):
                 continue  # not due yet: no need to look at anyone
             if schedule.kind == ScheduleKind.REVISIT:

@@ -87,6 +87,7 @@ _ROW_FINDERS = {
     "delivery": dm_routing.community_of_delivery,
     "post": dm_routing.community_of_post,
     "answer": dm_routing.community_of_answer,
+    "seat": dm_routing.community_of_seat,
 }
 
 

@@ -144,14 +144,15 @@ class DigestSent(_Record):
 
 
 class CheckinPairing(_Record):
-    """A check-in pairing with another member.
+    """A check-in group the person was in, one entry per partner."""
 
-    Reserved: check-in pairings do not exist yet, so this list is always empty. When they
-    do, each entry will give the round's date and the partner's display name.
-    """
-
-    round_date: datetime
-    partner_display_name: str | None
+    round_date: datetime = Field(description="When the round formed the group.")
+    partner_display_name: str | None = Field(
+        description='The partner\'s display name; "a former member" after their erasure.'
+    )
+    met: str | None = Field(
+        description='The person\'s answer to "Did you meet?": "yes", "not_yet", "no" or null.'
+    )
 
 
 class CommunitySettings(_Record):
@@ -199,7 +200,7 @@ class PlnExport(_Record):
     prompts_received: list[PromptReceived]
     digests_sent: list[DigestSent]
     checkin_pairings: list[CheckinPairing] = Field(
-        description="Always empty for now: check-in pairings do not exist yet."
+        description="Check-in groups the person was in, one entry per partner, oldest first."
     )
     peers: Peers = Field(
         default_factory=Peers,
@@ -303,7 +304,14 @@ def to_markdown(export: PlnExport, zone: ZoneInfo) -> str:
             for digest in export.digests_sent
         ],
     )
-    lines += ["", "## Check-in pairings", "", "None: the PLN has no check-in pairings yet."]
+    lines += _listed(
+        "Check-in pairings",
+        [
+            f"{when(pairing.round_date)}: with {pairing.partner_display_name or 'a former member'}"
+            + (f"; met: {pairing.met.replace('_', ' ')}" if pairing.met else "")
+            for pairing in export.checkin_pairings
+        ],
+    )
     lines += [*peers_markdown(export.peers, when), ""]
     return "\n".join(lines)
 

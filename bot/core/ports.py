@@ -92,6 +92,18 @@ class ForgetsUsers(Protocol):
     async def forget_user(self, community_external_id: str, platform_user_id: str) -> None: ...
 
 
+@runtime_checkable
+class GroupMessenger(Protocol):
+    """An adapter that can open one conversation with several members (Slack's group DM)."""
+
+    async def send_to_group(
+        self,
+        community_external_id: str,
+        platform_user_ids: tuple[str, ...],
+        message: OutgoingMessage,
+    ) -> SendResult: ...
+
+
 @dataclass(frozen=True)
 class ThreadReply:
     """One reply in a discussion's thread, by a person (the bot's own posts are left out)."""

@@ -15,6 +15,7 @@ from bot.core import goal_outcomes, home, pending_dms, reflections
 from bot.core.actions import NAMESPACE, ActionSpec, FormSpec, RoutesBy, canonical
 from bot.core.checkins import assessment as checkin_assessment
 from bot.core.checkins import profile as checkin_profile
+from bot.core.checkins import met as checkin_met
 from bot.core.commands import ButtonAction, CommandSpec, command_specs
 
 Action = ActionSpec | ButtonAction
@@ -43,6 +44,7 @@ _DECLARED_ACTIONS: list[Action] = [
     *goal_outcomes.ACTIONS,
     *checkin_profile.ACTIONS,
     *checkin_assessment.ACTIONS,
+    *checkin_met.ACTIONS,
 ]
 _ACTIONS: dict[str, Action] = _by_id(_DECLARED_ACTIONS)
 _FORMS: dict[str, FormSpec] = _by_id(

@@ -22,6 +22,7 @@ from bot.digest.weeks import Week, week_label, week_of, weeks_between
 from bot.prompts.library import default_library
 from bot.prompts.school_year import year_start
 from bot.store import stats as stats_store
+from bot.store.checkin_stats import CheckinFigures, checkin_figures
 from bot.store.stats import MemberCounts, PostedDiscussion, SentPrompt
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class CommunityStats:
     coverage: tuple[FrameworkCoverage, ...]
     discussions: tuple[PostedDiscussion, ...] = ()  # posted in the period, oldest first
     zone: str = "UTC"  # dates are shown in the community's default zone
+    checkins: CheckinFigures | None = None
 
     @property
     def sent(self) -> int:
@@ -175,6 +177,7 @@ async def gather(ctx: Context, period: str) -> CommunityStats:
         coverage(prompts, own),
         tuple(discussions),
         ctx.config.default_timezone,
+        await checkin_figures(ctx.session, ctx.community.id, since, ctx.now),
     )
 
 
@@ -198,6 +201,20 @@ def discussion_lines(posted: tuple[PostedDiscussion, ...], zone: ZoneInfo) -> li
     return lines
 
 
+def checkin_line(figures: CheckinFigures) -> str:
+    """Check-in participation: counts and the meeting rate, never who."""
+    rate = figures.meeting_rate
+    met = (
+        f'{figures.met} of the {figures.answered} who answered "Did you meet?" met ({rate}%)'
+        if rate is not None
+        else 'no answers to "Did you meet?" yet'
+    )
+    return (
+        f"Check-ins: {figures.joined} members joined; {figures.rounds} round(s) placed "
+        f"{figures.placed} in {figures.groups} group(s); {met}."
+    )
+
+
 def render_text(stats: CommunityStats) -> str:
     members = stats.members
     overall = rate(stats.answered, stats.sent)
@@ -209,6 +226,8 @@ def render_text(stats: CommunityStats) -> str:
         f"Response rate trend: {trend(stats.weeks)}.",
     ]
     lines += discussion_lines(stats.discussions, ZoneInfo(stats.zone))
+    if stats.checkins is not None:
+        lines.append(checkin_line(stats.checkins))
     touched = sum(f.touched for f in stats.coverage)
     total = sum(f.elements for f in stats.coverage)
     lines.append(f"Framework coverage: {touched} of {total} elements answered by someone.")

@@ -114,9 +114,7 @@ class CheckinMessage(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("checkin_group.id", ondelete="CASCADE"))
     community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
     seat_key: Mapped[str] = mapped_column(String(32))  # the seat's id, or "group"
-    seat_id: Mapped[int | None] = mapped_column(
-        ForeignKey("checkin_seat.id", ondelete="CASCADE")
-    )
+    seat_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_seat.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))  # "intro", "followup", "reminder"
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16))  # the DeliveryStatus values

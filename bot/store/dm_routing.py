@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.checkin_models import CheckinSeat
 from bot.store.models import (
     Answer,
     AnswerPart,
@@ -56,6 +57,18 @@ async def community_of_post(
         _of_user(platform, user_id)
         .join(ChannelPost, ChannelPost.community_id == Community.id)
         .where(ChannelPost.id == post_id),
+    )
+
+
+async def community_of_seat(
+    session: AsyncSession, platform: str, user_id: str, seat_id: int
+) -> Community | None:
+    """The community of one of the user's own check-in seats ("Did you meet?")."""
+    return await _first(
+        session,
+        _of_user(platform, user_id)
+        .join(CheckinSeat, CheckinSeat.member_id == Member.id)
+        .where(CheckinSeat.id == seat_id),
     )
 
 

@@ -43,6 +43,7 @@ class ScheduleKind(StrEnum):
     PROMPT_NOW = "prompt_now"
     REVISIT = "revisit"  # one member, some weeks after an answer, quoting it back to them
     DISCUSSION = "discussion"  # a post in a channel; its details in schedule_models
+    CHECKINS = "checkins"  # peer check-in rounds (bot/core/checkins/rounds.py)
 
 
 ONE_OFF_KINDS = frozenset({ScheduleKind.PROMPT_NOW, ScheduleKind.REVISIT})

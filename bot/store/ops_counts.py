@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.checkin_models import CheckinMessage
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
 from bot.store.schedule_models import DiscussionPost, DiscussionRecap
 from bot.store.send_states import SentRow
@@ -32,6 +33,7 @@ QUEUES: tuple[tuple[str, SentRow], ...] = (
     ("digest", DigestSend),
     ("discussion", DiscussionPost),
     ("recap", DiscussionRecap),
+    ("checkin", CheckinMessage),
 )
 
 
@@ -48,7 +50,7 @@ async def count_queues(session: AsyncSession, now: datetime) -> list[QueueCounts
 
 
 async def _count(session: AsyncSession, name: str, model: SentRow, now: datetime) -> QueueCounts:
-    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap):
+    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap | CheckinMessage):
         joined = select(Community.platform, model.status).join(
             Community, Community.id == model.community_id
         )

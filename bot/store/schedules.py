@@ -11,7 +11,7 @@ from bot.store.dialect import insert_ignoring_duplicates
 from bot.store.models import Schedule, ScheduleKind
 from bot.store.schedule_models import Discussion, ScheduleDraft, ScheduleSkip
 
-PLANNED_KINDS = (ScheduleKind.WEEKLY_PROMPT, ScheduleKind.DISCUSSION)
+PLANNED_KINDS = (ScheduleKind.WEEKLY_PROMPT, ScheduleKind.DISCUSSION, ScheduleKind.CHECKINS)
 
 
 async def add_draft(session: AsyncSession, community_id: int, words: str, now: datetime) -> int:
@@ -62,12 +62,19 @@ async def find_planned(
 
 
 async def weekly_prompt_schedule(session: AsyncSession, community_id: int) -> Schedule | None:
+    return await active_schedule_of_kind(session, community_id, ScheduleKind.WEEKLY_PROMPT)
+
+
+async def active_schedule_of_kind(
+    session: AsyncSession, community_id: int, kind: ScheduleKind
+) -> Schedule | None:
+    """The community's one active schedule of a kind that has one (prompt, check-ins)."""
     result = await session.scalars(
         select(Schedule)
         .where(
             Schedule.community_id == community_id,
             Schedule.active.is_(True),
-            Schedule.kind == ScheduleKind.WEEKLY_PROMPT,
+            Schedule.kind == kind,
         )
         .order_by(Schedule.id.desc())
     )

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.checkin_models import CheckinMessage
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
 from bot.store.schedule_models import DiscussionPost, DiscussionRecap
 
@@ -23,13 +24,14 @@ SentRow = (
     | type[DigestSend]
     | type[DiscussionPost]
     | type[DiscussionRecap]
+    | type[CheckinMessage]
 )
 _Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
 def on_platform(query: Select[_Row], model: SentRow, platform: str) -> Select[_Row]:
     """`query` over `model`, narrowed to the rows of one platform's communities."""
-    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap):
+    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap | CheckinMessage):
         query = query.join(Community, Community.id == model.community_id)
     else:
         query = query.join(Member, Member.id == model.member_id).join(

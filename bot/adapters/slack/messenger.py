@@ -167,6 +167,36 @@ class SlackMessenger:
             return False
         return True
 
+    async def send_to_group(
+        self,
+        community_external_id: str,
+        platform_user_ids: tuple[str, ...],
+        message: OutgoingMessage,
+    ) -> SendResult:
+        """A check-in group's introduction: one group DM (conversations.open with every
+        member, then one message in it)."""
+        token = await self._tokens.bot_token(community_external_id)
+        if token is None:
+            return SendResult.unreachable("the app is not installed in this workspace")
+        await self._pacer.wait_turn()
+        try:
+            opened = await self._client.conversations_open(
+                token=token, users=",".join(platform_user_ids)
+            )
+            channel = str((opened.get("channel") or {}).get("id"))
+            response = await self._client.chat_postMessage(
+                token=token, channel=channel, unfurl_links=False, **message_payload(message)
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error") or f"http_{error.response.status_code}")
+            if error.response.status_code == 429 or code == "ratelimited":
+                wait = retry_after_seconds_of(error.response.headers)
+                return SendResult.retry_later(code, after=timedelta(seconds=wait))
+            if code in UNREACHABLE_ERRORS:
+                return SendResult.unreachable(code)
+            return SendResult.retry_later(code)
+        return SendResult.sent(message_ref(channel, str(response.get("ts"))))
+
     async def thread_replies(
         self, community_external_id: str, channel_id: str, thread_ref: str
     ) -> list[ThreadReply] | None:

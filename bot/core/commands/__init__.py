@@ -95,6 +95,7 @@ from bot.core.scheduling.listing import (
 from bot.core.scheduling.planning import (
     ConfirmDraft,
     DismissDraft,
+    ScheduleCheckins,
     ScheduleDiscussion,
     SchedulePlan,
 )
@@ -140,6 +141,7 @@ Command = (
     | ConfirmHolidayImport
     | SchedulePlan
     | ScheduleDiscussion
+    | ScheduleCheckins
     | ConfirmDraft
     | DismissDraft
     | PauseSchedule

@@ -12,6 +12,7 @@ from bot.core.messages import OutgoingMessage
 from bot.core.scheduling import listing, planning
 from bot.core.scheduling.parse import (
     ScheduleError,
+    parse_checkins,
     parse_discussion,
     parse_prompt,
     split_confirm,
@@ -19,6 +20,7 @@ from bot.core.scheduling.parse import (
 from bot.core.scheduling.planning import (
     ConfirmDraft,
     DismissDraft,
+    ScheduleCheckins,
     ScheduleDiscussion,
     SchedulePlan,
 )
@@ -33,6 +35,11 @@ def _prompt_plan(text: str) -> SchedulePlan:
 def _discussion_plan(text: str) -> ScheduleDiscussion:
     words, confirmed = split_confirm(text)
     return ScheduleDiscussion(parse_discussion(words), confirmed)
+
+
+def _checkins_plan(text: str) -> ScheduleCheckins:
+    words, confirmed = split_confirm(text)
+    return ScheduleCheckins(parse_checkins(words), confirmed)
 
 
 def _schedule_id(text: str) -> int:
@@ -155,6 +162,28 @@ SPECS: tuple[CommandSpec, ...] = (
         ),
         example='schedule discussion "Trust and data" in #pln every 2 weeks on tue 16:00 '
         "Europe/London",
+        handler=planning.schedule_plan,
+        moderator_only=True,
+        before_joining=True,
+        changes_schedule=True,
+    ),
+    CommandSpec(
+        name="schedule checkins",
+        arguments=rest_of_line(
+            lambda plan: plan,
+            convert=_checkins_plan,
+            name="rule",
+            produces=(ScheduleCheckins,),
+            option=Option("rule", "every 2 weeks on mon 10:00 Europe/London", required=True),
+        ),
+        summary="Plan peer check-in rounds: pairs formed and introduced on a rhythm.",
+        description=(
+            "`every 2 weeks on mon 10:00` (or `weekly ...`) and a zone (without one, the "
+            "PLN's default). At each round members who joined check-ins are put in pairs, "
+            "a three when the number is odd, never two from one school, and introduced by "
+            "DM. A preview comes first; see docs/CHECKINS.md."
+        ),
+        example="schedule checkins every 2 weeks on mon 10:00 Europe/London",
         handler=planning.schedule_plan,
         moderator_only=True,
         before_joining=True,

@@ -101,6 +101,8 @@ async def _line(ctx: Context, schedule: Schedule) -> str:
     rule = recurrence_of(schedule)
     if schedule.kind == ScheduleKind.WEEKLY_PROMPT:
         what = "Weekly prompt"
+    elif schedule.kind == ScheduleKind.CHECKINS:
+        what = "Check-in rounds"
     else:
         discussion = await store.discussion_of(ctx.session, schedule.id)
         title = discussion.title if discussion else "?"

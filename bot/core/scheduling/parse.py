@@ -25,6 +25,9 @@ DISCUSSION_EXAMPLE = (
     '`/pln schedule discussion "Trust and data" in #pln every 2 weeks on tue 16:00 '
     "Europe/London` or `... in #pln once 2027-01-12 15:00 America/Toronto`"
 )
+CHECKINS_EXAMPLE = (
+    "`/pln schedule checkins every 2 weeks on mon 10:00 Europe/London` or `... weekly thu 12:00`"
+)
 _STRAIGHT_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 _FULL_DAYS = tuple(calendar.day_name[i].casefold() for i in range(7))
 
@@ -41,6 +44,16 @@ class PromptPlan:
 
     def words(self) -> str:
         return f"prompt {self.rule.words()}"
+
+
+@dataclass(frozen=True)
+class CheckinsPlan:
+    """Peer check-in rounds: groups are formed at each fire time, in one zone."""
+
+    rule: Recurrence
+
+    def words(self) -> str:
+        return f"checkins {self.rule.words()}"
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,19 @@ def parse_prompt(text: str) -> PromptPlan:
             f"I did not understand {_echo(' '.join(rest))} at the end. Write {PROMPT_EXAMPLE}."
         )
     return PromptPlan(rule)
+
+
+def parse_checkins(text: str) -> CheckinsPlan:
+    """`every 2 weeks on mon 10:00 [Zone]` or `weekly thu 12:00 [Zone]`."""
+    words = _tokens(text)
+    if not words:
+        raise ScheduleError(f"When should check-in rounds start? Write {CHECKINS_EXAMPLE}.")
+    rule, rest = _recurrence(words, CHECKINS_EXAMPLE, allow_once=False)
+    if rest:
+        raise ScheduleError(
+            f"I did not understand {_echo(' '.join(rest))} at the end. Write {CHECKINS_EXAMPLE}."
+        )
+    return CheckinsPlan(rule)
 
 
 def parse_discussion(text: str) -> DiscussionPlan:

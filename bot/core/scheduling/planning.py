@@ -15,9 +15,11 @@ from bot.core.formatting import local_datetime
 from bot.core.messages import OutgoingMessage, plain
 from bot.core.scheduling import preview as preview_module
 from bot.core.scheduling.parse import (
+    CheckinsPlan,
     DiscussionPlan,
     PromptPlan,
     ScheduleError,
+    parse_checkins,
     parse_discussion,
     parse_prompt,
 )
@@ -29,7 +31,7 @@ from bot.store.models import Schedule, ScheduleKind
 from bot.store.schedule_models import Discussion
 
 log = logging.getLogger(__name__)
-Plan = PromptPlan | DiscussionPlan
+Plan = PromptPlan | DiscussionPlan | CheckinsPlan
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class SchedulePlan:
 @dataclass(frozen=True)
 class ScheduleDiscussion(SchedulePlan):
     """`/pln schedule discussion ...`: a SchedulePlan whose plan is a DiscussionPlan."""
+
+
+@dataclass(frozen=True)
+class ScheduleCheckins(SchedulePlan):
+    """`/pln schedule checkins ...`: a SchedulePlan whose plan is a CheckinsPlan."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,8 @@ class DismissDraft:
 def parse_words(words: str) -> Plan:
     """A plan from the words after `/pln schedule` (a draft's words)."""
     kind, _, rest = words.partition(" ")
+    if kind == "checkins":
+        return parse_checkins(rest)
     return parse_prompt(rest) if kind == "prompt" else parse_discussion(rest)
 
 
@@ -95,6 +104,12 @@ async def dismiss_draft(ctx: Context, command: DismissDraft) -> list[OutgoingMes
     return [plain(_USED if words is None else "Cancelled: nothing was scheduled.")]
 
 
+_KINDS: dict[type[Plan], ScheduleKind] = {
+    PromptPlan: ScheduleKind.WEEKLY_PROMPT,
+    DiscussionPlan: ScheduleKind.DISCUSSION,
+    CheckinsPlan: ScheduleKind.CHECKINS,
+}
+
 _USED = (
     "That preview was already confirmed or cancelled; nothing changed. "
     "`/pln schedules` shows the plan."
@@ -113,6 +128,8 @@ async def _checked(ctx: Context, plan: Plan) -> Plan:
         return plan
     if plan.rule.zone is None:
         plan = replace(plan, rule=replace(plan.rule, zone=ctx.config.default_timezone))
+    if isinstance(plan, CheckinsPlan):
+        return plan
     zone = ZoneInfo(plan.rule.zone or ctx.config.default_timezone)
     once = plan.rule.once_on
     if once is not None:
@@ -148,9 +165,7 @@ async def _save(ctx: Context, plan: Plan) -> OutgoingMessage:
     rule = plan.rule
     schedule = Schedule(
         community_id=ctx.community.id,
-        kind=ScheduleKind.WEEKLY_PROMPT
-        if isinstance(plan, PromptPlan)
-        else ScheduleKind.DISCUSSION,
+        kind=_KINDS[type(plan)],
         weekday=rule.weekday,
         local_time=rule.local_time.strftime("%H:%M"),
         fire_at=place(anchor, rule.local_time, zone) if rule.is_once else None,
@@ -162,8 +177,10 @@ async def _save(ctx: Context, plan: Plan) -> OutgoingMessage:
         created_by=ctx.member.id if ctx.member else None,
     )
     replaced = None
-    if isinstance(plan, PromptPlan):
-        replaced = await store.weekly_prompt_schedule(ctx.session, ctx.community.id)
+    if isinstance(plan, PromptPlan | CheckinsPlan):
+        replaced = await store.active_schedule_of_kind(
+            ctx.session, ctx.community.id, _KINDS[type(plan)]
+        )
         if replaced is not None:
             replaced.active = False  # its claimed rows stay; it claims nothing more
     else:

@@ -8,16 +8,21 @@ from zoneinfo import ZoneInfo
 
 from bot.core.formatting import local_datetime
 from bot.core.messages import Button, ButtonStyle, OutgoingMessage
-from bot.core.scheduling.parse import DiscussionPlan, PromptPlan
+from bot.core.scheduling.parse import CheckinsPlan, DiscussionPlan, PromptPlan
 
 CONFIRM_ACTION = "pln.schedule.confirm"
 DISMISS_ACTION = "pln.schedule.dismiss"
 
 
-def what(plan: PromptPlan | DiscussionPlan) -> str:
+def what(plan: PromptPlan | DiscussionPlan | CheckinsPlan) -> str:
     """The plan in words: what it posts, where, and when."""
     if isinstance(plan, PromptPlan):
         return f"The weekly reflection prompt, {plan.rule.describe()}"
+    if isinstance(plan, CheckinsPlan):
+        return (
+            f"Peer check-in rounds, {plan.rule.describe()}: members who joined check-ins "
+            "are put in pairs (a three when the number is odd) and introduced by DM"
+        )
     question = (
         f"library prompt {plan.prompt_id}"
         if plan.prompt_id
@@ -42,7 +47,10 @@ def fire_lines(fires: list[datetime], mine: ZoneInfo, rule_zone: str | None) -> 
 
 
 def preview(
-    plan: PromptPlan | DiscussionPlan, fires: list[datetime], mine: ZoneInfo, draft_id: int
+    plan: PromptPlan | DiscussionPlan | CheckinsPlan,
+    fires: list[datetime],
+    mine: ZoneInfo,
+    draft_id: int,
 ) -> OutgoingMessage:
     count = "next fire time" if len(fires) == 1 else f"next {len(fires)} fire times"
     lines = [
@@ -52,6 +60,8 @@ def preview(
     ]
     if isinstance(plan, PromptPlan):
         lines.append("It replaces the current weekly prompt schedule.")
+    if isinstance(plan, CheckinsPlan):
+        lines.append("It replaces the current check-in schedule, if there is one.")
     lines.append(
         f"Nothing is saved yet. Press Confirm, or type `/pln schedule {plan.words()} confirm`."
     )

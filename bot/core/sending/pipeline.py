@@ -17,8 +17,15 @@ from bot.core.fanout_progress import FanoutProgress
 from bot.core.jobs import DueReport
 from bot.core.messages import OutgoingMessage
 from bot.core.metrics import NO_METRICS, Metrics
-from bot.core.ports import ChannelMessenger, Messenger, Recipient, SendResult, SendStatus
-from bot.core.sending.queue import Outcome, SendPolicy, SendQueue, Target
+from bot.core.ports import (
+    ChannelMessenger,
+    GroupMessenger,
+    Messenger,
+    Recipient,
+    SendResult,
+    SendStatus,
+)
+from bot.core.sending.queue import GroupTarget, Outcome, SendPolicy, SendQueue, Target
 from bot.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -128,6 +135,12 @@ class SendPipeline:
         try:
             if isinstance(target, Recipient):
                 return await self.messenger.send_direct(target, message)
+            if isinstance(target, GroupTarget):
+                if not isinstance(self.messenger, GroupMessenger):
+                    return SendResult.unreachable("this platform has no group DMs")
+                return await self.messenger.send_to_group(
+                    target.community_external_id, target.platform_user_ids, message
+                )
             if not isinstance(self.messenger, ChannelMessenger):
                 return SendResult.unreachable("this platform cannot post in a channel")
             if target.thread_ref is not None:

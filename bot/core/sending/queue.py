@@ -39,7 +39,15 @@ class ChannelTarget:
     thread_ref: str | None = None  # in the thread of this post (a discussion's recap)
 
 
-Target = Recipient | ChannelTarget
+@dataclass(frozen=True)
+class GroupTarget:
+    """One group DM with several members (a check-in group on Slack)."""
+
+    community_external_id: str
+    platform_user_ids: tuple[str, ...]
+
+
+Target = Recipient | ChannelTarget | GroupTarget
 
 
 @dataclass(frozen=True)

@@ -173,8 +173,7 @@ async def test_did_you_meet_comes_after_five_days_and_not_yet_gets_one_reminder(
     (stats,) = await core.handle_command(MOD, "stats")
     # the second round (Mon 7 Dec) formed too; only the first's answers are in
     assert (
-        "Check-ins: 5 members joined; 2 round(s) placed 10 in 4 group(s); 1 of the 2"
-        in stats.text
+        "Check-ins: 5 members joined; 2 round(s) placed 10 in 4 group(s); 1 of the 2" in stats.text
     ), stats.text
     assert "(50%)" in stats.text
     for name in PEOPLE:

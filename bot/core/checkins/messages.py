@@ -158,7 +158,7 @@ def summary(found_round: CheckinRound) -> OutgoingMessage:
         f"{found_round.groups} group(s), {found_round.placed} of {found_round.opted_in} "
         "members who joined check-ins placed.",
         f"Left out: {found_round.left_out_paused} with check-ins paused, "
-        f"{found_round.left_out_holiday} with prompts paused, "
+        f"{found_round.left_out_holiday} away (a timed pause), "
         f"{found_round.left_out_unreachable} the bot cannot reach"
         + (f", {found_round.sat_out} sitting out (odd number)" if found_round.sat_out else "")
         + ".",

@@ -199,8 +199,10 @@ class RoundClaimer:
             if optin.paused_until is not None and optin.paused_until > now:
                 counts["paused"] += 1
                 continue
-            if member.paused_at is not None:
-                counts["away"] += 1  # prompts paused (`/pln pause`): a break, a holiday
+            if member.paused_until is not None and member.paused_until > now:
+                # away (`/pln pause 2w`, `until DATE`); an open-ended pause of prompts is
+                # not one of check-ins, which have their own pause and leave
+                counts["away"] += 1
                 continue
             if member.unreachable_at is not None:
                 counts["unreachable"] += 1

@@ -226,3 +226,18 @@ async def test_a_round_is_formed_once_across_processes_and_the_next_comes_a_fort
     round_two = both[len(round_one) :]
     assert sorted(len(g) for g in round_one) == sorted(len(g) for g in round_two) == [2, 3]
     assert set().union(*round_two) == set(PEOPLE)
+
+
+async def test_members_away_or_with_check_ins_paused_are_left_out_and_counted(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    people = await everyone_in(core, db)
+    await core.handle_command(people["eli"], "pause 2w")
+    await core.handle_command(people["dev"], "pause")  # prompts only: still in check-ins
+    await core.handle_command(MOD, RULE)
+    await Runner(core).advance(timedelta(days=3))
+
+    assert set().union(*await groups_of(db)) == set(PEOPLE) - {"eli"}
+    (summary,) = [m.text for _, m in messenger.sent if m.kind == "checkin_summary"]
+    assert "4 of 5 members who joined check-ins placed" in summary
+    assert "0 with check-ins paused, 1 away (a timed pause), 0 the bot cannot reach" in summary

@@ -14,8 +14,8 @@ from typing import TypeVar
 from bot.core import goal_outcomes, home, pending_dms, reflections
 from bot.core.actions import NAMESPACE, ActionSpec, FormSpec, RoutesBy, canonical
 from bot.core.checkins import assessment as checkin_assessment
-from bot.core.checkins import profile as checkin_profile
 from bot.core.checkins import met as checkin_met
+from bot.core.checkins import profile as checkin_profile
 from bot.core.commands import ButtonAction, CommandSpec, command_specs
 
 Action = ActionSpec | ButtonAction

@@ -150,7 +150,11 @@ async def seats_of_round(
     rows = await session.execute(
         select(CheckinGroup, CheckinSeat)
         .join(CheckinSeat, CheckinSeat.group_id == CheckinGroup.id)
-        .where(CheckinGroup.round_id == round_id, CheckinSeat.member_id.is_not(None))
+        .where(
+            CheckinGroup.round_id == round_id,
+            CheckinSeat.member_id.is_not(None),
+            CheckinGroup.reasons != "sat out",  # a group of one is never asked
+        )
         .order_by(CheckinSeat.id)
     )
     return [(group, seat) for group, seat in rows.tuples()]

@@ -135,6 +135,16 @@ def introduction(
     )
 
 
+def sitting_out() -> OutgoingMessage:
+    return OutgoingMessage(
+        text=(
+            "Check-in: this round I couldn't give you a group (an odd number of members, or "
+            "nobody from another school free to meet). You are first in line next round."
+        ),
+        kind="checkin",
+    )
+
+
 def did_you_meet(found: MessageToSend, *, reminder: bool) -> OutgoingMessage:
     assert found.seat is not None
     others = _joined(_names(found, found.seat.id))
@@ -160,7 +170,7 @@ def summary(found_round: CheckinRound) -> OutgoingMessage:
         f"Left out: {found_round.left_out_paused} with check-ins paused, "
         f"{found_round.left_out_holiday} away (a timed pause), "
         f"{found_round.left_out_unreachable} the bot cannot reach"
-        + (f", {found_round.sat_out} sitting out (odd number)" if found_round.sat_out else "")
+        + (f", {found_round.sat_out} without a group this time" if found_round.sat_out else "")
         + ".",
         f"Repeats avoided: {found_round.repeats_avoided}; same-school pairs avoided: "
         f"{found_round.same_school_avoided}. Seed: {found_round.seed}.",
@@ -204,7 +214,9 @@ class CheckinMessageQueue(ClaimedRowQueue[int]):
         reader = next((m for s, m in found.seats if s.id == found.seat.id), None)
         if reader is None or not reader.active:
             return SendResult.unreachable("the member left or was erased")
-        if kind == "intro":
+        if kind == "sitout":
+            message = sitting_out()
+        elif kind == "intro":
             message = introduction(found, reader, self._library, self._default_zone)
         else:
             message = did_you_meet(found, reminder=kind == "reminder")

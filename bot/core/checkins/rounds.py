@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(days=8)
 AHEAD = timedelta(weeks=60)
 HISTORY = timedelta(weeks=52)  # meetings older than this no longer matter for matching
+# a group of one: the member who sat out (odd number) or could not be placed this round;
+# told kindly, first in line next time, never asked "Did you meet?"
+SAT_OUT = "sat out"
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ class RoundClaimer:
         found.left_out_paused = counts["paused"]
         found.left_out_holiday = counts["away"]
         found.left_out_unreachable = counts["unreachable"]
-        found.sat_out = 1 if result.sat_out is not None else 0
+        found.sat_out = len(_left_over(result))
         found.repeats_avoided = result.repeats_avoided
         found.same_school_avoided = result.same_school_avoided
         await self._mark_sat_out(session, community.id, result, now)
@@ -252,6 +255,16 @@ class RoundClaimer:
             else:
                 rows = [_message(group, community, seat.id, "intro", at, at) for seat in seats]
             await store.insert_messages(session, rows)
+        for member_id in _left_over(result):
+            group = CheckinGroup(round_id=round_id, community_id=community.id, reasons=SAT_OUT)
+            session.add(group)
+            await session.flush()
+            seat = CheckinSeat(group_id=group.id, member_id=member_id)
+            session.add(seat)
+            await session.flush()
+            await store.insert_messages(
+                session, [_message(group, community, seat.id, "sitout", at, at)]
+            )
         return first
 
     async def _mark_sat_out(
@@ -259,8 +272,9 @@ class RoundClaimer:
     ) -> None:
         """The one who sat out is first in line next time; everyone placed is not."""
         placed = {member_id for group in result.groups for member_id in group.member_ids}
+        left_over = set(_left_over(result))
         for found in await store.opted_in(session, community_id):
-            if found.member.id == result.sat_out:
+            if found.member.id in left_over:
                 found.optin.sat_out_at = now
             elif found.member.id in placed:
                 found.optin.sat_out_at = None
@@ -310,6 +324,12 @@ class RoundClaimer:
                 group, None, seat.id, "reminder", due, now, community_id=group.community_id
             )
             await store.insert_messages(session, [row])
+
+
+def _left_over(result: RoundResult) -> list[int]:
+    """Who was in the round but in no group: the one sitting out, and anyone unplaceable."""
+    out = [] if result.sat_out is None else [result.sat_out]
+    return out + [member_id for member_id in result.unplaced if member_id not in out]
 
 
 def reasons_of(group: Any) -> list[str]:

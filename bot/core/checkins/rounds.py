@@ -32,7 +32,7 @@ from bot.store import communities as community_store
 from bot.store import holidays as holiday_store
 from bot.store import schedules as schedule_store
 from bot.store.checkin_models import CheckinGroup, CheckinRound, CheckinSeat
-from bot.store.models import Community, DeliveryStatus, Schedule, ScheduleKind
+from bot.store.models import Community, Schedule, ScheduleKind
 
 log = logging.getLogger(__name__)
 
@@ -383,6 +383,3 @@ def _message(
         kind=kind,
         due_at=due,
     )
-
-
-__all__ = ["CheckinTimes", "DeliveryStatus", "RoundClaimer", "reasons_of", "seed_of"]

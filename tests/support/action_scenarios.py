@@ -32,6 +32,7 @@ from bot.core import (
 from bot.core.actions import answer_number, answer_value
 from bot.core.actors import Actor
 from bot.core.checkins import assessment as checkin_assessment
+from bot.core.checkins import messages as checkin_messages
 from bot.core.checkins import profile as checkin_profile
 from bot.core.events import CommandEntered
 from bot.core.messages import Attachment, OutgoingMessage
@@ -39,7 +40,14 @@ from bot.core.prompt_messages import ANSWER_ACTION, POST_ANSWER_ACTION, SKIP_ACT
 from bot.core.scheduling import preview as schedule_preview
 from bot.core.service import PlnCore
 from bot.store import pending_dms as pending_store
-from bot.store.checkin_models import MemberProfile, MentorOffer, SelfAssessment
+from bot.store.checkin_models import (
+    CheckinGroup,
+    CheckinRound,
+    CheckinSeat,
+    MemberProfile,
+    MentorOffer,
+    SelfAssessment,
+)
 from bot.store.holiday_models import Holiday
 from bot.store.models import (
     Answer,
@@ -276,6 +284,69 @@ async def goal_revisited(world: World) -> str:
 def goal_is(outcome: str) -> Callable[[World, str], Awaitable[None]]:
     async def check(world: World, delivery_id: str) -> None:
         assert (await _delivery(world, delivery_id)).goal_outcome == outcome
+
+    return check
+
+
+async def in_a_checkin_group(world: World) -> str:
+    """The member was grouped with the moderator in a check-in round and asked "Did you
+    meet?" (the rows the round's claim writes); the value is the member's seat id."""
+    await joined(world)
+    member = await _member(world)
+    assert member is not None
+    await world.core.handle_command(world.moderator, "join")
+    now = world.core.clock.now()
+
+    async def grouped(session: AsyncSession) -> int:
+        moderator = await session.scalar(
+            select(Member).where(
+                Member.community_id == member.community_id,
+                Member.platform_user_id == world.moderator.user_id,
+            )
+        )
+        assert moderator is not None
+        schedule = Schedule(
+            community_id=member.community_id,
+            kind=ScheduleKind.CHECKINS,
+            weekday=0,
+            local_time="10:00",
+            zone="UTC",
+            active=True,
+            created_at=now,
+        )
+        session.add(schedule)
+        await session.flush()
+        found_round = CheckinRound(
+            schedule_id=schedule.id,
+            community_id=member.community_id,
+            due_local_date=now.date(),
+            due_at=now,
+            status="formed",
+            claimed_at=now,
+            formed_at=now,
+            seed=1,
+        )
+        session.add(found_round)
+        await session.flush()
+        group = CheckinGroup(round_id=found_round.id, community_id=member.community_id)
+        session.add(group)
+        await session.flush()
+        seat = CheckinSeat(group_id=group.id, member_id=member.id)
+        session.add_all([seat, CheckinSeat(group_id=group.id, member_id=moderator.id)])
+        await session.flush()
+        return seat.id
+
+    return str(await world.core.db.run(grouped))
+
+
+def met_is(answer: str) -> Callable[[World, str], Awaitable[None]]:
+    async def check(world: World, seat_id: str) -> None:
+        async def load(session: AsyncSession) -> str | None:
+            return await session.scalar(
+                select(CheckinSeat.met).where(CheckinSeat.id == int(seat_id))
+            )
+
+        assert await world.core.db.run(load) == answer
 
     return check
 
@@ -611,6 +682,10 @@ SCENARIOS: dict[str, Scenario] = {
     **{
         goal_outcomes.action_id(outcome): Scenario(goal_revisited, goal_is(outcome))
         for outcome in goal_outcomes.OUTCOMES
+    },
+    **{
+        action: Scenario(in_a_checkin_group, met_is(answer))
+        for answer, action in checkin_messages.MET_ACTIONS.items()
     },
 }
 

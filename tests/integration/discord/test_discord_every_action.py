@@ -122,6 +122,7 @@ async def answered_once(server: DiscordStandIn, interaction: str) -> list[Intera
         await server.wait_for(
             lambda: len(server.interaction_responses(interaction)) >= at_least,
             description=f"{what} to {pressed}",
+            timeout=60.0,  # a digest draws its chart; passing runs end as soon as answered
         )
         return server.interaction_responses(interaction)
 
@@ -198,6 +199,7 @@ async def test_every_registered_button_works_on_discord(
         await server.wait_for(
             lambda: words in said(server.interaction_responses(interactions[-1])),
             description=f"a reply saying {words!r}",
+            timeout=60.0,
         )
     assert responses[-1].kind == "followup", "the press is answered in words"
     assert "doesn't work any more" not in said(responses)

@@ -150,7 +150,7 @@ class SlackBot:
 
         await self.service.app.runner.advance(timedelta(**delta))
 
-    async def settle(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def settle(self, timeout: float = 60.0) -> None:  # noqa: ASYNC109
         """Wait until every bolt listener started so far (lazy ones included) has finished."""
         await self.slack.wait_for(
             lambda: self.listeners.idle, timeout, description="bolt listeners to finish"

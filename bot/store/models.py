@@ -161,6 +161,8 @@ class Schedule(Base):
     starts_on: Mapped[date | None] = mapped_column(Date)
     paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # check-ins with an odd number of members: "three" (one group of three) or "sit-out"
+    checkin_odd: Mapped[str | None] = mapped_column(String(16))
 
 
 class Delivery(Base):

@@ -160,6 +160,7 @@ class RoundClaimer:
                 today=day,
                 seed=values["seed"],
                 repeat_window_weeks=self._times.repeat_window_weeks,
+                odd="sit_out" if schedule.checkin_odd == "sit-out" else "triad",
             )
         )
         first_group = await self._write_groups(session, community, round_id, result, at, day)

@@ -25,6 +25,7 @@ DISCUSSION_EXAMPLE = (
     '`/pln schedule discussion "Trust and data" in #pln every 2 weeks on tue 16:00 '
     "Europe/London` or `... in #pln once 2027-01-12 15:00 America/Toronto`"
 )
+ODD_CHOICES = ("three", "sit-out")
 CHECKINS_EXAMPLE = (
     "`/pln schedule checkins every 2 weeks on mon 10:00 Europe/London` or `... weekly thu 12:00`"
 )
@@ -51,9 +52,13 @@ class CheckinsPlan:
     """Peer check-in rounds: groups are formed at each fire time, in one zone."""
 
     rule: Recurrence
+    # an odd number of members: one group of three ("three", the default), or one member
+    # sits out, is told so kindly and is first in line next round ("sit-out")
+    odd: str = "three"
 
     def words(self) -> str:
-        return f"checkins {self.rule.words()}"
+        odd = " odd sit-out" if self.odd == "sit-out" else ""
+        return f"checkins {self.rule.words()}{odd}"
 
 
 @dataclass(frozen=True)
@@ -105,11 +110,16 @@ def parse_checkins(text: str) -> CheckinsPlan:
     if not words:
         raise ScheduleError(f"When should check-in rounds start? Write {CHECKINS_EXAMPLE}.")
     rule, rest = _recurrence(words, CHECKINS_EXAMPLE, allow_once=False)
+    odd = "three"
+    if len(rest) == 2 and rest[0].casefold() == "odd" and rest[1].casefold() in ODD_CHOICES:
+        odd, rest = rest[1].casefold(), []
     if rest:
         raise ScheduleError(
-            f"I did not understand {_echo(' '.join(rest))} at the end. Write {CHECKINS_EXAMPLE}."
+            f"I did not understand {_echo(' '.join(rest))} at the end. Write "
+            f"{CHECKINS_EXAMPLE}, and `odd sit-out` at the end if, with an odd number of "
+            "members, one should sit out rather than three meet."
         )
-    return CheckinsPlan(rule)
+    return CheckinsPlan(rule, odd)
 
 
 def parse_discussion(text: str) -> DiscussionPlan:

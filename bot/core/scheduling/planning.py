@@ -183,6 +183,8 @@ async def _save(ctx: Context, plan: Plan) -> OutgoingMessage:
         )
         if replaced is not None:
             replaced.active = False  # its claimed rows stay; it claims nothing more
+        if isinstance(plan, CheckinsPlan):
+            schedule.checkin_odd = plan.odd
     else:
         schedule.prompt_id = plan.prompt_id
     ctx.session.add(schedule)

@@ -19,9 +19,14 @@ def what(plan: PromptPlan | DiscussionPlan | CheckinsPlan) -> str:
     if isinstance(plan, PromptPlan):
         return f"The weekly reflection prompt, {plan.rule.describe()}"
     if isinstance(plan, CheckinsPlan):
+        odd = (
+            "one sits out, first in line next time, when the number is odd"
+            if plan.odd == "sit-out"
+            else "a three when the number is odd"
+        )
         return (
             f"Peer check-in rounds, {plan.rule.describe()}: members who joined check-ins "
-            "are put in pairs (a three when the number is odd) and introduced by DM"
+            f"are put in pairs ({odd}) and introduced by DM"
         )
     question = (
         f"library prompt {plan.prompt_id}"

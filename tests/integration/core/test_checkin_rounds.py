@@ -241,3 +241,21 @@ async def test_members_away_or_with_check_ins_paused_are_left_out_and_counted(
     (summary,) = [m.text for _, m in messenger.sent if m.kind == "checkin_summary"]
     assert "4 of 5 members who joined check-ins placed" in summary
     assert "0 with check-ins paused, 1 away (a timed pause), 0 the bot cannot reach" in summary
+
+
+async def test_with_sit_out_chosen_the_odd_one_out_is_told_and_placed_next_time(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    await everyone_in(core, db)
+    await core.handle_command(MOD, RULE.replace(" confirm", " odd sit-out confirm"))
+    runner = Runner(core)
+    await runner.advance(timedelta(days=3))
+    first = await groups_of(db)
+    told = [to.platform_user_id for to, m in messenger.sent if "first in line next round" in m.text]
+    await runner.advance(timedelta(days=14))
+    second = (await groups_of(db))[len(first) :]
+
+    assert sorted(len(g) for g in first if len(g) > 1) == [2, 2]
+    (left_out,) = told
+    assert [g for g in first if len(g) == 1] == [{left_out}]
+    assert any(left_out in g and len(g) == 2 for g in second), "first in line next round"

@@ -265,3 +265,19 @@ def test_fires_come_on_the_weekday_at_the_wall_time_every_n_weeks(
     for earlier, later in itertools.pairwise(fires):
         gap = later.astimezone(where).date() - earlier.astimezone(where).date()
         assert gap == timedelta(weeks=every)
+
+
+def test_check_in_rounds_read_their_rule_and_what_an_odd_number_does() -> None:
+    from bot.core.scheduling.parse import parse_checkins
+
+    three = parse_checkins("every 2 weeks on mon 10:00 Europe/London")
+    sit_out = parse_checkins("weekly thu 12:00 UTC odd sit-out")
+
+    assert three.odd == "three" and three.rule.every_weeks == 2 and three.rule.weekday == 0
+    assert three.words() == "checkins every 2 weeks on mon 10:00 Europe/London"
+    assert sit_out.odd == "sit-out"
+    assert parse_checkins(sit_out.words().removeprefix("checkins ")) == sit_out
+    with pytest.raises(ScheduleError, match="odd sit-out"):
+        parse_checkins("weekly thu 12:00 UTC odd pairs")
+    with pytest.raises(ScheduleError, match="When should check-in rounds start"):
+        parse_checkins("")

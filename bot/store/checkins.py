@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.checkin_models import (
@@ -227,6 +227,34 @@ async def own_seat(session: AsyncSession, member_id: int, seat_id: int) -> Check
         select(CheckinSeat).where(CheckinSeat.id == seat_id, CheckinSeat.member_id == member_id)
     )
     return found
+
+
+async def previous_meetings(session: AsyncSession, found: CheckinRound) -> tuple[int, int] | None:
+    """For the round before `found` (same schedule): how many answered "Did you meet?" and
+    how many of them met. None when there was no earlier round."""
+    earlier = await session.scalar(
+        select(CheckinRound.id)
+        .where(
+            CheckinRound.schedule_id == found.schedule_id,
+            CheckinRound.due_local_date < found.due_local_date,
+            CheckinRound.formed_at.is_not(None),
+        )
+        .order_by(CheckinRound.due_local_date.desc())
+        .limit(1)
+    )
+    if earlier is None:
+        return None
+    answered, met = (
+        await session.execute(
+            select(
+                func.count(CheckinSeat.met),
+                func.count(CheckinSeat.id).filter(CheckinSeat.met == "yes"),
+            )
+            .join(CheckinGroup, CheckinGroup.id == CheckinSeat.group_id)
+            .where(CheckinGroup.round_id == earlier)
+        )
+    ).one()
+    return int(answered), int(met)
 
 
 async def moderator_member_ids(

@@ -30,7 +30,7 @@ FORMER = "a former member"
 MET_ACTIONS = {"yes": "pln.checkin.met", "not_yet": "pln.checkin.not_yet", "no": "pln.checkin.no"}
 MET_LABELS = {"yes": "Yes", "not_yet": "Not yet", "no": "No"}
 
-Gathered = tuple[MessageToSend, CheckinRound | None, Member | None]
+Gathered = tuple[MessageToSend, CheckinRound | None, Member | None, tuple[int, int] | None]
 
 
 def met_buttons(seat_id: int) -> tuple[Button, ...]:
@@ -161,8 +161,9 @@ def did_you_meet(found: MessageToSend, *, reminder: bool) -> OutgoingMessage:
     )
 
 
-def summary(found_round: CheckinRound) -> OutgoingMessage:
-    """The round's summary for a moderator: counts, never who."""
+def summary(found_round: CheckinRound, before: tuple[int, int] | None = None) -> OutgoingMessage:
+    """The round's summary for a moderator: counts, never who; and how the round before it
+    went ("Did you meet?" answers, which come in after a round's own summary)."""
     lines = [
         f"Check-in round of {found_round.due_local_date:%a %d %b %Y}: "
         f"{found_round.groups} group(s), {found_round.placed} of {found_round.opted_in} "
@@ -174,8 +175,15 @@ def summary(found_round: CheckinRound) -> OutgoingMessage:
         + ".",
         f"Repeats avoided: {found_round.repeats_avoided}; same-school pairs avoided: "
         f"{found_round.same_school_avoided}. Seed: {found_round.seed}.",
-        '`/pln stats` shows the meeting rate once members answer "Did you meet?".',
     ]
+    if before is not None:
+        answered, met = before
+        lines.append(
+            f'The round before: {met} of the {answered} who answered "Did you meet?" met.'
+            if answered
+            else 'The round before: nobody answered "Did you meet?".'
+        )
+    lines.append("`/pln stats` shows the meeting rate over the term.")
     return OutgoingMessage(text="\n".join(lines), kind="checkin_summary")
 
 
@@ -198,12 +206,12 @@ class CheckinMessageQueue(ClaimedRowQueue[int]):
         gathered = await self._db.run(partial(self._gather, message_id=row))
         if gathered is None:
             return SendResult.unreachable("the check-in group is gone")
-        found, found_round, moderator = gathered
+        found, found_round, moderator, before = gathered
         kind, community = found.message.kind, found.community
         if kind == "summary":
             if moderator is None or found_round is None:
                 return SendResult.unreachable("no such moderator")
-            return recipient(moderator, community), summary(found_round)
+            return recipient(moderator, community), summary(found_round, before)
         if found.seat is None:  # the group's introduction, one group DM (Slack)
             users = tuple(m.platform_user_id for _, m in found.seats if m is not None and m.active)
             if len(users) < 2:
@@ -227,7 +235,9 @@ class CheckinMessageQueue(ClaimedRowQueue[int]):
         if found is None:
             return None
         found_round = await session.get(CheckinRound, found.group.round_id)
-        moderator = None
+        moderator, before = None, None
         if found.message.seat_key.startswith("mod"):
             moderator = await session.get(Member, int(found.message.seat_key[3:]))
-        return found, found_round, moderator
+            if found_round is not None:
+                before = await store.previous_meetings(session, found_round)
+        return found, found_round, moderator, before

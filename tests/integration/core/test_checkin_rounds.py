@@ -176,6 +176,10 @@ async def test_did_you_meet_comes_after_five_days_and_not_yet_gets_one_reminder(
         "Check-ins: 5 members joined; 2 round(s) placed 10 in 4 group(s); 1 of the 2" in stats.text
     ), stats.text
     assert "(50%)" in stats.text
+    summaries = [m.text for _, m in messenger.sent if m.kind == "checkin_summary"]
+    assert len(summaries) == 2  # Mon 23 Nov and Mon 7 Dec
+    assert "The round before" not in summaries[0]
+    assert 'The round before: 1 of the 2 who answered "Did you meet?" met.' in summaries[1]
     for name in PEOPLE:
         assert not re.search(rf"\b{name}\b", stats.text), name
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import commands as cmd
 from bot.core import digest_schedule, registry, retention, uninstalled
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
@@ -135,6 +136,16 @@ class PlnCore:
     def opens_form(action_id: str) -> bool:
         """Whether a button answers with a form (Discord must answer with it at once)."""
         return registry.opens_form(action_id)
+
+    @staticmethod
+    def command_opens_form(text: str) -> bool:
+        """Whether `/pln <text>` answers with a form (Discord must answer with it at once)."""
+        try:
+            command = cmd.parse_command(text)
+        except cmd.CommandError:
+            return False
+        opens = cmd.spec_of(command).opens_form
+        return opens is not None and opens(command)
 
     # Shorthands over `handle` for the console and tests: each returns the replies only.
 

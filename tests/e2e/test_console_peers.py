@@ -15,7 +15,6 @@ def test_a_profile_is_filled_in_by_its_form_and_field_by_field(tmp_path: Path) -
         [
             "/pln join",
             "/pln profile",
-            ":1",
             "St. Mary's Academy",
             "teacher",
             "olf/using-data, slict/shared-vision",

@@ -24,6 +24,7 @@ from bot.core.events import (
     ButtonPressed,
     CommandEntered,
     DirectUser,
+    Event,
     FormSubmitted,
     MessageDeleted,
     MessageEdited,
@@ -63,6 +64,11 @@ class DiscordBridge:
         """Run `/pln <text>`: defer, hand the text (and any attached file) to the core
         grammar, follow up."""
         private = interaction.guild is not None
+        if not files and self._core.command_opens_form(text):  # `/pln profile`: a modal
+            await self._answer_with_form(
+                interaction, CommandEntered(self._who(interaction), text), private
+            )
+            return
         await interaction.response.defer(ephemeral=private, thinking=True)
         attached = tuple([await incoming_file(attachment) for attachment in files])
         # no `say_first`: the deferred reply already shows Discord's "thinking" state
@@ -104,8 +110,13 @@ class DiscordBridge:
             outcome = await self._core.handle(event)
             await self._follow_up(interaction, list(outcome.replies), private)
             return
-        # A modal must be the interaction's first answer, so the core runs before it; a
-        # deadline keeps that inside Discord's 3 seconds even when the database is slow.
+        await self._answer_with_form(interaction, event, private)
+
+    async def _answer_with_form(
+        self, interaction: discord.Interaction, event: Event, private: bool
+    ) -> None:
+        """A modal must be the interaction's first answer, so the core runs before it; a
+        deadline keeps that inside Discord's 3 seconds even when the database is slow."""
         try:
             outcome = await asyncio.wait_for(self._core.handle(event), FORM_DEADLINE_SECONDS)
         except TimeoutError:

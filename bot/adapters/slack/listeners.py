@@ -47,6 +47,10 @@ MODAL_FAILED: Final = (
     "Slack didn't let me open the form just now. Reply to the prompt here instead: your "
     "message is saved as your answer, privately."
 )
+COMMAND_MODAL_FAILED: Final = (
+    "Slack didn't let me open the form just now. Type the command again, or see "
+    "`/pln help` for how to type what it asks."
+)
 
 
 def unescape(text: str) -> str:
@@ -110,6 +114,11 @@ class SlackListeners:
 
         outcome = await self._core.handle(CommandEntered(actor, text), say_first)
         for reply in outcome.replies:
+            if reply.form is not None:  # `/pln profile`: the form as a modal
+                trigger_id = str(body.get("trigger_id", ""))
+                if not await self._open_modal(context.client, trigger_id, reply):
+                    await respond(response_type=response_type, text=COMMAND_MODAL_FAILED)
+                continue
             await respond(response_type=response_type, **message_payload(reply))
             if reply.files:
                 await self._files_to_dm(context, actor, reply, respond, response_type, in_bot_dm)

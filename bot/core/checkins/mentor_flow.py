@@ -122,8 +122,8 @@ async def _then_match(ctx: Context, said: str, matcher: Matcher) -> Result:
             else " I'll introduce you when someone you fit asks for a mentor."
         )
         replies = [plain(said + after)]
-    else:
-        replies = [plain(said), *replies]
+    else:  # one message: the introduction follows what was just saved
+        replies = [plain("\n\n".join([said, *(reply.text for reply in replies)]))]
     return Result(tuple(replies), tuple(notices))
 
 

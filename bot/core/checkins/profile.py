@@ -110,21 +110,16 @@ def _described(profile: MemberProfile | None) -> OutgoingMessage:
 
 
 async def show(ctx: Context) -> list[OutgoingMessage]:
-    """`/pln profile show`."""
-    return [_described(await ctx.session.get(MemberProfile, ctx.require_member().id))]
-
-
-async def offer_form(ctx: Context) -> list[OutgoingMessage]:
-    """`/pln profile`: the profile as it is, with the button that opens its form."""
+    """`/pln profile show`: the profile, with the button that opens its form."""
     shown = _described(await ctx.session.get(MemberProfile, ctx.require_member().id))
     return [
         OutgoingMessage(
-            text=shown.text + "\nPress the button to fill it in, or set one field: "
-            '`/pln profile school "Northside Academy"`, `/pln profile role it|teacher|leader`, '
-            "`/pln profile interests olf/using-data slict/shared-vision`.",
+            text=shown.text + "\nChange it with the button (or `/pln profile`), or one field "
+            'at a time: `/pln profile school "Northside Academy"`, `/pln profile role '
+            "it|teacher|leader`, `/pln profile interests olf/using-data slict/shared-vision`.",
             heading=shown.heading,
             sections=shown.sections,
-            buttons=(Button("Fill in my profile", EDIT_ACTION, style=ButtonStyle.PRIMARY),),
+            buttons=(Button("Change my profile", EDIT_ACTION, style=ButtonStyle.PRIMARY),),
         )
     ]
 

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Profile:
-    """`/pln profile`: the profile with the button that opens its form."""
+    """`/pln profile`: the profile's form (a modal; one question at a time on the console)."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ async def _profile(ctx: Context, command: Any) -> list[OutgoingMessage]:
             return await profile.set_role(ctx, role)
         case SetInterests(keys=keys):
             return await profile.set_interests(ctx, keys)
-    return await profile.offer_form(ctx)
+    return [profile.profile_form()]
 
 
 async def _checkins(ctx: Context, command: Checkins) -> list[OutgoingMessage]:
@@ -239,6 +239,7 @@ SPECS: tuple[CommandSpec, ...] = (
         ),
         example="profile role teacher",
         handler=_profile,
+        opens_form=lambda command: isinstance(command, Profile),
     ),
     CommandSpec(
         name="checkins",

@@ -88,6 +88,9 @@ class CommandSpec:
     # open to everyone, but some uses are a moderator's action (`track <name>` chooses the
     # track): those uses, by a moderator, go to the audit log like moderators-only commands
     moderator_action: Callable[[Any], bool] | None = None
+    # whether this use answers with a form (`/pln profile`): platforms that show a slash
+    # command's form as a modal must answer with it first (Discord), so they ask beforehand
+    opens_form: Callable[[Any], bool] | None = None
 
     def __post_init__(self) -> None:
         if (self.handler is None) == (self.outside is None):

@@ -63,8 +63,11 @@ async def test_a_wrong_value_says_what_is_valid_and_stores_nothing(
 
 async def test_the_form_saves_all_three_and_refuses_a_bad_role(core: PlnCore, db: Database) -> None:
     await core.handle_command(ALICE, "join")
-    (offer,) = await core.handle_command(ALICE, "profile")
-    assert [button.action_id for button in offer.buttons] == [profile.EDIT_ACTION]
+    (form,) = await core.handle_command(ALICE, "profile")
+    assert form.form is not None and form.form.submit_action_id == profile.FORM_ACTION
+    assert core.command_opens_form("profile") and not core.command_opens_form("profile show")
+    (shown,) = await core.handle_command(ALICE, "profile show")
+    assert [button.action_id for button in shown.buttons] == [profile.EDIT_ACTION]
     fields = {"school": "Northside Academy", "role": "boss", "interests": "none"}
     refused = await core.handle(FormSubmitted(ALICE, profile.FORM_ACTION, "0", fields))
     assert "`it` (IT professional)" in refused.replies[0].text

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from sqlalchemy import select
+
 from bot.core.context import Context
-from bot.core.formatting import local_date
+from bot.core.formatting import local_date, local_datetime
 from bot.core.messages import OutgoingMessage, plain
+from bot.core.scheduling.listing import next_fire
 from bot.store.checkin_models import CheckinOptIn, MemberProfile
+from bot.store.models import Schedule, ScheduleKind
 
 MAX_PAUSE_DAYS = 366
 
@@ -83,8 +87,30 @@ async def status(ctx: Context) -> list[OutgoingMessage]:
     found = await ctx.session.get(CheckinOptIn, ctx.require_member().id)
     if found is None:
         return [plain("You're not in the check-ins. `/pln checkins join` puts you in.")]
+    after = ctx.now
     if found.paused_until is not None and found.paused_until > ctx.now:
         said = f"You're in the check-ins, paused until {local_date(found.paused_until, ctx.zone)}."
+        after = found.paused_until
     else:
         said = "You're in the check-ins."
+    upcoming = await next_round(ctx, after)
+    if upcoming is None:
+        said += " No check-in rounds are planned yet: the moderators plan them."
+    else:
+        said += f" Your next round: {local_datetime(upcoming, ctx.zone)}."
     return [plain(said)]
+
+
+async def next_round(ctx: Context, after: datetime) -> datetime | None:
+    """The community's next check-in round after `after` (the first after a pause), of
+    any active check-in schedule; None when none is planned."""
+    schedules = await ctx.session.scalars(
+        select(Schedule).where(
+            Schedule.community_id == ctx.community.id,
+            Schedule.kind == ScheduleKind.CHECKINS,
+            Schedule.active.is_(True),
+            Schedule.paused.is_(False),
+        )
+    )
+    fires = [await next_fire(ctx, schedule, ctx.zone, after) for schedule in schedules]
+    return min((at for at in fires if at is not None), default=None)

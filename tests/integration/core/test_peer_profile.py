@@ -97,8 +97,27 @@ async def test_checkins_opt_in_pause_and_leave(core: PlnCore, db: Database) -> N
     assert isinstance(found, CheckinOptIn)
     # the start of that day in the member's own zone
     assert found.paused_until == datetime(2026, 12, 6, 23, 0, tzinfo=UTC)
-    assert "paused until Mon 07 Dec 2026" in await _said(core, "checkins")
+    said = await _said(core, "checkins")
+    assert "paused until Mon 07 Dec 2026" in said and "No check-in rounds are planned" in said
     assert "pause is over" in await _said(core, "checkins join")
     assert "You've left" in await _said(core, "checkins leave")
     assert await _row(db, CheckinOptIn) is None
     assert "`/pln checkins pause until 2027-01-10`" in await _said(core, "checkins pause soon")
+
+
+async def test_status_names_the_next_round_after_a_pause(core: PlnCore) -> None:
+    moderator = member("mod")  # PLN_MODERATORS in the tests' config
+    await core.handle_command(moderator, "join")
+    said = "\n".join(
+        r.text
+        for r in await core.handle_command(
+            moderator, "schedule checkins every 2 weeks on mon 10:00 Europe/London confirm"
+        )
+    )
+    assert "Monday" in said or "Mon" in said, said
+    await core.handle_command(ALICE, "join")
+    await _said(core, "checkins join")
+    assert "Your next round: Mon 23 Nov 10:00." in await _said(core, "checkins status")
+    await _said(core, "checkins pause until 2026-12-01")
+    said = await _said(core, "checkins status")
+    assert "paused until Tue 01 Dec 2026. Your next round: Mon 07 Dec 10:00." in said

@@ -19,11 +19,11 @@ from tests.support.bot_fleet import (
     SLACK_TEAM,
     Tally,
     bots,
-    delivery_statuses,
     discord_env,
     discord_user_ids,
     now_utc,
     seed_prompt_now,
+    settle,
     slack_env,
     slack_user_ids,
 )
@@ -32,13 +32,10 @@ from tests.support.slack_standin import SlackLimits, SlackStandIn
 
 MEMBERS = 200
 DISCORD_MEMBERS = 150  # discord.py sleeps 1 s itself before retrying a 502
-DEADLINE = 90.0  # a bound for the whole fan-out on a loaded machine; passing runs end sooner
-UNFINISHED = ("claimed", "sending")
-
-
-async def _settled(url: str, members: int) -> bool:
-    statuses = await delivery_statuses(url)
-    return sum(statuses.values()) >= members and not any(statuses[s] for s in UNFINISHED)
+# A bound, not an expectation: a send that ran out of retries is put back for a minute
+# (SendPolicy.retry_delay), which still counts as retried, not lost. Passing runs end sooner.
+DEADLINE = 150.0
+STUCK = 75.0  # longer than that minute
 
 
 @pytest.mark.postgres
@@ -51,20 +48,20 @@ async def test_slack_429s_and_5xx_are_retried_and_nobody_is_lost_or_doubled(
     async with SlackStandIn(limits=limits) as slack:
         env = slack_env(postgres_scratch_url, slack.base_url, send_rate=40.0)
         async with bots("slack", [env], tmp_path) as (bot,):
-            await slack.wait_for(
-                lambda: len(slack.dm_counts()) >= MEMBERS,
-                DEADLINE,
-                description="every member's prompt",
-            )
-            assert await _settled(postgres_scratch_url, MEMBERS), await delivery_statuses(
-                postgres_scratch_url
+            received = slack.dm_counts
+            statuses = await settle(
+                postgres_scratch_url,
+                lambda: len(received()),
+                MEMBERS,
+                deadline=DEADLINE,
+                stuck=STUCK,
             )
             assert await bot.stop() == 0
         tally = Tally.of(slack.dm_counts(), users)
         assert slack.limits is not None
         assert slack.limits.rate_limited > 0 and slack.limits.server_errors > 0
-        assert (tally.lost, tally.duplicated) == ((), ()), str(tally)
-        assert (await delivery_statuses(postgres_scratch_url))["sent"] == MEMBERS
+        assert (tally.lost, tally.duplicated) == ((), ()), f"{tally}; {statuses}"
+        assert statuses["sent"] == MEMBERS, statuses
 
 
 @pytest.mark.postgres
@@ -85,18 +82,18 @@ async def test_discord_429s_and_5xx_are_retried_and_nobody_is_lost_or_doubled(
         discord_server.rate_limit_next("POST", "/channels/{id}/messages", 4, retry_after=0.5)
         env = discord_env(postgres_scratch_url, discord_server.api_url, dm_rate=25.0)
         async with bots("discord", [env], tmp_path) as (bot,):
-            await discord_server.wait_for(
-                lambda: len(discord_server.dm_counts()) >= DISCORD_MEMBERS,
-                DEADLINE,
-                description="every member's prompt",
-            )
-            assert await _settled(postgres_scratch_url, DISCORD_MEMBERS), await delivery_statuses(
-                postgres_scratch_url
+            counts = discord_server.dm_counts
+            statuses = await settle(
+                postgres_scratch_url,
+                lambda: len(counts()),
+                DISCORD_MEMBERS,
+                deadline=DEADLINE,
+                stuck=STUCK,
             )
             assert await bot.stop() == 0
         tally = Tally.of(discord_server.dm_counts(), users)
         assert discord_server.limits is not None
         assert discord_server.limits.server_errors > 0
         assert any(call.status == 429 for call in discord_server.calls)
-        assert (tally.lost, tally.duplicated) == ((), ()), str(tally)
-        assert (await delivery_statuses(postgres_scratch_url))["sent"] == DISCORD_MEMBERS
+        assert (tally.lost, tally.duplicated) == ((), ()), f"{tally}; {statuses}"
+        assert statuses["sent"] == DISCORD_MEMBERS, statuses

@@ -75,12 +75,13 @@ class PlnCore:
         # the adapter's (`messenger` below)
         pipeline = SendPipeline(db, clock, messenger, metrics=metrics)
         self.deliveries = prompt_job(pipeline, config)
+        self.notices = notice_job(pipeline)
         self._schedule_listeners: list[Callable[[], None]] = []
         self._dispatcher = Dispatcher(self)
         self.jobs: list[DueJob] = [
             self.deliveries,
             digest_schedule.digest_job(pipeline, config),
-            notice_job(pipeline),
+            self.notices,
             retention.RetentionJob(db, messenger),
             uninstalled.UninstalledPurgeJob(
                 db, messenger.platform, timedelta(days=config.uninstalled_keep_days)
@@ -100,6 +101,11 @@ class PlnCore:
         for job in self.jobs:
             await job.recover()
         return await self.run_due_work()
+
+    async def send_notices(self) -> DueReport:
+        """Send the notices owed now (a mentor's introduction) without waiting for the
+        alarm: the pipeline sends them, and puts back for later any the platform refuses."""
+        return await self.notices.send()
 
     async def run_due_work(self) -> DueReport:
         """Prompts first (members wait for them), then the other jobs; the prompts' report."""

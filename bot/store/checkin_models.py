@@ -183,3 +183,24 @@ class MentorMatch(Base):
     reasons: Mapped[str] = mapped_column(Text, default="")
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MentorNotice(Base):
+    """A DM owed to a member who did not act: their new mentor or mentee, a match ended.
+    Written in the unit of work that made the match (so it is owed once), sent through the
+    send state machine and retried like any prompt."""
+
+    __tablename__ = "mentor_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("community.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)  # names and reasons only, never an answer
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # the DeliveryStatus values
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    platform_message_ref: Mapped[str | None] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(200))

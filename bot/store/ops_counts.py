@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.checkin_models import CheckinMessage
+from bot.store.checkin_models import CheckinMessage, MentorNotice
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
 from bot.store.schedule_models import DiscussionPost, DiscussionRecap
 from bot.store.send_states import SentRow
@@ -34,6 +34,7 @@ QUEUES: tuple[tuple[str, SentRow], ...] = (
     ("discussion", DiscussionPost),
     ("recap", DiscussionRecap),
     ("checkin", CheckinMessage),
+    ("mentor notice", MentorNotice),
 )
 
 
@@ -50,7 +51,9 @@ async def count_queues(session: AsyncSession, now: datetime) -> list[QueueCounts
 
 
 async def _count(session: AsyncSession, name: str, model: SentRow, now: datetime) -> QueueCounts:
-    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap | CheckinMessage):
+    if issubclass(
+        model, ChannelPost | DiscussionPost | DiscussionRecap | CheckinMessage | MentorNotice
+    ):
         joined = select(Community.platform, model.status).join(
             Community, Community.id == model.community_id
         )

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.checkin_models import CheckinMessage
+from bot.store.checkin_models import CheckinMessage, MentorNotice
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
 from bot.store.schedule_models import DiscussionPost, DiscussionRecap
 
@@ -25,13 +25,16 @@ SentRow = (
     | type[DiscussionPost]
     | type[DiscussionRecap]
     | type[CheckinMessage]
+    | type[MentorNotice]
 )
 _Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
 def on_platform(query: Select[_Row], model: SentRow, platform: str) -> Select[_Row]:
     """`query` over `model`, narrowed to the rows of one platform's communities."""
-    if issubclass(model, ChannelPost | DiscussionPost | DiscussionRecap | CheckinMessage):
+    if issubclass(
+        model, ChannelPost | DiscussionPost | DiscussionRecap | CheckinMessage | MentorNotice
+    ):
         query = query.join(Community, Community.id == model.community_id)
     else:
         query = query.join(Member, Member.id == model.member_id).join(

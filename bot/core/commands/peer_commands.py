@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.core.checkins import assessment, mentor_flow, optin, profile
+from bot.core.checkins import assessment, mentor_flow, notices, optin, profile
 from bot.core.checkins.mentoring import match_mentors
 from bot.core.checkins.model import Role
 from bot.core.commands.shapes import Arguments, Option, OptionKind, Rejected
 from bot.core.commands.spec import CommandSpec, CoreServices
 from bot.core.context import Context
-from bot.core.messages import OutgoingMessage, plain
-from bot.core.ports import SendStatus
+from bot.core.messages import OutgoingMessage
 from bot.core.replies import NOT_JOINED
 
 if TYPE_CHECKING:
@@ -175,32 +174,24 @@ async def _mentor(services: CoreServices, actor: Actor, command: Mentor) -> list
             return mentor_flow.Result((NOT_JOINED,))
         match command.verb:
             case "offer":
-                return await mentor_flow.offer(ctx, command.capacity, match_mentors)
+                result = await mentor_flow.offer(ctx, command.capacity, match_mentors)
             case "request":
-                return await mentor_flow.request(ctx, match_mentors)
+                result = await mentor_flow.request(ctx, match_mentors)
             case "assess" if command.ratings is not None:
-                return await mentor_flow.assess(ctx, command.ratings, match_mentors)
+                result = await mentor_flow.assess(ctx, command.ratings, match_mentors)
             case "end":
-                return await mentor_flow.end(ctx)
-        return await mentor_flow.status(ctx)
+                result = await mentor_flow.end(ctx)
+            case _:
+                return await mentor_flow.status(ctx)
+        for notice in result.notices:  # owed with the match; the pipeline sends and retries
+            text = notice.message.text
+            notices.owe(ctx.session, notice.recipient, ctx.community.id, text, ctx.now)
+        return result
 
     result = await services.with_context(actor, unit)
-    replies = list(result.replies)
-    for notice in result.notices:
-        try:
-            sent = await services.messenger.send_direct(notice.recipient, notice.message)
-            reached = sent.status == SendStatus.SENT
-        except Exception:  # the platform failed: the reply says so, nothing is lost
-            log.warning("a mentoring DM failed", exc_info=True)
-            reached = False
-        if not reached:
-            replies.append(
-                plain(
-                    f"I couldn't send {notice.recipient.display_name} a DM just now; "
-                    "they'll see it with `/pln mentor status`."
-                )
-            )
-    return replies
+    if result.notices:  # owed from now: sent at once, retried by the alarm if refused
+        await services.send_notices()
+    return list(result.replies)
 
 
 async def _profile(ctx: Context, command: Any) -> list[OutgoingMessage]:
@@ -269,5 +260,6 @@ SPECS: tuple[CommandSpec, ...] = (
         ),
         example="mentor offer 2",
         outside=_mentor,
+        changes_schedule=True,
     ),
 )

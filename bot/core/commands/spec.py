@@ -44,6 +44,8 @@ class CoreServices(Protocol):
 
     async def run_due_prompts(self) -> Any: ...
 
+    async def send_notices(self) -> Any: ...
+
 
 # In one unit of work: (context, command) -> replies.
 UnitHandler = Callable[["Context", Any], Awaitable[Replies]]

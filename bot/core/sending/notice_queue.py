@@ -10,15 +10,24 @@ nothing.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.checkins.notices import MentorNoticeQueue
 from bot.core.jobs import DueReport
 from bot.core.ports import SendResult, SendStatus
 from bot.core.retention import member_notice
 from bot.core.sending.job import QueueJob
 from bot.core.sending.pipeline import SendPipeline
-from bot.core.sending.queue import Built, Outcome, SendPolicy, mark_unreachable, recipient
+from bot.core.sending.queue import (
+    Built,
+    Outcome,
+    SendPolicy,
+    SendQueue,
+    mark_unreachable,
+    recipient,
+)
 from bot.store import retention_notices as store
 from bot.store.models import Community, Member
 
@@ -83,5 +92,9 @@ class NothingToClaim:
 
 def notice_job(pipeline: SendPipeline) -> QueueJob:
     """Retention notices through the one send pipeline, at the messenger's own pace."""
-    queue = RetentionNoticeQueue(pipeline.messenger.platform, pipeline.policy)
-    return QueueJob("notices", NothingToClaim(), [queue], pipeline)
+    platform, policy = pipeline.messenger.platform, pipeline.policy
+    queues: list[SendQueue[Any]] = [
+        RetentionNoticeQueue(platform, policy),
+        MentorNoticeQueue(platform, policy),
+    ]
+    return QueueJob("notices", NothingToClaim(), queues, pipeline)

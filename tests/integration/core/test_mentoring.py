@@ -4,6 +4,7 @@ erasure (SQLite file and the real PostgreSQL server, the `db` fixture)."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.checkins import assessment
 from bot.core.checkins.model import CAPACITIES
 from bot.core.events import FormSubmitted
+from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.store.checkin_models import MentorMatch as MatchRow
-from bot.store.checkin_models import MentorOffer, MentorRequest, SelfAssessment
+from bot.store.checkin_models import MentorNotice, MentorOffer, MentorRequest, SelfAssessment
 from bot.store.database import Database
 from bot.store.models import Member
 from tests.support.actors import member
@@ -112,18 +114,25 @@ async def test_either_side_ends_the_match_and_the_other_is_told(
     assert "no mentoring match, offer or request" in await _said(core, ALICE, "mentor end")
 
 
-async def test_a_partner_who_cannot_be_reached_is_named_in_the_reply(
+async def test_an_introduction_the_platform_refuses_is_sent_later_exactly_once(
     core: PlnCore, messenger: RecordingMessenger
 ) -> None:
     await _ready(core, BOB, "leader", "Northside")
     await core.handle_command(BOB, "mentor offer")
     await core.handle_command(BOB, "mentor assess 5 5 5 5 5")
-    messenger.unreachable.add("bob")
+    messenger.refuse_next = 1  # the platform answers 429 to the first try
     await _ready(core, ALICE, "it", "Southside")
     await core.handle_command(ALICE, "mentor request")
     said = await _said(core, ALICE, "mentor assess 1 1 1 1 1")
+
+    def intros() -> list[str]:
+        return [m.text for to, m in messenger.sent if "Meet your new mentee" in m.text]
+
     assert "Meet your mentor, bob." in said
-    assert "I couldn't send bob a DM just now" in said
+    assert intros() == [], "refused: put back, not lost"
+    await Runner(core).advance(timedelta(minutes=30))
+    await Runner(core).advance(timedelta(days=1))
+    assert len(intros()) == 1
 
 
 async def _matched(core: PlnCore) -> None:
@@ -184,3 +193,15 @@ async def test_erasure_keeps_the_partners_match_with_a_former_member(
     (kept,) = (await _export(core, ALICE))["peers"]["mentor_matches"]
     assert kept["partner_display_name"] == "a former member" and kept["ended_at"] is not None
     assert "Your mentor" not in await _said(core, ALICE, "mentor status")
+
+
+async def test_a_sent_introduction_keeps_no_copy_naming_the_other_member(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    await _matched(core)
+
+    async def texts(session: AsyncSession) -> list[str]:
+        return list(await session.scalars(select(MentorNotice.text)))
+
+    assert any("Meet your new mentee" in m.text for _, m in messenger.sent)
+    assert await db.run(texts) == [""]

@@ -107,7 +107,7 @@ def introduction(
         lines = [f"Check-in: {_joined(names)}, you are this round's group."]
     else:
         others = _names(found, seat_id)
-        lines = [f"Check-in: you and {_joined(others)} are this round's group."]
+        lines = [f"Check-in: {_joined(['you', *others])} are this round's group."]
     why = _why(found, library)
     if why:
         lines.append("Why you were matched: " + "; ".join(why) + ".")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.adapters.ops_http import OpsEndpoints, OpsServer
 from bot.adapters.prometheus_metrics import PrometheusMetrics
@@ -32,6 +33,8 @@ def core_config(settings: Settings) -> CoreConfig:
         retention_min_days=settings.retention_min_days,
         uninstalled_keep_days=settings.uninstalled_keep_days,
         recap_after=settings.discussion_recap_after,
+        send_in_flight=settings.send_in_flight,
+        send_lease=timedelta(seconds=settings.send_lease_seconds),
     )
 
 
@@ -56,8 +59,14 @@ class App:
         self.ops_server = OpsServer(self.ops)
         return await self.ops_server.start(settings.http_host, settings.http_port)
 
-    async def close(self) -> None:
+    async def drain(self) -> None:
+        """Graceful stop of sending (SIGTERM): no new sends, rows not at the platform given
+        back, sends at the platform finished (within the pipeline's grace)."""
         self.runner.stop()
+        await self.core.stop_sending()
+
+    async def close(self) -> None:
+        await self.drain()
         if self.ops_server is not None:
             await self.ops_server.stop()
         await self.db.dispose()

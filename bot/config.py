@@ -85,6 +85,8 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "llm_timeout": "PLN_LLM_TIMEOUT",
     "retention_min_days": "PLN_RETENTION_MIN_DAYS",
     "uninstalled_keep_days": "PLN_UNINSTALLED_KEEP_DAYS",
+    "send_in_flight": "PLN_SEND_IN_FLIGHT",
+    "send_lease_seconds": "PLN_SEND_LEASE_SECONDS",
     "discussion_recap_after": "PLN_DISCUSSION_RECAP_AFTER",
     "log_format": "PLN_LOG_FORMAT",
     "http_host": "PLN_HTTP_HOST",
@@ -162,6 +164,11 @@ class Settings(BaseSettings):
     # days a community's data is kept after the app is uninstalled (or the bot leaves the
     # guild), then purged: its members can no longer reach the bot to export or erase it
     uninstalled_keep_days: int = Field(default=30, ge=1, le=36_500)
+    # sends at the platform (or waiting for its turn) at once, per process
+    send_in_flight: int = Field(default=16, ge=1, le=256)
+    # how long a process holds the rows it is sending without renewing (it renews every
+    # third of it while alive): how long a dead process's rows wait for another
+    send_lease_seconds: int = Field(default=60, ge=1, le=3600)
     # how long after a discussion is posted the bot posts its recap in the thread
     discussion_recap_after: Annotated[timedelta, BeforeValidator(parse_recap_after)] = timedelta(
         days=3

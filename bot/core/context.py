@@ -39,6 +39,10 @@ class CoreConfig:
     uninstalled_keep_days: int = 30
     # how long after a discussion is posted its recap comes (PLN_DISCUSSION_RECAP_AFTER)
     recap_after: timedelta = timedelta(days=3)
+    # sends in flight per process (PLN_SEND_IN_FLIGHT) and the lease on rows being sent
+    # (PLN_SEND_LEASE_SECONDS)
+    send_in_flight: int = 16
+    send_lease: timedelta = timedelta(seconds=60)
 
 
 def is_moderator(actor: Actor, config: CoreConfig) -> bool:

@@ -22,10 +22,11 @@ class SendResult:
     platform_message_ref: str | None = None
     reason: str | None = None
     retry_after: timedelta | None = None
+    dm_channel_id: str | None = None  # a DM channel the send opened, kept on the member
 
     @classmethod
-    def sent(cls, ref: str | None = None) -> SendResult:
-        return cls(SendStatus.SENT, platform_message_ref=ref)
+    def sent(cls, ref: str | None = None, *, dm_channel_id: str | None = None) -> SendResult:
+        return cls(SendStatus.SENT, platform_message_ref=ref, dm_channel_id=dm_channel_id)
 
     @classmethod
     def unreachable(cls, reason: str) -> SendResult:
@@ -45,6 +46,8 @@ class Recipient:
     community_external_id: str
     platform_user_id: str
     display_name: str
+    # the member's DM channel, when the platform told us before (Discord): no new one opened
+    dm_channel_id: str | None = None
 
 
 class Messenger(Protocol):
@@ -58,6 +61,41 @@ class Messenger(Protocol):
     platform: str
 
     async def send_direct(self, recipient: Recipient, message: OutgoingMessage) -> SendResult: ...
+
+
+MARKER_KEY = "pln_marker"  # OutgoingMessage.metadata: names the send (table and row) it is
+
+
+def marker_of(message: OutgoingMessage) -> str | None:
+    """The send a scheduled message is, as the pipeline marked it (None for replies)."""
+    return message.metadata.get(MARKER_KEY)
+
+
+@runtime_checkable
+class PacedMessenger(Protocol):
+    """An adapter whose platform limits how fast it may send.
+
+    The send pipeline takes the turn BEFORE a row becomes `sending` and calls `send_direct`
+    / `send_to_channel` right after, so no row sits in `sending` while it waits (a crash then
+    leaves only rows that were really at the platform in doubt)."""
+
+    async def wait_turn(
+        self, community_external_id: str, destination: str, *, direct: bool
+    ) -> None:
+        """Wait for the next allowed send to `destination`: a member's platform user id when
+        `direct` and their DM channel is not known (the send opens one), the DM channel's id
+        when it is known, else a channel id."""
+        ...
+
+
+@runtime_checkable
+class ChecksDelivery(Protocol):
+    """An adapter that can look whether a send interrupted by a crash reached the member."""
+
+    async def was_delivered(self, recipient: Recipient, marker: str) -> bool | None:
+        """True when the member has the bot's message carrying `marker` (`marker_of`),
+        False when certainly not, None when the platform cannot tell."""
+        ...
 
 
 @runtime_checkable

@@ -42,7 +42,8 @@ from bot.core.replies import (  # re-exported: adapters and tests name them from
     NOT_JOINED,
 )
 from bot.core.sending.notice_queue import notice_job
-from bot.core.sending.pipeline import SendPipeline
+from bot.core.sending.pipeline import STOP_GRACE_SECONDS, SendPipeline
+from bot.core.sending.queue import SendPolicy
 from bot.store import communities as community_store
 from bot.store import moderators as moderator_store
 from bot.store.database import Database, DatabaseUnavailable
@@ -73,7 +74,9 @@ class PlnCore:
         # every kind of scheduled work; sends go through one pipeline. The prompts come
         # first (members wait for them); `deliveries` is their job, and its messenger is
         # the adapter's (`messenger` below)
-        pipeline = SendPipeline(db, clock, messenger, metrics=metrics)
+        policy = SendPolicy(in_flight=config.send_in_flight, lease=config.send_lease)
+        pipeline = SendPipeline(db, clock, messenger, policy, metrics=metrics)
+        self._pipeline = pipeline
         self.deliveries = prompt_job(pipeline, config)
         self.notices = notice_job(pipeline)
         self._schedule_listeners: list[Callable[[], None]] = []
@@ -106,6 +109,11 @@ class PlnCore:
         """Send the notices owed now (a mentor's introduction) without waiting for the
         alarm: the pipeline sends them, and puts back for later any the platform refuses."""
         return await self.notices.send()
+
+    async def stop_sending(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Graceful stop (SIGTERM): take nothing more, give back rows not yet at the
+        platform, let sends at the platform finish within `grace` seconds."""
+        await self._pipeline.stop(grace)
 
     async def run_due_work(self) -> DueReport:
         """Prompts first (members wait for them), then the other jobs; the prompts' report."""

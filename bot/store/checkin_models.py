@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 from bot.store.models import Base
 from bot.store.types import UTCDateTime
@@ -124,6 +125,12 @@ class CheckinMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # the worker sending the row and until when it holds it (renewed while alive); another
+    # process takes the row over only once the lease has expired (docs/ARCHITECTURE.md)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # resent after a crash without a way to check the first send: maybe twice (moderators)
+    uncertain_resend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class SelfAssessment(Base):
@@ -204,3 +211,9 @@ class MentorNotice(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # the worker sending the row and until when it holds it (renewed while alive); another
+    # process takes the row over only once the lease has expired (docs/ARCHITECTURE.md)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # resent after a crash without a way to check the first send: maybe twice (moderators)
+    uncertain_resend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -128,6 +128,9 @@ class Member(Base):
     quiet_nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # a retention notice to send this member (retried until it goes); None: nothing owed
     retention_notice_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the member's DM channel on the platform once known (Discord): a fan-out to known
+    # members opens no new DM channel
+    dm_channel_id: Mapped[str | None] = mapped_column(String(64))
 
     community: Mapped[Community] = relationship(lazy="raise")
 
@@ -190,6 +193,12 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # after a 429 or outage
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # the worker sending the row and until when it holds it (renewed while alive); another
+    # process takes the row over only once the lease has expired (docs/ARCHITECTURE.md)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # resent after a crash without a way to check the first send: maybe twice (moderators)
+    uncertain_resend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # snoozed until then
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminder_message_ref: Mapped[str | None] = mapped_column(String(128))  # a reply to it answers
@@ -244,6 +253,12 @@ class ChannelPost(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # the worker sending the row and until when it holds it (renewed while alive); another
+    # process takes the row over only once the lease has expired (docs/ARCHITECTURE.md)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # resent after a crash without a way to check the first send: maybe twice (moderators)
+    uncertain_resend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Answer(Base):
@@ -352,6 +367,12 @@ class DigestSend(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # the worker sending the row and until when it holds it (renewed while alive); another
+    # process takes the row over only once the lease has expired (docs/ARCHITECTURE.md)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # resent after a crash without a way to check the first send: maybe twice (moderators)
+    uncertain_resend: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LinkCode(Base):

@@ -1,13 +1,15 @@
 """The send state machine's queries, shared by every table that is claimed and sent.
 
-Deliveries, channel posts and scheduled digests all move claimed → sending → sent /
-uncertain / failed the same way (see docs/ARCHITECTURE.md). The queries live here once,
+Deliveries, channel posts, discussions and scheduled digests all move claimed → sending →
+sent / failed the same way (see docs/ARCHITECTURE.md), held by a worker's lease while one
+sends them. The queries live here once,
 each taking the table's model; a row's platform is its community's (through its member for
 deliveries and digests, directly for channel posts).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -17,6 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store.checkin_models import CheckinMessage, MentorNotice
 from bot.store.models import ChannelPost, Community, Delivery, DeliveryStatus, DigestSend, Member
 from bot.store.schedule_models import DiscussionPost, DiscussionRecap
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A worker's hold on the rows it is sending, until `until` unless renewed."""
+
+    worker: str
+    until: datetime
+
 
 SentRow = (
     type[Delivery]
@@ -30,8 +41,9 @@ SentRow = (
 _Row = TypeVar("_Row", bound=tuple[Any, ...])
 
 
-def on_platform(query: Select[_Row], model: SentRow, platform: str) -> Select[_Row]:
-    """`query` over `model`, narrowed to the rows of one platform's communities."""
+def on_platform(query: Select[_Row], model: SentRow, platform: str | None) -> Select[_Row]:
+    """`query` over `model`, joined to the rows' community and narrowed to one platform's
+    communities (None: every platform)."""
     if issubclass(
         model, ChannelPost | DiscussionPost | DiscussionRecap | CheckinMessage | MentorNotice
     ):
@@ -40,19 +52,49 @@ def on_platform(query: Select[_Row], model: SentRow, platform: str) -> Select[_R
         query = query.join(Member, Member.id == model.member_id).join(
             Community, Community.id == Member.community_id
         )
-    return query.where(Community.platform == platform)
+    return query if platform is None else query.where(Community.platform == platform)
 
 
-async def ready_ids(
-    session: AsyncSession, model: SentRow, platform: str, now: datetime, limit: int
-) -> list[int]:
-    """Claimed rows ready to send now (no retry time, or it has come), oldest due first."""
-    query = on_platform(select(model.id), model, platform).where(
-        model.status == DeliveryStatus.CLAIMED,
-        model.retry_at.is_(None) | (model.retry_at <= now),
+async def lease_ready(
+    session: AsyncSession,
+    model: SentRow,
+    platform: str,
+    now: datetime,
+    limit: int,
+    lease: Lease,
+) -> list[tuple[int, bool]]:
+    """Lease up to `limit` rows to this worker, oldest due first; one transaction per batch.
+
+    Two kinds of rows: `claimed` rows ready to send (no retry time, or it has come) that no
+    live lease holds (this worker's own included: it holds them in memory), and rows left
+    `sending` by a worker whose lease has expired (a dead process): those come back with
+    `True` (resumed), to be checked before any resend.
+    PostgreSQL skips rows another worker is leasing at this moment (FOR UPDATE SKIP LOCKED,
+    the WHERE re-checked on the latest version); SQLite has one writer at a time.
+    """
+    expired = model.lease_until.is_(None) | (model.lease_until <= now)
+    ready = (
+        (model.status == DeliveryStatus.CLAIMED)
+        & (model.retry_at.is_(None) | (model.retry_at <= now))
+        & expired
     )
-    result = await session.scalars(query.order_by(model.due_at, model.id).limit(limit))
-    return list(result)
+    interrupted = (model.status == DeliveryStatus.SENDING) & expired
+    query = (
+        on_platform(select(model.id, model.status), model, platform)
+        .where(ready | interrupted)
+        .order_by(model.due_at, model.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=model)
+    )
+    rows = [(row_id, status) for row_id, status in (await session.execute(query)).tuples()]
+    if rows:
+        await session.execute(
+            update(model)
+            .where(model.id.in_([row_id for row_id, _ in rows]))
+            .values(lease_owner=lease.worker, lease_until=lease.until)
+            .execution_options(synchronize_session=False)
+        )
+    return [(row_id, status == DeliveryStatus.SENDING) for row_id, status in rows]
 
 
 async def count_claimed(session: AsyncSession, model: SentRow, platform: str) -> int:
@@ -61,16 +103,43 @@ async def count_claimed(session: AsyncSession, model: SentRow, platform: str) ->
     return int(await session.scalar(query.where(model.status == DeliveryStatus.CLAIMED)) or 0)
 
 
-async def mark_sending(session: AsyncSession, model: SentRow, row_id: int) -> bool:
-    """Compare-and-set claimed → sending (one more attempt); False when another worker
-    took the row first. Committed before the platform call."""
+async def start_sending(
+    session: AsyncSession, model: SentRow, row_id: int, lease: Lease, *, resumed: bool = False
+) -> bool:
+    """Compare-and-set claimed → sending (one more attempt; `resumed`: sending → sending,
+    a dead worker's send resent), only while this worker holds the lease. False when
+    another worker took the row over. Committed right before the platform call."""
+    expected = DeliveryStatus.SENDING if resumed else DeliveryStatus.CLAIMED
     result = await session.execute(
         update(model)
-        .where(model.id == row_id, model.status == DeliveryStatus.CLAIMED)
-        .values(status=DeliveryStatus.SENDING, attempts=model.attempts + 1)
+        .where(model.id == row_id, model.lease_owner == lease.worker, model.status == expected)
+        .values(status=DeliveryStatus.SENDING, attempts=model.attempts + 1, lease_until=lease.until)
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def renew(session: AsyncSession, model: SentRow, row_ids: list[int], lease: Lease) -> None:
+    """Extend this worker's lease on the rows it still holds (it is alive)."""
+    if row_ids:
+        await session.execute(
+            update(model)
+            .where(model.id.in_(row_ids), model.lease_owner == lease.worker)
+            .values(lease_until=lease.until)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def release(session: AsyncSession, model: SentRow, worker: str) -> int:
+    """Give back the rows this worker leased but never started sending (a graceful stop):
+    any worker may take them at once."""
+    result = await session.execute(
+        update(model)
+        .where(model.lease_owner == worker, model.status == DeliveryStatus.CLAIMED)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def set_state(session: AsyncSession, model: SentRow, row_id: int, **values: Any) -> None:
@@ -86,27 +155,54 @@ async def attempts_of(session: AsyncSession, model: SentRow, row_id: int) -> int
     return int(await session.scalar(select(model.attempts).where(model.id == row_id)) or 0)
 
 
-async def mark_interrupted_uncertain(session: AsyncSession, model: SentRow, platform: str) -> int:
-    """After a crash, the platform's rows that were `sending` may or may not have reached
-    the platform: never resent (that could send twice), marked for a person to see."""
-    sending = on_platform(select(model.id), model, platform).where(
-        model.status == DeliveryStatus.SENDING
+async def count_interrupted(
+    session: AsyncSession, model: SentRow, platform: str, now: datetime
+) -> int:
+    """Rows left `sending` by a worker whose lease has expired: a send a crash interrupted,
+    to be checked with the platform (or resent, counted uncertain) by the next batch."""
+    expired = model.lease_until.is_(None) | (model.lease_until <= now)
+    query = on_platform(select(func.count(model.id)), model, platform)
+    return int(
+        await session.scalar(query.where(model.status == DeliveryStatus.SENDING, expired)) or 0
     )
-    result = await session.execute(
-        update(model)
-        .where(model.id.in_(sending))
-        .values(status=DeliveryStatus.UNCERTAIN, last_error="interrupted while sending")
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def earliest_retry(
     session: AsyncSession, model: SentRow, platform: str, now: datetime
 ) -> datetime | None:
-    """The next time a claimed row put back for later becomes ready."""
-    query = on_platform(select(func.min(model.retry_at)), model, platform).where(
+    """The next time a claimed row put back for later becomes ready, or a lease held by
+    another worker expires (then its rows are taken over, if that worker died)."""
+    retry = on_platform(select(func.min(model.retry_at)), model, platform).where(
         model.status == DeliveryStatus.CLAIMED, model.retry_at > now
     )
-    result: datetime | None = await session.scalar(query)
-    return result
+    lease = on_platform(select(func.min(model.lease_until)), model, platform).where(
+        model.status.in_([DeliveryStatus.CLAIMED, DeliveryStatus.SENDING]),
+        model.lease_until > now,
+    )
+    times = [await session.scalar(retry), await session.scalar(lease)]
+    return min((time for time in times if time is not None), default=None)
+
+
+async def uncertain_resends(
+    session: AsyncSession, community_id: int, since: datetime | None = None
+) -> int:
+    """How many sends of a community were resent after a crash without a way to check the
+    first attempt (the member may have it twice): for moderators (`/pln stats`)."""
+    total = 0
+    models: tuple[SentRow, ...] = (
+        Delivery,
+        ChannelPost,
+        DigestSend,
+        DiscussionPost,
+        DiscussionRecap,
+        CheckinMessage,
+        MentorNotice,
+    )
+    for model in models:
+        query = on_platform(select(func.count(model.id)), model, None).where(
+            model.uncertain_resend.is_(True), Community.id == community_id
+        )
+        if since is not None:
+            query = query.where(model.claimed_at >= since)
+        total += int(await session.scalar(query) or 0)
+    return total

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.messages import OutgoingMessage
-from bot.core.ports import Recipient, SendResult, ThreadReply
+from bot.core.ports import Recipient, SendResult, ThreadReply, marker_of
 
 
 class SimulatedCrash(BaseException):
@@ -37,6 +37,12 @@ class RecordingMessenger:
     unreachable: set[str] = field(default_factory=set)
     refuse_next: int = 0  # answer RETRY_LATER this many times (a platform 429)
     crash_after: int | None = None  # crash on the send after this many sends
+    # deliver the send after this many, then crash before the core hears of it
+    crash_after_delivering: int | None = None
+    # `was_delivered` looks in `sent` (share `sent` between two messengers: one platform);
+    # False: the platform cannot tell (None)
+    can_check: bool = False
+    checked: list[str] = field(default_factory=list)  # markers asked about
     # the channel: every post ever made (in order) and the refs of those deleted since
     channel_posts: list[ChannelPost] = field(default_factory=list)
     deleted_refs: list[str] = field(default_factory=list)
@@ -57,7 +63,19 @@ class RecordingMessenger:
             self.refuse_next -= 1
             return SendResult.retry_later("rate limited")
         self.sent.append((recipient, message))
+        if self.crash_after_delivering is not None and len(self.sent) > self.crash_after_delivering:
+            self.crash_after_delivering = None
+            raise SimulatedCrash
         return SendResult.sent(f"msg-{len(self.sent)}")
+
+    async def was_delivered(self, recipient: Recipient, marker: str) -> bool | None:
+        self.checked.append(marker)
+        if not self.can_check:
+            return None
+        return any(
+            to.platform_user_id == recipient.platform_user_id and marker_of(message) == marker
+            for to, message in self.sent
+        )
 
     async def send_to_channel(
         self,

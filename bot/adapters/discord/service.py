@@ -20,7 +20,7 @@ from discord.http import Route
 from discord.voice_client import VoiceClient
 
 from bot.adapters.discord.client import PlnDiscordClient
-from bot.adapters.discord.messenger import DiscordMessenger
+from bot.adapters.discord.messenger import GLOBAL_RATE, DiscordMessenger
 from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.ops_http import HEALTH_PATH, METRICS_PATH, OpsListenError
 from bot.adapters.pacing import Pacer, Sleep
@@ -111,6 +111,7 @@ class DiscordService:
         await self.client.connect(reconnect=True)
 
     async def stop(self) -> None:
+        await self.app.drain()  # sends in flight need the client: finish them first
         await self.client.close()
         if self._connection is not None:
             self._connection.cancel()
@@ -142,8 +143,8 @@ def build_discord_service(
     # supported" twice. discord.py clears the same flags itself after warning once.
     VoiceClient.warn_nacl = False
     VoiceClient.warn_dave = False
-    pacer = Pacer(discord_settings.dm_rate, sleep=sleep)
-    messenger = DiscordMessenger(pacer)
+    pacer = Pacer(discord_settings.dm_rate, sleep=sleep)  # opening new DM channels
+    messenger = DiscordMessenger(pacer, Pacer(GLOBAL_RATE, sleep=sleep))
     app = build_app(settings, clock, messenger, db=Database(settings.database_url))
     client = PlnDiscordClient(
         app.core, discord_settings.guild_ids, guild_ready_timeout=guild_ready_timeout

@@ -15,7 +15,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.pacing import Pacer
+from bot.adapters.pacing import Turns
 from bot.core.messages import Attachment
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ async def upload_files(
     channel: str,
     token: str | None = None,
     thread_ts: str | None = None,
-    pacer: Pacer | None = None,
+    pacer: Turns | None = None,
 ) -> list[Attachment]:
     """Share each file in `channel` (a DM id); returns the files Slack did not take."""
     refused: list[Attachment] = []

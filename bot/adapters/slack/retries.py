@@ -1,7 +1,7 @@
 """slack_sdk retry handlers for 429, 5xx and dropped connections, with our pacing and sleep.
 
 slack_sdk's own handlers sleep with asyncio.sleep and add up to a second of jitter; ours
-honour Retry-After exactly, tell the Pacer so the rest of a fan-out slows down too, hand a
+honour Retry-After exactly, tell the pacing so the rest of a fan-out slows down too, hand a
 long Retry-After back to the caller (the delivery loop reschedules it on the injected clock
 instead of holding a request open), and take the sleep function as a parameter so tests
 never wait.
@@ -23,7 +23,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.adapters.pacing import Pacer, Sleep
+from bot.adapters.pacing import Sleep, SlowsDown
 
 MAX_INLINE_WAIT = 30.0  # longer Retry-After values go back to the delivery loop
 
@@ -51,7 +51,7 @@ class PacedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
 
     def __init__(
         self,
-        pacer: Pacer,
+        pacer: SlowsDown,
         *,
         max_retry_count: int = 2,
         max_wait: float = MAX_INLINE_WAIT,
@@ -123,7 +123,7 @@ class ConnectionErrorRetryHandler(_InjectedSleepMixin, AsyncConnectionErrorRetry
         self._sleep = sleep
 
 
-def retry_handlers(pacer: Pacer, sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
+def retry_handlers(pacer: SlowsDown, sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
     """The handlers every Web API client of the bot gets, bolt's own included."""
     return [
         ConnectionErrorRetryHandler(sleep=sleep),

@@ -23,12 +23,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.ops_http import OpsListenError, listen
-from bot.adapters.pacing import Pacer, Sleep
+from bot.adapters.pacing import Sleep
 from bot.adapters.prometheus_metrics import PrometheusMetrics
 from bot.adapters.runtime import AdapterStartError
 from bot.adapters.slack.directory import PLATFORM, SlackDirectory
 from bot.adapters.slack.installations import DatabaseInstallationStore
 from bot.adapters.slack.installer_names import reseal_erased_installers
+from bot.adapters.slack.limits import SlackLimits
 from bot.adapters.slack.listeners import SlackListeners
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.metrics_hooks import ErrorCounter, TimedSocketModeHandler
@@ -90,7 +91,7 @@ class SlackService:
     bolt: AsyncApp
     client: AsyncWebClient
     tokens: BotTokens
-    pacer: Pacer
+    pacer: SlackLimits
     core_settings: Settings | None = None  # PLN_HTTP_PORT for /healthz in Socket Mode
     port: int | None = None
     # work the Slack process does once at start (OAuth mode: reseal erased installers)
@@ -139,6 +140,7 @@ class SlackService:
             await self.app.runner.start()
 
     async def stop(self) -> None:
+        await self.app.drain()  # sends in flight finish (or are given back) first
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
         if self._web_runner is not None:
@@ -194,7 +196,7 @@ def build_slack_service(
 ) -> SlackService:
     """Everything wired, nothing started. `sleep` is injected into pacing and retries."""
     mode = slack.check()
-    pacer = Pacer(slack.send_rate, sleep=sleep)
+    pacer = SlackLimits(slack.send_rate, sleep=sleep)
     bot_token = slack.bot_token.get_secret_value() if slack.bot_token else None
     metrics = PrometheusMetrics()
     client = AsyncWebClient(

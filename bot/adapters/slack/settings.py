@@ -66,8 +66,8 @@ class SlackSettings(BaseSettings):
     http_host: str = Field(default="0.0.0.0", validation_alias=_env("PLN_HTTP_HOST"))
     http_port: int = Field(default=3000, ge=0, le=65535, validation_alias=_env("PLN_HTTP_PORT"))
     send_rate: float = Field(
-        default=1.0, gt=0, le=1000, validation_alias=_env("PLN_SLACK_SEND_RATE")
-    )
+        default=5.0, gt=0, le=1000, validation_alias=_env("PLN_SLACK_SEND_RATE")
+    )  # chat.postMessage per second, workspace-wide (each DM channel also 1/s)
 
     @field_validator("api_url")
     @classmethod

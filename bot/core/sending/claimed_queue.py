@@ -14,10 +14,20 @@ from typing import Generic
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.ports import SendStatus
-from bot.core.sending.queue import Built, Outcome, RowT, SendPolicy, mark_unreachable, short
+from bot.core.sending.queue import (
+    Built,
+    Outcome,
+    RowT,
+    SendPolicy,
+    Taken,
+    mark_unreachable,
+    short,
+)
 from bot.store import send_states
 from bot.store.models import DeliveryStatus
-from bot.store.send_states import SentRow
+from bot.store.send_states import Lease, SentRow
+
+RELEASED = {"lease_owner": None, "lease_until": None}  # a settled row is nobody's
 
 
 class ClaimedRowQueue(ABC, Generic[RowT]):
@@ -37,22 +47,47 @@ class ClaimedRowQueue(ABC, Generic[RowT]):
     @abstractmethod
     async def build(self, row: RowT) -> Built: ...
 
-    async def ready_ids(self, session: AsyncSession, now: datetime, limit: int) -> list[int]:
-        return await send_states.ready_ids(session, self.model, self.platform, now, limit)
+    async def take_batch(
+        self, session: AsyncSession, now: datetime, limit: int, lease: Lease
+    ) -> list[Taken[RowT]]:
+        leased = await send_states.lease_ready(
+            session, self.model, self.platform, now, limit, lease
+        )
+        taken: list[Taken[RowT]] = []
+        for row_id, resumed in leased:
+            row = await self.load(session, row_id)
+            if row is not None:
+                taken.append(Taken(row_id, row, resumed))
+        return taken
+
+    async def start_sending(
+        self, session: AsyncSession, taken: Taken[RowT], lease: Lease, now: datetime
+    ) -> bool:
+        return await send_states.start_sending(
+            session, self.model, taken.row_id, lease, resumed=taken.resumed
+        )
+
+    async def renew(self, session: AsyncSession, row_ids: list[int], lease: Lease) -> None:
+        await send_states.renew(session, self.model, row_ids, lease)
+
+    async def release(self, session: AsyncSession, worker: str) -> int:
+        return await send_states.release(session, self.model, worker)
+
+    async def interrupted(self, session: AsyncSession, now: datetime) -> int:
+        return await send_states.count_interrupted(session, self.model, self.platform, now)
+
+    def marker(self, row_id: int) -> str:
+        return f"{self.model.__tablename__}:{row_id}"
 
     async def backlog(self, session: AsyncSession) -> int:
         return await send_states.count_claimed(session, self.model, self.platform)
-
-    async def take(self, session: AsyncSession, row_id: int, now: datetime) -> RowT | None:
-        """claimed → sending (counting the attempt), then what the send needs."""
-        if not await send_states.mark_sending(session, self.model, row_id):
-            return None  # another worker is sending this one
-        return await self.load(session, row_id)
 
     async def record(self, session: AsyncSession, row_id: int, outcome: Outcome) -> None:
         """sent; failed (unreachable, or out of attempts); or claimed again for later."""
         result, now = outcome.result, outcome.at
         reason = short(result.reason)
+        if outcome.uncertain:  # whatever this attempt did, the first may have arrived
+            await self._set(session, row_id, uncertain_resend=True)
         if result.status == SendStatus.SENT:
             await self._set(
                 session,
@@ -81,11 +116,11 @@ class ClaimedRowQueue(ABC, Generic[RowT]):
             last_error=reason,
         )
 
-    async def recover(self, session: AsyncSession) -> int:
-        return await send_states.mark_interrupted_uncertain(session, self.model, self.platform)
-
     async def earliest_retry(self, session: AsyncSession, now: datetime) -> datetime | None:
         return await send_states.earliest_retry(session, self.model, self.platform, now)
 
     async def _set(self, session: AsyncSession, row_id: int, **values: object) -> None:
+        """Settle the row; a status change also ends the lease on it."""
+        if "status" in values:
+            values = {**values, **RELEASED}
         await send_states.set_state(session, self.model, row_id, **values)

@@ -1,7 +1,7 @@
 """Retention notices: the DM each member is owed when a moderator confirms a setting.
 
 Not a claimed table: the notice is taken by a compare-and-set on
-`member.retention_notice_due` (-> NULL) before the call, so it is never sent twice; a
+`member.retention_notice_due` (-> NULL) right before the call, so it is never sent twice; a
 "later" from the platform puts it back with its delay, so a 429 or a 500 loses nobody's
 notice. Built at send time from the community's setting: one cancelled meanwhile sends
 nothing.
@@ -25,11 +25,13 @@ from bot.core.sending.queue import (
     Outcome,
     SendPolicy,
     SendQueue,
+    Taken,
     mark_unreachable,
     recipient,
 )
 from bot.store import retention_notices as store
 from bot.store.models import Community, Member
+from bot.store.send_states import Lease
 
 NoticeRow = tuple[Member, Community]
 
@@ -43,14 +45,27 @@ class RetentionNoticeQueue:
         self.platform = platform
         self.policy = policy
 
-    async def ready_ids(self, session: AsyncSession, now: datetime, limit: int) -> list[int]:
-        return await store.ready_ids(session, self.platform, now, limit)
+    async def take_batch(
+        self, session: AsyncSession, now: datetime, limit: int, lease: Lease
+    ) -> list[Taken[NoticeRow]]:
+        """Members owed a notice, read only: the take is `start_sending`'s compare-and-set."""
+        taken: list[Taken[NoticeRow]] = []
+        for member_id in await store.ready_ids(session, self.platform, now, limit):
+            member = await session.get(Member, member_id)
+            community = (
+                None if member is None else await session.get(Community, member.community_id)
+            )
+            if member is not None and community is not None:
+                taken.append(Taken(member_id, (member, community)))
+        return taken
+
+    async def start_sending(
+        self, session: AsyncSession, taken: Taken[NoticeRow], lease: Lease, now: datetime
+    ) -> bool:
+        return await store.take(session, taken.row_id, now) is not None
 
     async def backlog(self, session: AsyncSession) -> int:
         return await store.count(session, self.platform)
-
-    async def take(self, session: AsyncSession, row_id: int, now: datetime) -> NoticeRow | None:
-        return await store.take(session, row_id, now)
 
     async def build(self, row: NoticeRow) -> Built:
         member, community = row
@@ -72,8 +87,17 @@ class RetentionNoticeQueue:
             later = outcome.at + (result.retry_after or self.policy.retry_delay)
             await store.put_back(session, row_id, later)
 
-    async def recover(self, session: AsyncSession) -> int:
-        return 0  # taken before the call: an interrupted notice is not resent
+    async def renew(self, session: AsyncSession, row_ids: list[int], lease: Lease) -> None:
+        return None  # no lease: a notice is taken by its compare-and-set alone
+
+    async def release(self, session: AsyncSession, worker: str) -> int:
+        return 0  # nothing is held before `start_sending`
+
+    async def interrupted(self, session: AsyncSession, now: datetime) -> int:
+        return 0  # taken right before the call: an interrupted notice is not resent
+
+    def marker(self, row_id: int) -> str:
+        return f"retention_notice:{row_id}"
 
     async def earliest_retry(self, session: AsyncSession, now: datetime) -> datetime | None:
         found = await store.earliest(session, self.platform)

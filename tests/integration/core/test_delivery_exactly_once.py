@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,14 +13,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import SimulatedClock
 from bot.core.runner import Runner
+from bot.core.sending.queue import SendPolicy
 from bot.core.service import PlnCore
+from bot.store import send_states
 from bot.store.database import Database
-from bot.store.models import Delivery, DeliveryStatus
+from bot.store.models import Community, Delivery, DeliveryStatus
+from bot.store.send_states import Lease
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger, SimulatedCrash
 
 MEMBERS = [f"m{number:02d}" for number in range(12)]
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LEASE = SendPolicy().lease + timedelta(seconds=1)
+
+
+class GatedMessenger(RecordingMessenger):
+    """A platform whose turn never comes until `gate` opens."""
+
+    def __init__(self, gate: asyncio.Event) -> None:
+        super().__init__()
+        self.gate = gate
+        self.waiting = asyncio.Event()
+
+    async def wait_turn(
+        self, community_external_id: str, destination: str, *, direct: bool
+    ) -> None:
+        self.waiting.set()
+        await self.gate.wait()
+
+
+async def uncertain_resends(db: Database) -> int:
+    async def count(session: AsyncSession) -> int:
+        community = (await session.scalars(select(Community))).one()
+        return await send_states.uncertain_resends(session, community.id)
+
+    return await db.run(count)
 
 
 async def join_all(core: PlnCore, names: list[str] = MEMBERS) -> None:
@@ -49,25 +76,116 @@ async def test_weekly_prompt_reaches_every_member_once(
 async def test_restart_mid_fanout_never_sends_twice_and_drops_none(
     make_core: Callable[..., PlnCore], clock: SimulatedClock, database_url: str
 ) -> None:
-    first = RecordingMessenger(crash_after=5)
+    first = RecordingMessenger(crash_after=5, can_check=True)
     core = make_core(first)
     await join_all(core)
     clock.set(MONDAY_9)
     with pytest.raises(SimulatedCrash):
         await core.run_due_work()  # the process "dies" while sending to the sixth member
+    in_doubt = (await statuses(core.db)).get(DeliveryStatus.SENDING, 0)
+    assert in_doubt >= 1
 
-    second = RecordingMessenger()
+    # the same platform (one record of what arrived), which can say what arrived
+    second = RecordingMessenger(sent=first.sent, can_check=True)
     restarted = make_core(second, database=Database(database_url))
     await restarted.start()
+    assert len(second.sent) == 5, "the dead worker's rows wait for its lease to expire"
+    clock.advance(LEASE)
+    await restarted.run_due_work()
 
-    both = first.counts() + second.counts()
-    assert max(both.values()) == 1, "nobody got the prompt twice"
-    assert len(both) == len(MEMBERS) - 1, "everyone but the interrupted send got it"
-    assert await statuses(restarted.db) == {
-        DeliveryStatus.SENT: len(MEMBERS) - 1,
-        DeliveryStatus.UNCERTAIN: 1,
-    }
+    assert second.counts() == {name: 1 for name in MEMBERS}, "everyone once, nobody twice"
+    assert len(second.checked) == in_doubt, "each send in doubt was checked, no other"
+    assert await statuses(restarted.db) == {DeliveryStatus.SENT: len(MEMBERS)}
+    assert await uncertain_resends(restarted.db) == 0
     await restarted.db.dispose()
+
+
+async def test_a_send_that_arrived_before_the_crash_is_found_and_not_resent(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock, database_url: str
+) -> None:
+    first = RecordingMessenger(crash_after_delivering=5, can_check=True)
+    core = make_core(first)
+    await join_all(core)
+    clock.set(MONDAY_9)
+    with pytest.raises(SimulatedCrash):
+        await core.run_due_work()  # the sixth DM arrived; the process died before recording
+
+    second = RecordingMessenger(sent=first.sent, can_check=True)
+    restarted = make_core(second, database=Database(database_url))
+    clock.advance(LEASE)
+    await restarted.start()
+    assert second.counts() == {name: 1 for name in MEMBERS}
+    assert await statuses(restarted.db) == {DeliveryStatus.SENT: len(MEMBERS)}
+    await restarted.db.dispose()
+
+
+async def test_where_the_platform_cannot_tell_an_interrupted_send_is_resent_and_counted(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock, database_url: str
+) -> None:
+    first = RecordingMessenger(crash_after_delivering=5)  # can_check=False: None
+    core = make_core(first)
+    await join_all(core)
+    clock.set(MONDAY_9)
+    with pytest.raises(SimulatedCrash):
+        await core.run_due_work()
+    in_doubt = (await statuses(core.db)).get(DeliveryStatus.SENDING, 0)
+
+    second = RecordingMessenger(sent=first.sent)
+    restarted = make_core(second, database=Database(database_url))
+    clock.advance(LEASE)
+    await restarted.start()
+    counts = second.counts()
+    assert set(counts) == set(MEMBERS), "nobody lost"
+    twice = [name for name, number in counts.items() if number > 1]
+    assert max(counts.values()) <= 2 and "m05" in twice, "the sixth arrived, then resent"
+    # every possible double is among the sends in doubt, and moderators are told of each
+    assert len(twice) <= in_doubt == await uncertain_resends(restarted.db)
+    await restarted.db.dispose()
+
+
+async def test_a_live_lease_is_left_alone_and_an_expired_one_taken_over(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock, database_url: str
+) -> None:
+    messenger = RecordingMessenger()
+    core = make_core(messenger)
+    await join_all(core)
+    clock.set(MONDAY_9)
+    await core.deliveries.claim_due()
+    lease = Lease("another-process", clock.now() + LEASE)
+
+    async def lease_all(session: AsyncSession) -> list[tuple[int, bool]]:
+        return await send_states.lease_ready(session, Delivery, "console", clock.now(), 100, lease)
+
+    held = await core.db.run(lease_all)  # a second process took every row, and lives on
+    assert len(held) == len(MEMBERS)
+    other = make_core(messenger, database=Database(database_url))
+    await other.run_due_work()
+    assert messenger.sent == [], "a live lease is another worker's: not touched"
+    clock.advance(LEASE)
+    await other.run_due_work()  # it died: its rows are taken over
+    assert messenger.counts() == {name: 1 for name in MEMBERS}
+    await other.db.dispose()
+
+
+async def test_a_graceful_stop_gives_unstarted_rows_back_at_once(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock, database_url: str
+) -> None:
+    gate = asyncio.Event()
+    messenger = GatedMessenger(gate)
+    core = make_core(messenger)
+    await join_all(core)
+    clock.set(MONDAY_9)
+    fanout = asyncio.create_task(core.run_due_work())
+    await messenger.waiting.wait()  # sends are waiting for the platform's turn
+    await core.stop_sending(grace=1.0)
+    await fanout
+    assert await statuses(core.db) == {DeliveryStatus.CLAIMED: len(MEMBERS)}
+
+    restarted = RecordingMessenger()
+    other = make_core(restarted, database=Database(database_url))
+    await other.run_due_work()  # no lease to wait for: given back
+    assert restarted.counts() == {name: 1 for name in MEMBERS}
+    await other.db.dispose()
 
 
 async def test_crash_between_claim_and_send_is_recovered_on_start(
@@ -219,3 +337,29 @@ async def test_a_member_who_leaves_between_claim_and_send_is_not_sent_to(
     await core.deliveries.send()
     assert messenger.counts() == {"alice": 1}
     assert await statuses(core.db) == {DeliveryStatus.SENT: 1, DeliveryStatus.FAILED: 1}
+
+
+async def test_two_workers_leasing_at_once_get_disjoint_batches(
+    make_core: Callable[..., PlnCore], clock: SimulatedClock, database_url: str
+) -> None:
+    core = make_core(RecordingMessenger())
+    await join_all(core)
+    clock.set(MONDAY_9)
+    await core.deliveries.claim_due()
+    other = Database(database_url)  # a second process on the same database
+
+    def lease_for(worker: str) -> Callable[[AsyncSession], Awaitable[list[tuple[int, bool]]]]:
+        lease = Lease(worker, clock.now() + LEASE)
+
+        async def take(session: AsyncSession) -> list[tuple[int, bool]]:
+            return await send_states.lease_ready(
+                session, Delivery, "console", clock.now(), 8, lease
+            )
+
+        return take
+
+    first, second = await asyncio.gather(core.db.run(lease_for("a")), other.run(lease_for("b")))
+    ids_a, ids_b = {row for row, _ in first}, {row for row, _ in second}
+    assert not ids_a & ids_b, "no row leased twice"
+    assert len(ids_a | ids_b) == len(MEMBERS)  # 8 + 4: every row, each to one worker
+    await other.dispose()

@@ -135,7 +135,7 @@ async def test_downtime_beyond_the_grace_marks_the_digest_missed(
     assert (await sends(core.db))[("alice", "2026-11")].status == DeliveryStatus.MISSED
 
 
-async def test_a_crash_mid_send_is_never_resent(
+async def test_a_crash_mid_send_is_resent_once_its_lease_expires_and_counted_uncertain(
     make_core: Callable[..., PlnCore], clock: SimulatedClock, database_url: str
 ) -> None:
     first = RecordingMessenger()
@@ -147,13 +147,15 @@ async def test_a_crash_mid_send_is_never_resent(
     with pytest.raises(SimulatedCrash):
         await advance_to(runner, clock, ALICE_DIGEST + timedelta(minutes=1))
 
-    second = RecordingMessenger()
+    second = RecordingMessenger()  # a platform that cannot say whether it arrived
     restarted = make_core(second, database=Database(database_url))
     restarted_runner = Runner(restarted)
-    await restarted_runner.start()  # recovery first, as at every start-up
+    await restarted_runner.start()
+    assert digests_to(second, "alice") == []  # the dead worker's lease still holds it
     await restarted_runner.advance(timedelta(days=2))
-    assert digests_to(first, "alice") == digests_to(second, "alice") == []
-    assert (await sends(restarted.db))[("alice", "2026-11")].status == DeliveryStatus.UNCERTAIN
+    assert digests_to(first, "alice") == [] and len(digests_to(second, "alice")) == 1
+    row = (await sends(restarted.db))[("alice", "2026-11")]
+    assert row.status == DeliveryStatus.SENT and row.uncertain_resend
     await restarted.db.dispose()
 
 

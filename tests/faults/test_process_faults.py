@@ -52,7 +52,6 @@ STOP_WITHIN = 10.0  # seconds from SIGTERM to exit
 # starting (imports, migrations check, token check) can take 10 s on a loaded machine.
 FIRE_IN = timedelta(seconds=20)
 LIMITS = SlackLimits(latency=0.02, workspace=None, per_channel=None)
-WAITS_FOR_LEASES = "waits for leases/uncertain resolution (helper-send)"
 # The survivors of a kill take its rows when its lease expires: 5 s where the engine reads
 # LEASE_ENV (bot_fleet sets it), else its default (a minute), which these bounds allow.
 LEASE_STUCK = 70.0
@@ -72,7 +71,6 @@ def _received(slack: SlackStandIn) -> int:
     return len(slack.dm_counts())
 
 
-@pytest.mark.xfail(strict=True, reason=WAITS_FOR_LEASES)
 async def test_kill_9_mid_send_then_restart_sends_everyone_exactly_once(
     tmp_path: Path, fresh_database_url: str
 ) -> None:
@@ -101,7 +99,6 @@ async def test_kill_9_mid_send_then_restart_sends_everyone_exactly_once(
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=True, reason=WAITS_FOR_LEASES)
 async def test_kill_9_mid_send_on_discord_then_restart_sends_everyone_exactly_once(
     tmp_path: Path, postgres_scratch_url: str
 ) -> None:
@@ -141,7 +138,6 @@ async def test_kill_9_mid_send_on_discord_then_restart_sends_everyone_exactly_on
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=True, reason=WAITS_FOR_LEASES)
 async def test_sigterm_mid_fan_out_exits_0_leaving_nothing_half_sent(
     tmp_path: Path, postgres_scratch_url: str
 ) -> None:
@@ -195,7 +191,6 @@ async def test_two_processes_share_a_fan_out_and_send_nobody_twice(
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("processes", [2, 3])
-@pytest.mark.xfail(strict=True, reason=WAITS_FOR_LEASES)
 async def test_one_of_several_processes_killed_the_others_finish_its_share(
     tmp_path: Path, postgres_scratch_url: str, processes: int
 ) -> None:

@@ -21,6 +21,7 @@ from bot.core.stats_chart import render_stats_chart
 from bot.digest.weeks import Week, week_label, week_of, weeks_between
 from bot.prompts.library import default_library
 from bot.prompts.school_year import year_start
+from bot.store import send_states
 from bot.store import stats as stats_store
 from bot.store.checkin_stats import CheckinFigures, checkin_figures
 from bot.store.stats import MemberCounts, PostedDiscussion, SentPrompt
@@ -70,6 +71,7 @@ class CommunityStats:
     discussions: tuple[PostedDiscussion, ...] = ()  # posted in the period, oldest first
     zone: str = "UTC"  # dates are shown in the community's default zone
     checkins: CheckinFigures | None = None
+    uncertain_resends: int = 0  # resent after a crash with no way to check the first try
 
     @property
     def sent(self) -> int:
@@ -178,6 +180,7 @@ async def gather(ctx: Context, period: str) -> CommunityStats:
         tuple(discussions),
         ctx.config.default_timezone,
         await checkin_figures(ctx.session, ctx.community.id, since, ctx.now),
+        await send_states.uncertain_resends(ctx.session, ctx.community.id, since),
     )
 
 
@@ -228,6 +231,11 @@ def render_text(stats: CommunityStats) -> str:
     lines += discussion_lines(stats.discussions, ZoneInfo(stats.zone))
     if stats.checkins is not None:
         lines.append(checkin_line(stats.checkins))
+    if stats.uncertain_resends:
+        lines.append(
+            f"Resent after a restart: {stats.uncertain_resends} message(s) the bot could not "
+            "check had arrived before it stopped; those members may have them twice."
+        )
     touched = sum(f.touched for f in stats.coverage)
     total = sum(f.elements for f in stats.coverage)
     lines.append(f"Framework coverage: {touched} of {total} elements answered by someone.")

@@ -140,6 +140,8 @@ async def test_where_the_platform_cannot_tell_an_interrupted_send_is_resent_and_
     assert max(counts.values()) <= 2 and "m05" in twice, "the sixth arrived, then resent"
     # every possible double is among the sends in doubt, and moderators are told of each
     assert len(twice) <= in_doubt == await uncertain_resends(restarted.db)
+    (stats,) = await restarted.handle_command(member("mod"), "stats")
+    assert f"Resent after a restart: {in_doubt} message(s)" in stats.text
     await restarted.db.dispose()
 
 

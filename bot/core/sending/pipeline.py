@@ -341,7 +341,13 @@ class _Fanout:
                         lease=pipeline.lease(),
                     )
                 )
-                fresh = [t for t in batch if (queue.name, t.row_id) not in pipeline._held]
+                # each row at most once a run: one left as it was (a reminder dropped for a
+                # paused member) must not be taken again and again
+                fresh = [
+                    t
+                    for t in batch
+                    if (queue.name, t.row_id) not in pipeline._held and t.row_id not in self.mine
+                ]
                 if not fresh:
                     break
                 await self._count_total(len(batch))

@@ -66,6 +66,7 @@ async def live_a_school_year(core: PlnCore, track: str) -> list[tuple[date, Libr
     return await weekly_prompts(core)
 
 
+@pytest.mark.sqlite_only
 async def test_the_term_plan_starts_at_its_first_element_on_the_first_day(
     core: PlnCore, clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from bot.adapters.slack.directory import PLATFORM
 from bot.core.actors import Actor, CommunityRef
 from bot.store.models import Member
@@ -34,6 +36,7 @@ async def join_crowd(bot: SlackBot) -> list[str]:
     return user_ids
 
 
+@pytest.mark.sqlite_only  # PostgreSQL fan-outs are tested with real processes in tests/faults
 async def test_commands_are_acked_in_time_during_a_thousand_member_fan_out(
     bot: SlackBot,
 ) -> None:

@@ -34,8 +34,8 @@ MEMBERS = 200
 DISCORD_MEMBERS = 150  # discord.py sleeps 1 s itself before retrying a 502
 # A bound, not an expectation: a send that ran out of retries is put back for a minute
 # (SendPolicy.retry_delay), which still counts as retried, not lost. Passing runs end sooner.
-DEADLINE = 150.0
-STUCK = 75.0  # longer than that minute
+DEADLINE = 300.0  # a bound on a loaded machine; passing runs end as soon as done
+STUCK = 150.0  # longer than a send put back twice (a minute, then two) under load
 
 
 @pytest.mark.postgres

@@ -170,14 +170,20 @@ async def count_interrupted(
 async def earliest_retry(
     session: AsyncSession, model: SentRow, platform: str, now: datetime
 ) -> datetime | None:
-    """The next time a claimed row put back for later becomes ready, or a lease held by
-    another worker expires (then its rows are taken over, if that worker died)."""
+    """The next time a claimed row put back for later becomes ready, or a lease expires
+    (then its rows are taken over, if the worker that held them died).
+
+    A lease that has already expired counts too (its time is in the past, so the alarm
+    rings at once): a survivor whose own share ended just before a dead worker's lease ran
+    out must come back for those rows now, not at the next safety wake-up minutes later.
+    Rows settled or put back for a retry carry no lease, so this never keeps a process
+    waking for nothing."""
     retry = on_platform(select(func.min(model.retry_at)), model, platform).where(
         model.status == DeliveryStatus.CLAIMED, model.retry_at > now
     )
     lease = on_platform(select(func.min(model.lease_until)), model, platform).where(
         model.status.in_([DeliveryStatus.CLAIMED, DeliveryStatus.SENDING]),
-        model.lease_until > now,
+        model.lease_until.is_not(None),
     )
     times = [await session.scalar(retry), await session.scalar(lease)]
     return min((time for time in times if time is not None), default=None)

@@ -466,7 +466,9 @@ async def settle(
         if final and received() >= members:
             return statuses
         seen = (received(), tuple(sorted(statuses.items())))
-        if seen != last:
+        if not statuses:  # nothing claimed yet (the prompt fires later): not stuck
+            still_since = loop.time()
+        elif seen != last:
             last, still_since = seen, loop.time()
         elif loop.time() - still_since >= (quiet if final else stuck):
             return statuses

@@ -1,0 +1,1 @@
+"""The moderators' pages: overview, calendar, discussions, check-ins, audit log, settings."""

@@ -190,18 +190,21 @@ def discussion_lines(posted: tuple[PostedDiscussion, ...], zone: ZoneInfo) -> li
     lines = [f"Discussions: {len(posted)} posted, {total} replies counted in their recaps."]
     for item in posted[-DISCUSSIONS_LISTED:]:
         when = f"{item.posted_at.astimezone(zone):%a %d %b}"
-        if not item.recapped:
-            counts = "recap still to come"
-        elif item.replies is None:
-            counts = "thread could not be read"
-        elif item.replies == 0:
-            counts = "no replies"
-        else:
-            noun = "reply" if item.replies == 1 else "replies"
-            people = "person" if item.participants == 1 else "people"
-            counts = f"{item.replies} {noun} from {item.participants} {people}"
-        lines.append(f"• {when}, {item.title}: {counts}")
+        lines.append(f"• {when}, {item.title}: {recap_words(item)}")
     return lines
+
+
+def recap_words(item: PostedDiscussion) -> str:
+    """What a discussion's recap counted, in words (the chat and the web page say it so)."""
+    if not item.recapped:
+        return "recap still to come"
+    if item.replies is None:
+        return "thread could not be read"
+    if item.replies == 0:
+        return "no replies"
+    noun = "reply" if item.replies == 1 else "replies"
+    people = "person" if item.participants == 1 else "people"
+    return f"{item.replies} {noun} from {item.participants} {people}"
 
 
 def checkin_line(figures: CheckinFigures) -> str:

@@ -194,6 +194,20 @@ def too_long_for_the_answer(held: int, adding: int) -> OutgoingMessage:
     )
 
 
+def edit_too_long(chars: int) -> OutgoingMessage:
+    """An edit (in chat or on the web page) longer than one message may be: refused."""
+    return plain(
+        f"That edit has {chars:,} characters, more than the {MAX_MESSAGE_CHARS:,} I "
+        "can keep, so I kept the text from before the edit."
+    )
+
+
+EDIT_PAST_ANSWER_LIMIT = plain(
+    f"With that edit your answer would hold more than the {MAX_ANSWER_CHARS:,} characters "
+    "one answer can, so I kept the text from before the edit."
+)
+
+
 async def edit_message(ctx: Context, message_ref: str, text: str) -> list[OutgoingMessage]:
     """The member edited a message the bot stored: the stored text follows the edit.
 
@@ -214,24 +228,13 @@ async def edit_message(ctx: Context, message_ref: str, text: str) -> list[Outgoi
     if not text.translate(INVISIBLE).strip():
         return await delete_message(ctx, message_ref)
     if len(text) > MAX_MESSAGE_CHARS:
-        return [
-            plain(
-                f"That edit has {len(text):,} characters, more than the {MAX_MESSAGE_CHARS:,} I "
-                "can keep, so I kept the text from before the edit."
-            )
-        ]
+        return [edit_too_long(len(text))]
     if part is not None:
         answer = await reflection_store.answer_by_id(ctx.session, part.answer_id)
         if answer is not None:
             size = await reflection_store.answer_size(ctx.session, answer.delivery_id)
             if size is not None and size.chars - len(part.text) + len(text) > MAX_ANSWER_CHARS:
-                return [
-                    plain(
-                        f"With that edit your answer would hold more than the "
-                        f"{MAX_ANSWER_CHARS:,} characters one answer can, so I kept the text "
-                        "from before the edit."
-                    )
-                ]
+                return [EDIT_PAST_ANSWER_LIMIT]
         part.text = storable(text)
         part.edited_at = ctx.now
         if answer is not None:

@@ -70,10 +70,13 @@ def _rows(elements: Sequence[ChartElement]) -> list[tuple[str, int | None]]:
     return rows
 
 
-def render_chart(data: ChartData) -> bytes:
+def render_chart(data: ChartData, image_format: str = "png") -> bytes:
+    """The chart as a PNG (chat) or an SVG (the web page draws it inline, at any width)."""
     figure = chart_figure(data)
     buffer = BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
+    # no creation date or software name: the same data always gives the same bytes
+    metadata = {"Software": None} if image_format == "png" else {"Date": None, "Creator": None}
+    figure.savefig(buffer, format=image_format, metadata=metadata)
     return buffer.getvalue()
 
 

@@ -89,8 +89,11 @@ def chart_elements(source: DigestInput, coverage: Coverage) -> list[ChartElement
     ]
 
 
-def build_content(source: DigestInput, *, with_chart: bool = True) -> DigestContent:
-    """CPU work only (no I/O): safe to run in a worker thread."""
+def build_content(
+    source: DigestInput, *, with_chart: bool = True, chart_format: str = "png"
+) -> DigestContent:
+    """CPU work only (no I/O): safe to run in a worker thread. `chart_format`: "png" for
+    chat, "svg" for the web page."""
     weeks = period_weeks(source)
     sentences = list(sentences_of(source.reflections))  # split once, for summary and goals
     # a revisit's answer looks back at an element the original answer already counted
@@ -107,7 +110,8 @@ def build_content(source: DigestInput, *, with_chart: bool = True) -> DigestCont
                 f"Your reflections: {source.label}",
                 chart_elements(source, coverage),
                 chart_weeks(source, weeks),
-            )
+            ),
+            chart_format,
         )
     return DigestContent(
         figures=compute_figures(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core import retention
 from bot.core.actors import Actor
 from bot.core.events import ButtonPressed, CommandEntered
 from bot.core.holidays import CANCEL_IMPORT_ACTION, CONFIRM_IMPORT_ACTION
@@ -24,7 +25,13 @@ SCHEDULE_KINDS = ("discussion", "prompt", "checkins")
 CHANGE_VERBS = ("pause", "resume", "cancel")
 # the buttons a moderator page may press: the previews' Confirm and Cancel
 PAGE_ACTIONS = frozenset(
-    {CONFIRM_ACTION, DISMISS_ACTION, CONFIRM_IMPORT_ACTION, CANCEL_IMPORT_ACTION}
+    {
+        CONFIRM_ACTION,
+        DISMISS_ACTION,
+        CONFIRM_IMPORT_ACTION,
+        CANCEL_IMPORT_ACTION,
+        retention.CONFIRM_ACTION,
+    }
 )
 MAX_CALENDAR_BYTES = 1_000_000
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -14,7 +14,7 @@ from bot.core.context import Context
 from bot.core.replies import MODERATORS_ONLY
 from bot.core.scheduling.preview import CONFIRM_ACTION, DISMISS_ACTION
 from bot.core.service import PlnCore
-from bot.web.moderator import chat
+from bot.web.moderator import chat, settings
 from tests.support.actors import member
 
 MOD = member("mod")
@@ -119,3 +119,26 @@ def test_forms_that_are_not_the_pages_are_refused(make: object, args: tuple[str,
 async def test_only_the_previews_buttons_can_be_pressed(core: PlnCore) -> None:
     with pytest.raises(chat.PageInputError):
         await chat.press(core, MOD, "pln.data.forget.confirm", "1")
+
+
+async def test_settings_are_shown_and_changed_by_the_chats_commands(core: PlnCore) -> None:
+    shown = {view.setting.key: view.current for view in await settings.show(core, MOD)}
+    assert shown["mode"][0].text.startswith("Prompts go out by direct message")
+    assert shown["channel"][0].text.startswith("No PLN channel yet")
+
+    (done,) = await chat.run(core, MOD, settings.change_text("channel", " #pln "))
+    assert done.text.startswith("This is now the PLN channel.")
+    (done,) = await chat.run(core, MOD, settings.change_text("mode", "channel"))
+    assert done.text.startswith("Done: prompts now go out by")
+    (preview,) = await chat.run(core, MOD, settings.change_text("retention", "400"))
+    assert [b.action_id for b in preview.buttons] == ["pln.retention.confirm"]
+    (kept,) = await chat.press(core, MOD, "pln.retention.confirm", preview.buttons[0].value)
+    assert "400" in kept.text
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("moderators", "@sam"), ("secret", "x"), ("mode", "pigeon"), ("track", " ")]
+)
+def test_settings_the_page_does_not_offer_are_refused(key: str, value: str) -> None:
+    with pytest.raises(chat.PageInputError):
+        settings.change_text(key, value)

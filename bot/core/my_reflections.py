@@ -95,7 +95,15 @@ async def my_reflection(ctx: Context, number: int) -> ReflectionEntry | None:
     return _answer_entry(ctx, answer, delivery, answer.id in shared)
 
 
-async def edit_reflection(ctx: Context, number: int, parts: Sequence[str]) -> list[OutgoingMessage]:
+@dataclass(frozen=True)
+class Edited:
+    """What became of an edit: saved (or nothing to change), or refused, and the reply."""
+
+    saved: bool
+    reply: OutgoingMessage
+
+
+async def edit_reflection(ctx: Context, number: int, parts: Sequence[str]) -> Edited:
     """Replace the text of the member's answer (each of its messages) or note.
 
     The rules are those of an edit in chat: each message holds at most MAX_MESSAGE_CHARS,
@@ -104,27 +112,27 @@ async def edit_reflection(ctx: Context, number: int, parts: Sequence[str]) -> li
     page was opened makes the edit stale, and nothing is saved.
     """
     if ctx.member is None:
-        return [NOT_A_MEMBER_PAGE]
+        return Edited(False, NOT_A_MEMBER_PAGE)
     found = await _own(ctx, number)
     if found is None:
-        return [unknown_answer(number)]
+        return Edited(False, unknown_answer(number))
     texts = [text.replace("\r\n", "\n") for text in parts]
     for text in texts:
         if len(text) > MAX_MESSAGE_CHARS:
-            return [edit_too_long(len(text))]
+            return Edited(False, edit_too_long(len(text)))
     kept = [text for text in texts if text.translate(INVISIBLE).strip()]
     if not kept:
-        return [EMPTY_EDIT]
+        return Edited(False, EMPTY_EDIT)
     if isinstance(found, FreeNote):
         if len(texts) != 1:
-            return [STALE_EDIT]
+            return Edited(False, STALE_EDIT)
         found.text = storable(texts[0])
-        return [plain(f"Saved your edit of note #{number}.")]
+        return Edited(True, plain(f"Saved your edit of note #{number}."))
     answer, delivery = found
     if len(texts) != len(answer.parts):
-        return [STALE_EDIT]
+        return Edited(False, STALE_EDIT)
     if sum(len(text) for text in kept) > MAX_ANSWER_CHARS:
-        return [EDIT_PAST_ANSWER_LIMIT]
+        return Edited(False, EDIT_PAST_ANSWER_LIMIT)
     changed = False
     for part, text in zip(list(answer.parts), texts, strict=True):
         if not text.translate(INVISIBLE).strip():
@@ -135,11 +143,11 @@ async def edit_reflection(ctx: Context, number: int, parts: Sequence[str]) -> li
             part.edited_at = ctx.now
             changed = True
     if not changed:
-        return [plain(f"Nothing changed in #{number}.")]
+        return Edited(True, plain(f"Nothing changed in #{number}."))
     answer.updated_at = ctx.now
     await ctx.session.flush()
     await requote(ctx.session, await linked_member_ids(ctx.session, ctx.member), delivery.id)
-    return [plain(f"Saved your edit of #{number}.")]
+    return Edited(True, plain(f"Saved your edit of #{number}."))
 
 
 async def _own(ctx: Context, number: int) -> tuple[Answer, Delivery] | FreeNote | None:

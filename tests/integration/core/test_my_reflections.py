@@ -47,8 +47,9 @@ async def entries(core: PlnCore, actor: object = ALICE, search: str = "") -> lis
 
 
 async def edit(core: PlnCore, number: int, parts: list[str], actor: object = ALICE) -> str:
-    replies = await core.with_context(actor, lambda ctx: edit_reflection(ctx, number, parts))  # type: ignore[arg-type]
-    return "\n".join(reply.text for reply in replies)
+    edited = await core.with_context(actor, lambda ctx: edit_reflection(ctx, number, parts))  # type: ignore[arg-type]
+    assert edited.saved == edited.reply.text.startswith(("Saved", "Nothing changed"))
+    return edited.reply.text
 
 
 async def test_lists_every_answer_and_note_newest_first_and_only_her_own(core: PlnCore) -> None:

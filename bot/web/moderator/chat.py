@@ -57,8 +57,12 @@ class PageReply:
     buttons: tuple[PageButton, ...] = ()
 
     @property
-    def lines(self) -> list[str]:
-        return self.text.splitlines()
+    def lines(self) -> list[list[tuple[bool, str]]]:
+        """Each line as (is code, text) runs: the chat's `/pln ...` spans show as code."""
+        return [
+            [(i % 2 == 1, part) for i, part in enumerate(line.split("`")) if part]
+            for line in self.text.splitlines()
+        ]
 
 
 def page_reply(message: OutgoingMessage) -> PageReply:

@@ -8,6 +8,7 @@ bot/digest/chart.py): no global figure state, safe in a worker thread.
 from __future__ import annotations
 
 from io import BytesIO
+from textwrap import fill
 from typing import TYPE_CHECKING
 
 from bot.digest.weeks import week_start
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from bot.core.stats import CommunityStats, FrameworkCoverage, WeekFigures
 
 WIDTH_INCHES, DPI = 6.4, 100  # 640 px wide, as the digest chart
+LABEL_WIDTH = 30  # characters of a framework's name on one line of the coverage chart
 ANSWERED, SKIPPED, OPEN, RATE, UNTOUCHED, TEXT = (
     "#38a169",
     "#a0aec0",
@@ -93,7 +95,9 @@ def _coverage(axes: Axes, frameworks: tuple[FrameworkCoverage, ...]) -> None:
     positions = list(range(len(frameworks)))[::-1]
     axes.barh(positions, [f.elements for f in frameworks], color=UNTOUCHED, height=0.6)
     axes.barh(positions, [f.touched for f in frameworks], color=RATE, height=0.6)
-    axes.set_yticks(positions, [f.framework for f in frameworks], fontsize=8.5, color=TEXT)
+    # long framework names wrap rather than run off the figure's left edge
+    names = [fill(f.framework, LABEL_WIDTH) for f in frameworks]
+    axes.set_yticks(positions, names, fontsize=8.5, color=TEXT)
     for y, f in zip(positions, frameworks, strict=True):
         axes.text(f.elements + 0.2, y, f"{f.touched} of {f.elements}", va="center", fontsize=8)
     axes.set_xlim(0, max([f.elements for f in frameworks] + [1]) * 1.3)

@@ -8,6 +8,7 @@ from bot.store import holiday_models as holiday_models
 from bot.store import moderator_models as moderator_models
 from bot.store import schedule_models as schedule_models
 from bot.store import slack_models as slack_models
+from bot.store import web_models as web_models
 from bot.store.models import Base
 
 metadata = Base.metadata
@@ -20,4 +21,5 @@ __all__ = [
     "moderator_models",
     "schedule_models",
     "slack_models",
+    "web_models",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+
+from aiohttp import web
 
 from bot.adapters.ops_http import OpsEndpoints, OpsServer
 from bot.adapters.prometheus_metrics import PrometheusMetrics
@@ -15,8 +17,12 @@ from bot.core.ports import Messenger
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.store.database import Database
+from bot.web.app import WebDeps, WebSettings, mount_web
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# where the web page listens when PLN_WEB is on and PLN_HTTP_PORT is not set
+WEB_DEFAULT_HOST = "127.0.0.1"
+WEB_DEFAULT_PORT = 8080
 
 
 def core_config(settings: Settings) -> CoreConfig:
@@ -35,7 +41,21 @@ def core_config(settings: Settings) -> CoreConfig:
         recap_after=settings.discussion_recap_after,
         send_in_flight=settings.send_in_flight,
         send_lease=timedelta(seconds=settings.send_lease_seconds),
+        web_base_url=settings.web_base_url,
     )
+
+
+def web_settings(settings: Settings | None) -> WebSettings:
+    """The web page's settings (defaults for an adapter built without core settings)."""
+    if settings is None:
+        return WebSettings()
+    secret = settings.web_secret.get_secret_value() if settings.web_secret else None
+    return WebSettings(base_url=settings.web_base_url, secret=secret)
+
+
+def web_wanted(settings: Settings, default: bool) -> bool:
+    """PLN_WEB=on|off, or the adapter's default when unset."""
+    return default if settings.web is None else settings.web == "on"
 
 
 @dataclass
@@ -51,13 +71,35 @@ class App:
         """/healthz and /metrics, for an adapter that adds them to its own HTTP server."""
         return OpsEndpoints(self.db, self.runner, self.metrics)
 
-    async def serve_ops(self, settings: Settings) -> int | None:
-        """Open /healthz and /metrics on PLN_HTTP_HOST:PLN_HTTP_PORT if a port is set;
-        the bound port. Raises `OpsListenError` (one line) when the port cannot be had."""
-        if settings.http_port is None:
+    def mount_web(self, web_app: web.Application, settings: Settings | None) -> None:
+        """The web page (bot/web) on an HTTP server this process runs."""
+        mount_web(web_app, WebDeps(self.core, self.db, self.core.clock, web_settings(settings)))
+
+    def web_listening(self, host: str, port: int) -> str:
+        """The page is up on host:port: `/pln web` links point there unless
+        PLN_WEB_BASE_URL says where members reach it; the address members open."""
+        if self.core.config.web_base_url is None:
+            shown = "localhost" if host in ("", "0.0.0.0", "::") else host
+            self.core.config = replace(self.core.config, web_base_url=f"http://{shown}:{port}")
+        assert self.core.config.web_base_url is not None
+        return self.core.config.web_base_url
+
+    async def serve_ops(self, settings: Settings, *, with_web: bool = False) -> int | None:
+        """Open /healthz and /metrics on PLN_HTTP_HOST:PLN_HTTP_PORT if a port is set (and
+        the web page when `with_web`, then on 127.0.0.1:8080 if no port is set). The bound
+        port. Raises `OpsListenError` (one line) when the port cannot be had."""
+        host, port = settings.http_host, settings.http_port
+        if port is None and with_web:
+            host, port = WEB_DEFAULT_HOST, WEB_DEFAULT_PORT
+        if port is None:
             return None
-        self.ops_server = OpsServer(self.ops)
-        return await self.ops_server.start(settings.http_host, settings.http_port)
+        extend = (lambda web_app: self.mount_web(web_app, settings)) if with_web else None
+        server = OpsServer(self.ops, extend)
+        bound = await server.start(host, port)
+        self.ops_server = server
+        if with_web:
+            self.web_listening(host, bound)
+        return bound
 
     async def drain(self) -> None:
         """Graceful stop of sending (SIGTERM): no new sends, rows not at the platform given

@@ -91,6 +91,9 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "log_format": "PLN_LOG_FORMAT",
     "http_host": "PLN_HTTP_HOST",
     "http_port": "PLN_HTTP_PORT",
+    "web": "PLN_WEB",
+    "web_base_url": "PLN_WEB_BASE_URL",
+    "web_secret": "PLN_WEB_SECRET",
 }
 
 # A config path chosen by the caller of load_settings (for a CLI --config option). It is
@@ -180,6 +183,13 @@ class Settings(BaseSettings):
     # HTTP mode, which listens anyway (default 3000) and serves them beside its events
     http_host: str = "0.0.0.0"
     http_port: int | None = Field(default=None, ge=0, le=65535)
+    # the web page (docs/WEB.md) on the same port: None is each adapter's default (on for
+    # the console, off for Discord; Slack's HTTP mode always serves it)
+    web: Annotated[Literal["on", "off"] | None, BeforeValidator(_lower)] = None
+    # the address members open (links in `/pln web`); https makes the cookie Secure
+    web_base_url: str | None = None
+    # signs session cookies; unset: a random secret kept in the database
+    web_secret: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(

@@ -8,6 +8,7 @@ a container always has its health check; a console on a laptop opens no port unl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -50,16 +51,24 @@ class OpsEndpoints:
 
 
 class OpsServer:
-    """An aiohttp server with only the two routes; `port` is the bound one (0 picks one)."""
+    """An aiohttp server with the two routes (and the web page when `extend` mounts it);
+    `port` is the bound one (0 picks one)."""
 
-    def __init__(self, endpoints: OpsEndpoints) -> None:
+    def __init__(
+        self,
+        endpoints: OpsEndpoints,
+        extend: Callable[[web.Application], None] | None = None,
+    ) -> None:
         self._endpoints = endpoints
+        self._extend = extend
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
     async def start(self, host: str, port: int) -> int:
         app = web.Application()
         self._endpoints.add_routes(app)
+        if self._extend is not None:
+            self._extend(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         self.port = await listen(self._runner, host, port)

@@ -43,6 +43,9 @@ class CoreConfig:
     # (PLN_SEND_LEASE_SECONDS)
     send_in_flight: int = 16
     send_lease: timedelta = timedelta(seconds=60)
+    # where members open the web page (PLN_WEB_BASE_URL, or the console's own address once
+    # it listens); None: the page is off, and `/pln web` says so
+    web_base_url: str | None = None
 
 
 def is_moderator(actor: Actor, config: CoreConfig) -> bool:

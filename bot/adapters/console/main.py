@@ -23,13 +23,15 @@ from bot.adapters.console.session import (
 from bot.adapters.console.simulated_database import clock_before_community
 from bot.adapters.ops_http import HEALTH_PATH, METRICS_PATH, OpsListenError
 from bot.adapters.runtime import AdapterRuntime, catch_up_note
-from bot.app import build_app
+from bot.app import WEB_DEFAULT_PORT, build_app, web_wanted
 from bot.config import Settings
 from bot.core.clock import Clock
 
 log = logging.getLogger(__name__)
 
 HINT = "Type /pln help (or :help for console controls)."
+# the web page on 127.0.0.1:8080 unless PLN_WEB=off (or PLN_HTTP_PORT moves it)
+CONSOLE_WEB_DEFAULT = False
 
 
 def default_member() -> str:
@@ -51,16 +53,25 @@ async def run_console(
     app = build_app(settings, clock, messenger)
     session = ConsoleSession(app.core, app.runner, messenger, member or default_member(), out)
     runtime = AdapterRuntime(settings, clock, stdout=out)
+    with_web = web_wanted(settings, default=CONSOLE_WEB_DEFAULT)
+    web_note = None
     try:
-        port = await app.serve_ops(settings)
+        port = await app.serve_ops(settings, with_web=with_web)
     except OpsListenError as error:
-        print(f"pln-bot: {error}", file=sys.stderr, flush=True)
-        await app.close()
-        return 2
+        if not (with_web and settings.http_port is None):
+            print(f"pln-bot: {error}", file=sys.stderr, flush=True)
+            await app.close()
+            return 2
+        # the default port is someone else's: the console works without its page
+        port, web_note = None, f"web page off: port {WEB_DEFAULT_PORT} in use; set PLN_HTTP_PORT"
     runtime.announce("console adapter", HINT)
-    if port is not None:
+    if port is not None and settings.http_port is not None:
         session.note(f"Health and metrics: http://{settings.http_host}:{port}{HEALTH_PATH} and "
                      f"{METRICS_PATH}.")  # fmt: skip
+    if port is not None and with_web:
+        web_note = f"Web page: {app.core.config.web_base_url}/ (type /pln web for a sign-in link)."
+    if web_note is not None:
+        session.note(web_note)
     if database_note is not None:
         session.note(database_note)
     try:

@@ -40,6 +40,8 @@ HOMES = {
     "profile": "peers",
     "checkins": "peers",
     "mentor": "peers",
+    # the web page's sign-in link, beside the member's other prompt settings
+    "web": "prompts",
 }
 MAX_DESCRIPTION = 100
 ZONES = sorted(available_timezones())

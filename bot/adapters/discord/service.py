@@ -25,7 +25,7 @@ from bot.adapters.discord.settings import DiscordSettings
 from bot.adapters.ops_http import HEALTH_PATH, METRICS_PATH, OpsListenError
 from bot.adapters.pacing import Pacer, Sleep
 from bot.adapters.runtime import AdapterStartError
-from bot.app import App, build_app
+from bot.app import App, build_app, web_wanted
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.runner import Runner
@@ -69,7 +69,9 @@ class DiscordService:
         assert self.settings.token is not None
         if self.core_settings is not None:
             try:  # first: /healthz says "not started" (503) while the gateway connects
-                await self.app.serve_ops(self.core_settings)
+                await self.app.serve_ops(
+                    self.core_settings, with_web=web_wanted(self.core_settings, default=False)
+                )
             except OpsListenError as error:
                 raise DiscordStartError(str(error)) from None
         Route.BASE = self.settings.api_url

@@ -51,7 +51,7 @@ from bot.adapters.slack.workspaces import (
     InstalledWorkspaceTokens,
     SingleWorkspaceTokens,
 )
-from bot.app import App, build_app
+from bot.app import App, build_app, web_wanted
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.runner import Runner
@@ -148,20 +148,25 @@ class SlackService:
         await self.app.close()
 
     async def _listen(self) -> None:
-        runner = web.AppRunner(build_web_app(self.bolt, self.app.ops), access_log=None)
+        web_app = build_web_app(self.bolt, self.app.ops)
+        self.app.mount_web(web_app, self.core_settings)  # the web page: always, beside events
+        runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         try:
             self.port = await listen(runner, self.settings.http_host, self.settings.http_port)
         except OpsListenError as error:
             raise SlackStartError(str(error)) from None
         self._web_runner = runner
+        self.app.web_listening(self.settings.http_host, self.port)
 
     async def _serve_ops(self) -> None:
         """Socket Mode has no server of its own: /healthz and /metrics if PLN_HTTP_PORT is set."""
         if self.core_settings is None:
             return
         try:
-            await self.app.serve_ops(self.core_settings)
+            await self.app.serve_ops(
+                self.core_settings, with_web=web_wanted(self.core_settings, default=False)
+            )
         except OpsListenError as error:
             raise SlackStartError(str(error)) from None
 

@@ -86,6 +86,7 @@ from bot.core.commands.values import (
     digest_period,
     link_code,
 )
+from bot.core.commands.web_commands import WebLink
 from bot.core.scheduling.listing import (
     CancelSchedule,
     PauseSchedule,
@@ -122,6 +123,7 @@ Command = (
     | Summaries
     | Link
     | Unlink
+    | WebLink
     | Frameworks
     | PromptNow
     | Mode
@@ -216,6 +218,7 @@ __all__ = [
     "Summaries",
     "Unlink",
     "Unshare",
+    "WebLink",
     "answer_id",
     "channel_target",
     "command_specs",

@@ -20,6 +20,7 @@ from bot.core.commands import (
     moderator_commands,
     oversight_commands,
     peer_commands,
+    web_commands,
 )
 from bot.core.commands.shapes import CommandError, Rejected, or_list, rest_of_line
 from bot.core.commands.spec import CommandSpec
@@ -79,6 +80,7 @@ _SPECS: tuple[CommandSpec, ...] = (
     *moderator_commands.SPECS,
     *holiday_commands.SPECS,
     *oversight_commands.SPECS,
+    *web_commands.SPECS,
 )
 _SPEC_BY_NAME = {spec.name: spec for spec in _SPECS}
 _SPEC_BY_CLASS: dict[type, CommandSpec] = {

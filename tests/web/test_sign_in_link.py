@@ -1,0 +1,178 @@
+"""Signing in with a `/pln web` link, sessions and sign-out, over real HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import aiohttp
+
+from bot.core.web_sign_in import WEB_OFF
+from bot.web.security import HEADERS
+from bot.web.sessions import COOKIE
+from tests.support.actors import member
+from tests.support.web_server import WebServer, member_session, sign_in_link
+
+ALICE = member("alice")
+
+
+async def _get(
+    client: aiohttp.ClientSession, url: str, cookie: str | None = None
+) -> aiohttp.ClientResponse:
+    cookies = {COOKIE: cookie} if cookie else None
+    async with client.get(url, allow_redirects=False, cookies=cookies) as response:
+        await response.read()
+        return response
+
+
+async def test_a_link_signs_its_member_in_once(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    await web_server.core.handle_command(ALICE, "join")
+    link = await sign_in_link(web_server, ALICE)
+
+    shown = await _get(web_client, link)
+    assert shown.status == 200
+    assert "Sign in" in await shown.text()
+    again = await _get(web_client, link)  # a link preview's GET does not use it up
+    assert again.status == 200
+
+    async with web_client.post(link, allow_redirects=False) as used:
+        assert used.status == 303
+        assert used.headers["Location"] == "/"
+        cookie = used.cookies[COOKIE]
+        assert cookie["httponly"]
+        assert cookie["samesite"] == "Lax"
+        assert not cookie["secure"]  # plain http on 127.0.0.1
+    home = await _get(web_client, web_server.url("/"), cookie.value)
+    assert home.status == 200
+    assert "alice" in await home.text()
+
+    async with web_client.post(link, allow_redirects=False) as replayed:
+        assert replayed.status == 403
+        assert "expired or was already used" in await replayed.text()
+        assert COOKIE not in replayed.cookies
+
+
+async def test_an_expired_link_is_refused(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    await web_server.core.handle_command(ALICE, "join")
+    link = await sign_in_link(web_server, ALICE)
+    web_server.clock.advance(timedelta(minutes=10, seconds=1))
+
+    assert (await _get(web_client, link)).status == 403
+    async with web_client.post(link, allow_redirects=False) as response:
+        assert response.status == 403
+        assert COOKIE not in response.cookies
+
+
+async def test_an_unknown_link_is_refused(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    async with web_client.post(
+        web_server.url("/signin/link/not-a-token"), allow_redirects=False
+    ) as response:
+        assert response.status == 403
+
+
+async def test_only_members_get_a_link_and_only_the_hash_is_stored(web_server: WebServer) -> None:
+    replies = await web_server.core.handle_command(ALICE, "web")
+    assert "join" in replies[0].text.lower()
+    await web_server.core.handle_command(ALICE, "join")
+    link = await sign_in_link(web_server, ALICE)
+    token = link.rsplit("/", 1)[1]
+
+    async def stored(session: object) -> list[str]:
+        from sqlalchemy import text
+
+        rows = await session.execute(text("SELECT token_hash FROM web_sign_in_link"))  # type: ignore[attr-defined]
+        return [row[0] for row in rows]
+
+    hashes = await web_server.db.run(stored)
+    assert len(hashes) == 1
+    assert token not in hashes[0]
+
+
+async def test_without_a_base_url_the_command_says_the_page_is_off(
+    core: object,
+) -> None:
+    replies = await core.handle_command(ALICE, "join")  # type: ignore[attr-defined]
+    assert replies
+    replies = await core.handle_command(ALICE, "web")  # type: ignore[attr-defined]
+    assert [reply.text for reply in replies] == [WEB_OFF.text]
+
+
+async def test_signed_out_visitors_go_to_the_sign_in_page(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    home = await _get(web_client, web_server.url("/"))
+    assert home.status == 303
+    assert home.headers["Location"] == "/signin"
+    signin = await _get(web_client, web_server.url("/signin"))
+    assert signin.status == 200
+    text = await signin.text()
+    assert "/pln web" in text
+    assert "Sign in with Slack" not in text  # no OAuth client configured
+
+
+async def test_a_forged_cookie_is_a_signed_out_visitor(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    signed = await member_session(web_server, ALICE)
+    session_id = signed.cookie.rsplit(".", 1)[0]
+    for forged in (session_id, f"{session_id}.forged", "x" * 40, signed.cookie + "a"):
+        response = await _get(web_client, web_server.url("/"), forged)
+        assert response.status == 303, forged
+
+
+async def test_sign_out_needs_the_csrf_token_and_ends_the_session(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    signed = await member_session(web_server, ALICE)
+    url = web_server.url("/signout")
+
+    async with web_client.post(url, cookies=signed.cookies, allow_redirects=False) as refused:
+        assert refused.status == 403
+    async with web_client.post(
+        url, cookies=signed.cookies, data={"csrf_token": "wrong"}, allow_redirects=False
+    ) as refused:
+        assert refused.status == 403
+    assert (await _get(web_client, web_server.url("/"), signed.cookie)).status == 200
+
+    async with web_client.post(
+        url, cookies=signed.cookies, data={"csrf_token": signed.csrf_token}, allow_redirects=False
+    ) as done:
+        assert done.status == 303
+        assert done.headers["Location"] == "/signin"
+    replayed = await _get(web_client, web_server.url("/"), signed.cookie)
+    assert replayed.status == 303
+
+
+async def test_a_session_ends_after_eight_hours_and_when_the_member_leaves(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    signed = await member_session(web_server, ALICE)
+    web_server.clock.advance(timedelta(hours=7, minutes=59))
+    assert (await _get(web_client, web_server.url("/"), signed.cookie)).status == 200
+    web_server.clock.advance(timedelta(minutes=2))
+    assert (await _get(web_client, web_server.url("/"), signed.cookie)).status == 303
+
+    bob = member("bob")
+    signed = await member_session(web_server, bob)
+    await web_server.core.handle_command(bob, "leave")
+    assert (await _get(web_client, web_server.url("/"), signed.cookie)).status == 303
+
+
+async def test_every_answer_carries_the_security_headers(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    signed = await member_session(web_server, ALICE)
+    for path, cookie in (("/", signed.cookie), ("/", None), ("/signin", None),
+                         ("/static/style.css", None), ("/no-such-page", None)):  # fmt: skip
+        response = await _get(web_client, web_server.url(path), cookie)
+        for name, value in HEADERS.items():
+            assert response.headers.get(name) == value, (path, name)
+    assert (
+        "unsafe-inline"
+        not in HEADERS["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    )

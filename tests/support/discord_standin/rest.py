@@ -20,6 +20,7 @@ from tests.support.discord_standin.model import (
     _json_dumps,
     _Route,
 )
+from tests.support.discord_standin.oauth import DiscordOAuth
 from tests.support.discord_standin.observe import Observation
 from tests.support.discord_standin.records import RecordedFile, RecordedRequest
 
@@ -33,6 +34,7 @@ class Rest(Observation):
     _routes: list[_Route]
     _faults: list[_Fault]
     _refuse_files: list[int]
+    oauth: DiscordOAuth
 
     # -- REST: plumbing --------------------------------------------------------------------
 
@@ -56,6 +58,8 @@ class Rest(Observation):
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         """Record the call, apply injected faults, then route it; unknown routes get 404."""
         path = "/" + request.match_info["tail"]
+        if self.oauth.handles(path, request.headers.get("Authorization", "")):
+            return await self.oauth.rest(request, path)  # a member's OAuth2 token, not the bot
         method = request.method.upper()
         body, files = await self._read_body(request)
         authorized, token = self._authorization(request.headers.get("Authorization"))

@@ -6,6 +6,7 @@ import copy
 
 from tests.support.discord_standin.constants import CODE_UNKNOWN_GUILD, CODE_UNKNOWN_MEMBER
 from tests.support.discord_standin.model import _Answer, _Call
+from tests.support.discord_standin.oauth import permission_roles
 from tests.support.discord_standin.rest import Rest
 
 
@@ -34,7 +35,7 @@ class GuildsRest(Rest):
         guild = self._guilds.get(call.params["guild_id"])
         if guild is None:
             return self._error(404, CODE_UNKNOWN_GUILD, "Unknown Guild")
-        return _Answer(200, [self._everyone_role(guild)])
+        return _Answer(200, [self._everyone_role(guild), *permission_roles(guild)])
 
     async def _list_members(self, call: _Call) -> _Answer:
         guild = self._guilds.get(call.params["guild_id"])

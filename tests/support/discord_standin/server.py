@@ -34,6 +34,7 @@ from tests.support.discord_standin.model import (
     _Session,
     _Snowflakes,
 )
+from tests.support.discord_standin.oauth import DiscordOAuth
 from tests.support.discord_standin.records import RecordedRequest
 from tests.support.discord_standin.routes import Routes
 
@@ -128,6 +129,12 @@ class DiscordStandIn(Routes, Interactions, MemberMessages, FaultInjection):
         self._users[self.bot_user_id] = self._user_payload(self.bot_user_id, bot_name, bot=True)
         self._users[DEFAULT_OWNER_ID] = self._user_payload(DEFAULT_OWNER_ID, "pln-owner")
         self._add_routes()
+        # Sign in with Discord (OAuth2) for the web page's sign-in tests
+        self.oauth = DiscordOAuth(
+            self._guilds,
+            self.user,
+            lambda guild_id, user_id: self._member_payload(guild_id, user_id),
+        )
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -138,6 +145,7 @@ class DiscordStandIn(Routes, Interactions, MemberMessages, FaultInjection):
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", f"/api/v{API_VERSION}/{{tail:.*}}", self._rest)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/oauth2/authorize", self.oauth.authorize)
         app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

@@ -9,6 +9,7 @@ from tests.support.slack_standin.constants import UPLOAD_METHOD, Answer
 from tests.support.slack_standin.faults import FailureInjection
 from tests.support.slack_standin.limits import LimitEnforcer
 from tests.support.slack_standin.model import Handler, Interceptor, _Fail
+from tests.support.slack_standin.openid import SlackOpenId
 from tests.support.slack_standin.parsing import _read_call
 from tests.support.slack_standin.records import RecordedCall
 from tests.support.slack_standin.waiting import Waiting
@@ -22,6 +23,7 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
     limits: LimitEnforcer | None
     intercept: Interceptor | None
     _bot_methods: dict[str, Handler]
+    openid: SlackOpenId
 
     # -- HTTP handlers ---------------------------------------------------------------------
 
@@ -63,6 +65,10 @@ class HttpHandlers(WebApi, FailureInjection, Waiting):
             return self._oauth_v2_access(call)
         if call.method == "apps.connections.open":
             return self._apps_connections_open(call)
+        if call.method == "openid.connect.token":
+            return self.openid.token(call)
+        if call.method == "openid.connect.userInfo":
+            return self.openid.user_info(call)
         handler = self._bot_methods.get(call.method)
         if handler is None:
             raise _Fail("unknown_method")

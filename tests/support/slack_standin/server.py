@@ -27,6 +27,7 @@ from tests.support.slack_standin.model import (
     _Refusal,
     _Team,
 )
+from tests.support.slack_standin.openid import SlackOpenId
 from tests.support.slack_standin.records import RecordedCall, UploadedFile
 from tests.support.slack_standin.socket_mode import SocketMode
 
@@ -84,6 +85,8 @@ class SlackStandIn(HttpHandlers, SocketMode):
             "users.info": self._users_info,
         }
         self.add_team(DEFAULT_TEAM_ID, bot_token=DEFAULT_BOT_TOKEN)
+        # Sign in with Slack (OpenID Connect) for the web page's sign-in tests
+        self.openid = SlackOpenId(lambda: f"http://127.0.0.1:{self.port}", self._users)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -96,6 +99,8 @@ class SlackStandIn(HttpHandlers, SocketMode):
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/files-pri/{file_id}/{name}", self._shared_file)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/openid/connect/authorize", self.openid.authorize)
+        app.router.add_get("/openid/connect/keys", self.openid.keys)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()

@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.web import links, pages
 from bot.web.deps import WEB_DEPS, WebDeps, WebSettings
 from bot.web.moderator import routes as moderator_pages
+from bot.web.oauth import routes as oauth_routes
 from bot.web.render import setup_templates
 from bot.web.security import security_headers
 from bot.web.sessions import COOKIE_SIGNER, CookieSigner, session_middleware
@@ -34,3 +35,4 @@ def mount_web(app: web.Application, deps: WebDeps) -> None:
     pages.add_routes(app)
     links.add_routes(app)
     moderator_pages.add_routes(app)
+    oauth_routes.add_routes(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -16,15 +16,18 @@ class WebSettings:
     """The web page's part of the settings (bot.config.Settings and the platforms')."""
 
     base_url: str | None = None  # PLN_WEB_BASE_URL; None: the address it listens on
-    secret: str | None = None  # PLN_WEB_SECRET; None: a random one kept in the database
+    # PLN_WEB_SECRET; None: a random one kept in the database (secrets stay out of reprs)
+    secret: str | None = field(default=None, repr=False)
     # "Sign in with Slack / Discord" (docs/WEB.md): OAuth clients and the platforms' API
     # addresses (SLACK_API_URL, DISCORD_API_URL point them at the test stand-ins)
     slack_client_id: str | None = None
-    slack_client_secret: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)
     slack_api_url: str = "https://slack.com/api/"
     discord_client_id: str | None = None
-    discord_client_secret: str | None = None
+    discord_client_secret: str | None = field(default=None, repr=False)
     discord_api_url: str = "https://discord.com/api/v10"
+    # DISCORD_TOKEN: reads a server's roles and owner, for Manage Server at sign-in
+    discord_bot_token: str | None = field(default=None, repr=False)
 
     @property
     def secure_cookies(self) -> bool:

@@ -1,9 +1,10 @@
-"""Which sign-in buttons exist, and where each platform's OAuth endpoints are.
+"""Where each platform's OAuth endpoints are, from the web page's settings.
 
-Read from the same variables the adapters use (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET /
-SLACK_API_URL, DISCORD_CLIENT_ID / DISCORD_CLIENT_SECRET / DISCORD_API_URL /
-DISCORD_TOKEN), so one app registration serves the bot and its sign-in. The endpoints are
-derived from the API URLs: pointing them at a stand-in moves the whole flow there.
+The settings come from the same variables the adapters use (SLACK_CLIENT_ID /
+SLACK_CLIENT_SECRET / SLACK_API_URL, DISCORD_CLIENT_ID / DISCORD_CLIENT_SECRET /
+DISCORD_API_URL / DISCORD_TOKEN), so one app registration serves the bot and its sign-in.
+The endpoints are derived from the API URLs: pointing them at a stand-in moves the whole
+flow there.
 """
 
 from __future__ import annotations
@@ -12,19 +13,12 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr
 
-from bot.config import SettingsError
+from bot.web.deps import WebSettings
 
-SLACK_API_URL: Final = "https://slack.com/api/"
-DISCORD_API_URL: Final = "https://discord.com/api/v10"
 SLACK_CALLBACK_PATH: Final = "/signin/slack/callback"
 DISCORD_CALLBACK_PATH: Final = "/signin/discord/callback"
-
-
-def _env(name: str) -> AliasChoices:
-    return AliasChoices(name, name.lower())
 
 
 def _origin(url: str) -> str:
@@ -81,72 +75,26 @@ class DiscordEndpoints:
         return self.api_url + "/oauth2/token"
 
 
-class _SignInEnvironment(BaseSettings):
-    model_config = SettingsConfigDict(case_sensitive=False, env_ignore_empty=True, extra="ignore")
-
-    slack_client_id: str | None = Field(default=None, validation_alias=_env("SLACK_CLIENT_ID"))
-    slack_client_secret: SecretStr | None = Field(
-        default=None, validation_alias=_env("SLACK_CLIENT_SECRET")
+def slack_endpoints(settings: WebSettings) -> SlackEndpoints | None:
+    """Sign in with Slack, when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are both set."""
+    if not (settings.slack_client_id and settings.slack_client_secret):
+        return None
+    api_url = settings.slack_api_url.strip()
+    return SlackEndpoints(
+        settings.slack_client_id,
+        SecretStr(settings.slack_client_secret),
+        api_url if api_url.endswith("/") else api_url + "/",
     )
-    slack_api_url: str = Field(default=SLACK_API_URL, validation_alias=_env("SLACK_API_URL"))
-    discord_client_id: str | None = Field(default=None, validation_alias=_env("DISCORD_CLIENT_ID"))
-    discord_client_secret: SecretStr | None = Field(
-        default=None, validation_alias=_env("DISCORD_CLIENT_SECRET")
+
+
+def discord_endpoints(settings: WebSettings) -> DiscordEndpoints | None:
+    """Sign in with Discord, when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are both set."""
+    if not (settings.discord_client_id and settings.discord_client_secret):
+        return None
+    bot_token = settings.discord_bot_token
+    return DiscordEndpoints(
+        settings.discord_client_id,
+        SecretStr(settings.discord_client_secret),
+        settings.discord_api_url.strip().rstrip("/"),
+        SecretStr(bot_token) if bot_token else None,
     )
-    discord_api_url: str = Field(default=DISCORD_API_URL, validation_alias=_env("DISCORD_API_URL"))
-    discord_token: SecretStr | None = Field(default=None, validation_alias=_env("DISCORD_TOKEN"))
-
-
-@dataclass(frozen=True)
-class SignInProviders:
-    """The platforms a person can sign in with here; None where not configured."""
-
-    slack: SlackEndpoints | None = None
-    discord: DiscordEndpoints | None = None
-
-
-def _checked_url(name: str, value: str) -> str:
-    value = value.strip()
-    if not value.startswith(("http://", "https://")):
-        raise SettingsError(f"{name}: expected an http(s) URL, got {value!r}")
-    return value
-
-
-def load_sign_in_providers() -> SignInProviders:
-    """The configured sign-ins, from the environment; a SettingsError names what to fix.
-
-    A platform counts as configured when both its client id and secret are set; one
-    without the other is a mistake worth a line at start-up, not a missing button later.
-    """
-    try:
-        env = _SignInEnvironment()
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "a sign-in setting"
-        raise SettingsError(f"{name}: {first['msg']}") from None
-    slack = discord = None
-    if bool(env.slack_client_id) != bool(env.slack_client_secret):
-        raise SettingsError(
-            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both (Basic Information "
-            "→ App Credentials) or neither"
-        )
-    if env.slack_client_id and env.slack_client_secret:
-        api_url = _checked_url("SLACK_API_URL", env.slack_api_url)
-        slack = SlackEndpoints(
-            env.slack_client_id,
-            env.slack_client_secret,
-            api_url if api_url.endswith("/") else api_url + "/",
-        )
-    if bool(env.discord_client_id) != bool(env.discord_client_secret):
-        raise SettingsError(
-            "DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET go together: set both (Developer "
-            "Portal → OAuth2) or neither"
-        )
-    if env.discord_client_id and env.discord_client_secret:
-        discord = DiscordEndpoints(
-            env.discord_client_id,
-            env.discord_client_secret,
-            _checked_url("DISCORD_API_URL", env.discord_api_url).rstrip("/"),
-            env.discord_token,
-        )
-    return SignInProviders(slack=slack, discord=discord)

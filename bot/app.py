@@ -43,6 +43,7 @@ def core_config(settings: Settings) -> CoreConfig:
         send_in_flight=settings.send_in_flight,
         send_lease=timedelta(seconds=settings.send_lease_seconds),
         web_base_url=settings.web_base_url,
+        send_retry=timedelta(seconds=settings.send_retry_seconds),
     )
 
 

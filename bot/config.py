@@ -87,6 +87,7 @@ ENV_VAR_NAMES: Final[Mapping[str, str]] = {
     "uninstalled_keep_days": "PLN_UNINSTALLED_KEEP_DAYS",
     "send_in_flight": "PLN_SEND_IN_FLIGHT",
     "send_lease_seconds": "PLN_SEND_LEASE_SECONDS",
+    "send_retry_seconds": "PLN_SEND_RETRY_SECONDS",
     "discussion_recap_after": "PLN_DISCUSSION_RECAP_AFTER",
     "log_format": "PLN_LOG_FORMAT",
     "http_host": "PLN_HTTP_HOST",
@@ -172,6 +173,9 @@ class Settings(BaseSettings):
     # how long a process holds the rows it is sending without renewing (it renews every
     # third of it while alive): how long a dead process's rows wait for another
     send_lease_seconds: int = Field(default=60, ge=1, le=3600)
+    # a refused send (5xx, timeout) with no Retry-After waits this long before its second
+    # try, twice this before its third, and so on up to five tries
+    send_retry_seconds: int = Field(default=60, ge=1, le=3600)
     # how long after a discussion is posted the bot posts its recap in the thread
     discussion_recap_after: Annotated[timedelta, BeforeValidator(parse_recap_after)] = timedelta(
         days=3

@@ -6,7 +6,10 @@ the whole bot, or the opening of new DM channels). Each turn reserves the next f
 (a cell-rate bucket: concurrent senders queue up in order, no thundering herd). The rate is
 AIMD: a refusal (429 with Retry-After, Discord's 40003) halves it and holds every turn
 back for the platform's cool-down; it then grows back additively, a little every second,
-to the configured rate. Time comes from injected `monotonic`/`sleep`, so tests move time.
+to the configured rate. One episode halves once: with sixteen sends in flight, a limit
+crossed answers several of them 429 at about the same moment, and halving for each would
+throw the rate to the floor for one crossing (refusals until a second after the cool-down
+only lengthen it). Time comes from injected `monotonic`/`sleep`, so tests move time.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ Monotonic = Callable[[], float]
 
 RECOVERY_SECONDS = 60.0  # from a halved rate, about this long to grow back to the full rate
 FLOOR_FRACTION = 1 / 64  # halving never goes below this fraction of the configured rate
+EPISODE_SECONDS = 1.0  # refusals this soon after a cool-down belong to the same crossing
 
 
 class Turns(Protocol):
@@ -56,6 +60,7 @@ class Pacer:
         self._floor = per_second * FLOOR_FRACTION
         self._next_slot = float("-inf")  # when the next turn may go
         self._cool_until = float("-inf")
+        self._episode_until = float("-inf")  # refusals before this do not halve again
         self._adjusted = monotonic()
         self.cool_downs = 0
 
@@ -82,12 +87,15 @@ class Pacer:
             await self._sleep(delay)
 
     def slow_down(self, seconds: float) -> None:
-        """The platform refused for `seconds`: halve the rate and hold every turn until then."""
+        """The platform refused for `seconds`: halve the rate (once an episode) and hold every
+        turn until then."""
         now = self._monotonic()
         self._recover(now)
         self.cool_downs += 1
-        self.rate = max(self._floor, self.rate / 2)
+        if now >= self._episode_until:
+            self.rate = max(self._floor, self.rate / 2)
         self._cool_until = max(self._cool_until, now + max(seconds, 0.0))
+        self._episode_until = self._cool_until + EPISODE_SECONDS
         # turns already handed out keep their slots; later ones follow the halved rate
         self._next_slot = max(self._next_slot, self._cool_until)
 

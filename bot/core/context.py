@@ -46,6 +46,7 @@ class CoreConfig:
     # where members open the web page (PLN_WEB_BASE_URL, or the console's own address once
     # it listens); None: the page is off, and `/pln web` says so
     web_base_url: str | None = None
+    send_retry: timedelta = timedelta(seconds=60)
 
 
 def is_moderator(actor: Actor, config: CoreConfig) -> bool:

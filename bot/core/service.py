@@ -74,7 +74,9 @@ class PlnCore:
         # every kind of scheduled work; sends go through one pipeline. The prompts come
         # first (members wait for them); `deliveries` is their job, and its messenger is
         # the adapter's (`messenger` below)
-        policy = SendPolicy(in_flight=config.send_in_flight, lease=config.send_lease)
+        policy = SendPolicy(
+            in_flight=config.send_in_flight, lease=config.send_lease, retry_delay=config.send_retry
+        )
         pipeline = SendPipeline(db, clock, messenger, policy, metrics=metrics)
         self._pipeline = pipeline
         self.deliveries = prompt_job(pipeline, config)

@@ -173,13 +173,15 @@ async def earliest_retry(
     """The next time a claimed row put back for later becomes ready, or a lease expires
     (then its rows are taken over, if the worker that held them died).
 
-    A lease that has already expired counts too (its time is in the past, so the alarm
-    rings at once): a survivor whose own share ended just before a dead worker's lease ran
-    out must come back for those rows now, not at the next safety wake-up minutes later.
-    Rows settled or put back for a retry carry no lease, so this never keeps a process
-    waking for nothing."""
+    Times already past count too (the alarm then rings at once): a survivor whose own
+    share ended just before a dead worker's lease ran out must come back for those rows
+    now, and so must a send put back for a Retry-After of a few milliseconds, not at the
+    next safety wake-up minutes later. Both kinds of row are exactly what `lease_ready`
+    takes, and settled rows carry neither time, so this never keeps a process waking for
+    nothing."""
+    unleased = model.lease_until.is_(None) | (model.lease_until <= now)
     retry = on_platform(select(func.min(model.retry_at)), model, platform).where(
-        model.status == DeliveryStatus.CLAIMED, model.retry_at > now
+        model.status == DeliveryStatus.CLAIMED, model.retry_at.is_not(None), unleased
     )
     lease = on_platform(select(func.min(model.lease_until)), model, platform).where(
         model.status.in_([DeliveryStatus.CLAIMED, DeliveryStatus.SENDING]),

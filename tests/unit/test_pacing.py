@@ -76,10 +76,28 @@ def test_a_refusal_halves_the_rate_which_then_grows_back_additively() -> None:
 
 def test_halving_stops_at_a_floor() -> None:
     time = FakeTime()
-    pacer = pacer_at(64, time)
+    pacer = Pacer(64, sleep=time.sleep, monotonic=time.monotonic, recovery_seconds=1e12)
     for _ in range(20):
         pacer.slow_down(0)
+        time.now += 1.5  # each refusal a crossing of its own
     assert pacer.rate == 1.0
+
+
+def test_refusals_of_one_crossing_halve_the_rate_once() -> None:
+    """Sixteen sends in flight when the limit is crossed: sixteen 429s, one halving."""
+    time = FakeTime()
+    pacer = pacer_at(40, time)
+    for _ in range(16):
+        pacer.slow_down(1.0)
+        time.now += 0.01
+    assert pacer.rate == pytest.approx(20, rel=0.01)
+    assert pacer.cool_downs == 16
+    time.now += 1.0 + 0.9  # still within a second of the cool-down's end: the same crossing
+    pacer.slow_down(0.5)
+    assert pacer.rate == pytest.approx(20, rel=0.05)
+    time.now += 5  # a later crossing halves again
+    pacer.slow_down(0.5)
+    assert pacer.rate == pytest.approx(10, rel=0.2)
 
 
 def test_keyed_scopes_are_independent_and_idle_ones_are_forgotten() -> None:

@@ -61,6 +61,22 @@ async def test_a_moderator_plans_a_discussion_and_a_holiday_on_the_calendar(
     await axe(page)
     await screenshot(page, "calendar")
 
+    # Cancel asks first where JavaScript runs (htmx's confirm dialog): dismissed, nothing is
+    # posted (else the second press would find no schedule 2); accepted, it is cancelled
+    asked: list[str] = []
+
+    async def answer(dialog: Any, accept: bool) -> None:
+        asked.append(dialog.message)
+        await (dialog.accept() if accept else dialog.dismiss())
+
+    cancel = page.get_by_role("button", name="Cancel schedule 2: Discussion")
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    await cancel.click()
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    await cancel.click()
+    await page.locator(".reply").filter(has_text="Cancelled schedule 2").wait_for()
+    assert asked == ['Cancel schedule 2 (Discussion "Pupil data and trust" in #pln) for good?'] * 2
+
     for path in PATHS:
         await page.goto(server.url(path))
         main = await page.locator("main").inner_text()
@@ -69,7 +85,7 @@ async def test_a_moderator_plans_a_discussion_and_a_holiday_on_the_calendar(
         await screenshot(page, path.strip("/").replace("/", "-"))
 
     await page.set_viewport_size({"width": 375, "height": 700})
-    for path in ("/moderator", "/moderator/calendar"):
+    for path in PATHS:
         await page.goto(server.url(path))
         await axe(page)
         width = await page.evaluate("() => document.documentElement.scrollWidth")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.store.database import Database
 from bot.web.app import WebDeps, WebSettings, mount_web
+from bot.web.deps import PlatformAdminLookup
 from bot.web.oauth.environment import with_sign_in
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -74,9 +76,22 @@ class App:
         """/healthz and /metrics, for an adapter that adds them to its own HTTP server."""
         return OpsEndpoints(self.db, self.runner, self.metrics)
 
-    def mount_web(self, web_app: web.Application, settings: Settings | None) -> None:
-        """The web page (bot/web) on an HTTP server this process runs."""
-        mount_web(web_app, WebDeps(self.core, self.db, self.core.clock, web_settings(settings)))
+    def mount_web(
+        self,
+        web_app: web.Application,
+        settings: Settings | None,
+        *,
+        sign_in: Callable[[WebSettings], WebSettings] | None = None,
+        platform_admin: PlatformAdminLookup | None = None,
+    ) -> None:
+        """The web page (bot/web) on an HTTP server this process runs. An adapter may set
+        its platform's sign-in from its own settings (`sign_in`) and say who administers
+        a community there (`platform_admin`)."""
+        page_settings = web_settings(settings)
+        if sign_in is not None:
+            page_settings = sign_in(page_settings)
+        deps = WebDeps(self.core, self.db, self.core.clock, page_settings, platform_admin)
+        mount_web(web_app, deps)
 
     def web_listening(self, host: str, port: int) -> str:
         """The page is up on host:port: `/pln web` links point there unless

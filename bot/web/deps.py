@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -43,6 +44,11 @@ class WebSettings:
         return bool(self.discord_client_id and self.discord_client_secret)
 
 
+# (platform, community external id, platform user id) -> whether the platform calls them
+# an admin there; the adapter's reading, for sign-ins that do not carry it (Slack's OpenID)
+PlatformAdminLookup = Callable[[str, str, str], Awaitable[bool]]
+
+
 @dataclass(frozen=True)
 class WebDeps:
     """The core (every write goes through it), the store (sessions and reads), the clock."""
@@ -51,6 +57,7 @@ class WebDeps:
     db: Database
     clock: Clock
     settings: WebSettings
+    platform_admin: PlatformAdminLookup | None = None
 
 
 WEB_DEPS = web.AppKey("pln_web_deps", WebDeps)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 
@@ -56,6 +56,7 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.runner import Runner
 from bot.store.database import Database
+from bot.web.deps import WebSettings
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class SlackService:
     port: int | None = None
     # work the Slack process does once at start (OAuth mode: reseal erased installers)
     at_start: Callable[[], Awaitable[object]] | None = None
+    directory: SlackDirectory | None = None  # who administers a workspace, for the web page
     _web_runner: web.AppRunner | None = None
     _socket: AsyncSocketModeHandler | None = None
 
@@ -149,7 +151,9 @@ class SlackService:
 
     async def _listen(self) -> None:
         web_app = build_web_app(self.bolt, self.app.ops)
-        self.app.mount_web(web_app, self.core_settings)  # the web page: always, beside events
+        self.app.mount_web(  # the web page: always, beside events
+            web_app, self.core_settings, sign_in=self._sign_in, platform_admin=self._admin
+        )
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         try:
@@ -158,6 +162,25 @@ class SlackService:
             raise SlackStartError(str(error)) from None
         self._web_runner = runner
         self.app.web_listening(self.settings.http_host, self.port)
+
+    def _sign_in(self, page: WebSettings) -> WebSettings:
+        """Sign in with Slack uses this app's own client id and secret and SLACK_API_URL."""
+        secret = self.settings.client_secret
+        return replace(
+            page,
+            slack_client_id=self.settings.client_id,
+            slack_client_secret=secret.get_secret_value() if secret is not None else None,
+            slack_api_url=self.settings.api_url,
+        )
+
+    async def _admin(self, platform: str, team_id: str, user_id: str) -> bool:
+        """Whether a Slack sign-in is a workspace admin or owner (users.info, as in chat)."""
+        if platform != PLATFORM or self.directory is None:
+            return False
+        token = await self.tokens.bot_token(team_id)
+        if token is None:
+            return False
+        return (await self.directory.actor(team_id, user_id, token)).platform_admin
 
     async def _serve_ops(self) -> None:
         """Socket Mode has no server of its own: /healthz and /metrics if PLN_HTTP_PORT is set."""
@@ -279,6 +302,7 @@ def build_slack_service(
         pacer=pacer,
         core_settings=settings,
         at_start=at_start,
+        directory=directory,
     )
 
 

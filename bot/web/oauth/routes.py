@@ -10,6 +10,7 @@ token or code.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Final
 
 from aiohttp import web
@@ -145,6 +146,9 @@ async def slack_callback(request: web.Request) -> web.StreamResponse:
     except SignInRefused as refused:
         log.info("a Slack sign-in was refused", extra={"fields": {"reason": str(refused)}})
         return _refused(request, str(refused))
+    if deps.platform_admin is not None:  # Slack's OpenID answer does not say; users.info does
+        admin = await deps.platform_admin(user.platform, user.community_external_id, user.user_id)
+        user = replace(user, platform_admin=admin)
     return await _signed_in(request, user)
 
 

@@ -231,3 +231,26 @@ async def test_a_post_without_the_csrf_token_changes_nothing(
     assert status == 403
     _, page = await _get(web_client, web_server, moderator, "/moderator/calendar")
     assert "Forged" not in page
+
+
+async def test_a_member_made_a_moderator_and_removed_again_from_the_settings_page(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    moderator = await member_session(web_server, MOD)
+    alice = await member_session(web_server, ALICE)
+    _, page = await _get(web_client, web_server, moderator, "/moderator/settings")
+    assert '<option value="alice">alice</option>' in page
+    assert (await _get(web_client, web_server, alice, "/moderator"))[0] == 403
+
+    fields = {"do": "moderator", "verb": "add", "member": "alice"}
+    _, page = await _post(web_client, web_server, moderator, "/moderator/settings", fields)
+
+    assert "alice is now a moderator of this community" in page
+    assert (await _get(web_client, web_server, alice, "/moderator"))[0] == 200
+    fields["verb"] = "remove"
+    _, page = await _post(web_client, web_server, moderator, "/moderator/settings", fields)
+    assert "alice is no longer a moderator" in page
+    assert (await _get(web_client, web_server, alice, "/moderator"))[0] == 403
+    fields["member"] = "<script>"
+    status, _ = await _post(web_client, web_server, moderator, "/moderator/settings", fields)
+    assert status == 400

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiohttp import web
 
-from bot.core import community_activity, community_overview
+from bot.core import community_activity, community_members, community_overview
+from bot.core.actors import Actor
 from bot.core.community_overview import CommunityOverview
 from bot.core.context import Context
 from bot.core.page_access import ModeratorsOnly
@@ -44,7 +45,7 @@ async def read(request: web.Request, work: Callable[[Context], Awaitable[T]]) ->
         raise forbidden(request, "This page is for the community's moderators.") from None
 
 
-def actor_of(request: web.Request) -> Any:
+def actor_of(request: web.Request) -> Actor:
     session = current_session(request)
     assert session is not None, "checked by require_moderator"
     return session.actor
@@ -106,12 +107,14 @@ async def _settings_page(
     request: web.Request, replies: tuple[PageReply, ...] = (), error: str | None = None
 ) -> web.StreamResponse:
     views = await settings.show(deps_of(request).core, actor_of(request))
+    members = await read(request, community_members.member_choices)
     return page(
         "moderator/settings.html",
         request,
         {
             "title": "Community settings",
             "settings": views,
+            "members": members,
             "replies": replies,
             "error": error,
         },
@@ -129,7 +132,12 @@ async def change_settings(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     core, actor = deps_of(request).core, actor_of(request)
     try:
-        if form.get("do") == "press":
+        if form.get("do") == "moderator":
+            text = settings.moderator_text(
+                str(form.get("verb", "")), actor.community.platform, str(form.get("member", ""))
+            )
+            replies = await chat.run(core, actor, text)
+        elif form.get("do") == "press":
             replies = await chat.press(
                 core, actor, str(form.get("action_id", "")), str(form.get("value", ""))
             )

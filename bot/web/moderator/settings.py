@@ -4,6 +4,7 @@ log are the chat's)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.actors import Actor
@@ -72,12 +73,13 @@ SETTINGS = (
         "Moderators",
         "moderators",
         None,
-        "",
-        "Add or remove one in chat with /pln moderators add @member (the platform's "
-        "mention gives their id).",
+        "Member",
+        "Moderators by the bot's settings or the platform's admin role stay moderators.",
     ),
 )
 BY_KEY = {setting.key: setting for setting in SETTINGS}
+MODERATOR_VERBS = ("add", "remove")
+_USER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,12 @@ def change_text(key: str, value: str) -> str:
     if setting.choices and words not in setting.choices:
         raise PageInputError(f"Choose one of: {', '.join(setting.choices)}.")
     return f"{setting.change} {words}"
+
+
+def moderator_text(verb: str, platform: str, user_id: str) -> str:
+    """`/pln moderators add|remove` naming the chosen member as chat would: a platform
+    mention (`<@U123>`, which carries the id), or on the console the member's name."""
+    if verb not in MODERATOR_VERBS or not _USER_ID.fullmatch(user_id):
+        raise PageInputError("Choose a member, then Add or Remove.")
+    named = f"@{user_id}" if platform == "console" else f"<@{user_id}>"
+    return f"moderators {verb} {named}"

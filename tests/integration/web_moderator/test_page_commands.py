@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import community_calendar
+from bot.core import community_calendar, community_members
 from bot.core.community_calendar import CommunityCalendar
 from bot.core.context import Context
+from bot.core.page_access import ModeratorsOnly
 from bot.core.replies import MODERATORS_ONLY
 from bot.core.scheduling.preview import CONFIRM_ACTION, DISMISS_ACTION
 from bot.core.service import PlnCore
@@ -142,3 +143,25 @@ async def test_settings_are_shown_and_changed_by_the_chats_commands(core: PlnCor
 def test_settings_the_page_does_not_offer_are_refused(key: str, value: str) -> None:
     with pytest.raises(chat.PageInputError):
         settings.change_text(key, value)
+
+
+@pytest.mark.parametrize(
+    ("platform", "said"),
+    [("console", "moderators add @sam"), ("slack", "moderators add <@U0SAM>")],
+)
+def test_a_chosen_member_is_named_as_chat_names_them(platform: str, said: str) -> None:
+    user_id = "sam" if platform == "console" else "U0SAM"
+    assert settings.moderator_text("add", platform, user_id) == said
+
+
+async def test_the_member_picker_lists_active_members_to_moderators_only(core: PlnCore) -> None:
+    for name in ("zoe", "alice", "bob"):
+        await core.handle_command(member(name), "join")
+    await core.handle_command(member("bob"), "leave")
+
+    async def choices(ctx: Context) -> list[str]:
+        return [c.display_name for c in await community_members.member_choices(ctx)]
+
+    assert await core.with_context(MOD, choices) == ["alice", "zoe"]
+    with pytest.raises(ModeratorsOnly):
+        await core.with_context(member("alice"), choices)

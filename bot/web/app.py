@@ -11,7 +11,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web import links, pages
+from bot.web import links, member, pages
 from bot.web.deps import WEB_DEPS, WebDeps, WebSettings
 from bot.web.moderator import routes as moderator_pages
 from bot.web.oauth import routes as oauth_routes
@@ -34,5 +34,6 @@ def mount_web(app: web.Application, deps: WebDeps) -> None:
     app.router.add_static("/static/", STATIC)
     pages.add_routes(app)
     links.add_routes(app)
+    member.add_routes(app)
     moderator_pages.add_routes(app)
     oauth_routes.add_routes(app)

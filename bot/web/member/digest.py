@@ -1,0 +1,74 @@
+"""My digest (the chat digest for a chosen period, its chart inline as SVG with the chart
+in words) and my goals (every goal set in an answer, with what became of it)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.core.digest_page import PERIOD_CHOICES, digest_page, goals_page, period_or_error
+from bot.core.replies import DATABASE_DOWN
+from bot.store.database import DatabaseUnavailable
+from bot.web.inline_svg import inline
+from bot.web.member.core_calls import actor_of, core_of
+from bot.web.render import page
+from bot.web.sessions import require_member
+
+DIGEST_PATH = "/me/digest"
+GOALS_PATH = "/me/goals"
+NOT_MEMBER = "You are not a member of this PLN now, so there is no digest to show."
+
+
+def _asked_period(request: web.Request) -> str:
+    """A number of weeks typed wins over the list's choice, as in `/pln digest 6w`."""
+    weeks = request.query.get("weeks", "").strip()
+    return f"{weeks}w" if weeks else request.query.get("period", "month")
+
+
+@require_member
+async def digest(request: web.Request) -> web.StreamResponse:
+    asked = _asked_period(request)[:20]
+    period, error = period_or_error(asked)
+    shown = None
+    chart = None
+    if period is not None:
+        try:
+            shown = await digest_page(core_of(request), actor_of(request), period)
+        except DatabaseUnavailable as failure:
+            raise web.HTTPServiceUnavailable(text=DATABASE_DOWN.text) from failure
+        if shown is None:
+            error = NOT_MEMBER
+        elif shown.chart_svg is not None:
+            summary = "The chart in words follows it."
+            chart = inline(shown.chart_svg.decode(), shown.title, summary, "digest-chart")
+    return page(
+        "member/digest.html",
+        request,
+        {
+            "title": "My digest",
+            "choices": PERIOD_CHOICES,
+            "period": period or "month",
+            "weeks": asked[:-1] if asked.endswith("w") and asked[:-1].isdecimal() else "",
+            "error": error,
+            "digest": shown,
+            "chart": chart,
+        },
+        status=422 if period is None else 200,
+    )
+
+
+@require_member
+async def goals(request: web.Request) -> web.StreamResponse:
+    try:
+        rows = await goals_page(core_of(request), actor_of(request))
+    except DatabaseUnavailable as failure:
+        raise web.HTTPServiceUnavailable(text=DATABASE_DOWN.text) from failure
+    return page(
+        "member/goals.html",
+        request,
+        {"title": "My goals", "goals": rows or [], "member": rows is not None},
+    )
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get(DIGEST_PATH, digest)
+    app.router.add_get(GOALS_PATH, goals)

@@ -1,0 +1,122 @@
+"""My reflections: every answer and note (searchable, with its prompt and date), and for
+each one edit, delete (after the chat's own confirmation), share and unshare."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.core.commands.data_commands import DeleteAnswer, Share, Unshare
+from bot.core.my_reflections import ReflectionEntry, edit_reflection, my_reflection, my_reflections
+from bot.core.replies import DATABASE_DOWN
+from bot.store.database import DatabaseUnavailable
+from bot.web.member.core_calls import actor_of, core_of, read, run
+from bot.web.render import page
+from bot.web.sessions import require_member
+
+LIST_PATH = "/me/reflections"
+ENTRY_PATH = LIST_PATH + "/{number:\\d{1,9}}"
+MAX_SEARCH = 200
+
+
+def _number(request: web.Request) -> int:
+    return int(request.match_info["number"])
+
+
+async def _entry_or_404(request: web.Request, number: int) -> ReflectionEntry:
+    entry = await read(request, lambda ctx: my_reflection(ctx, number))
+    if entry is None:
+        # another member's number reads exactly like one that does not exist
+        raise web.HTTPNotFound(text=f"There is no #{number} of yours.")
+    return entry
+
+
+async def _list(request: web.Request, notices: list[str], status: int = 200) -> web.Response:
+    search = request.query.get("q", "")[:MAX_SEARCH].strip()
+    entries = await read(request, lambda ctx: my_reflections(ctx, search))
+    return page(
+        "member/reflections.html",
+        request,
+        {"title": "My reflections", "entries": entries, "search": search, "notices": notices},
+        status,
+    )
+
+
+@require_member
+async def list_page(request: web.Request) -> web.StreamResponse:
+    return await _list(request, [])
+
+
+@require_member
+async def edit_page(request: web.Request) -> web.StreamResponse:
+    entry = await _entry_or_404(request, _number(request))
+    return page(
+        "member/edit.html",
+        request,
+        {"title": f"Edit #{entry.number}", "entry": entry, "parts": entry.parts, "notices": []},
+    )
+
+
+@require_member
+async def edit_submit(request: web.Request) -> web.StreamResponse:
+    number = _number(request)
+    form = await request.post()
+    parts = [str(value) for value in form.getall("part", [])]
+    try:
+        edited = await core_of(request).with_context(
+            actor_of(request), lambda ctx: edit_reflection(ctx, number, parts)
+        )
+    except DatabaseUnavailable as error:
+        raise web.HTTPServiceUnavailable(text=DATABASE_DOWN.text) from error
+    if edited.saved:
+        return await _list(request, [edited.reply.text])
+    entry = await _entry_or_404(request, number)
+    # refused: the form again, with what they typed, so nothing they wrote is lost
+    return page(
+        "member/edit.html",
+        request,
+        {
+            "title": f"Edit #{number}",
+            "entry": entry,
+            "parts": parts,
+            "notices": [edited.reply.text],
+        },
+        status=422,
+    )
+
+
+@require_member
+async def delete_page(request: web.Request) -> web.StreamResponse:
+    """The chat's confirmation ("Delete #12? It is gone for good..."), then a button."""
+    number = _number(request)
+    entry = await _entry_or_404(request, number)
+    said = await run(request, DeleteAnswer(number, confirmed=False))
+    return page(
+        "member/delete.html",
+        request,
+        {"title": f"Delete #{number}?", "entry": entry, "notices": said},
+    )
+
+
+@require_member
+async def delete_submit(request: web.Request) -> web.StreamResponse:
+    return await _list(request, await run(request, DeleteAnswer(_number(request), confirmed=True)))
+
+
+@require_member
+async def share_submit(request: web.Request) -> web.StreamResponse:
+    return await _list(request, await run(request, Share(_number(request))))
+
+
+@require_member
+async def unshare_submit(request: web.Request) -> web.StreamResponse:
+    return await _list(request, await run(request, Unshare(_number(request))))
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get(LIST_PATH, list_page)
+    app.router.add_get(ENTRY_PATH + "/edit", edit_page)
+    app.router.add_post(ENTRY_PATH + "/edit", edit_submit)
+    app.router.add_get(ENTRY_PATH + "/delete", delete_page)
+    app.router.add_post(ENTRY_PATH + "/delete", delete_submit)
+    app.router.add_post(ENTRY_PATH + "/share", share_submit)
+    app.router.add_post(ENTRY_PATH + "/unshare", unshare_submit)

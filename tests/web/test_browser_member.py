@@ -1,0 +1,145 @@
+"""In headless Chromium, a member with a realistic term of answers behind her (Dana, from
+tests/support/term_of_answers.py) reads, searches, edits and deletes her reflections, sees
+her digest and goals, changes a setting, downloads her export and erases everything.
+axe-core runs on every member page (at 1000 px and at a phone's 375 px); screenshots go to
+the artefacts directory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.core.runner import Runner
+from tests.support.actors import member
+from tests.support.term_of_answers import TERM
+from tests.support.web_browser import BROWSER_TEST, sign_in_with_link
+from tests.support.web_server import WebServer
+
+pytestmark = BROWSER_TEST
+
+DANA = member("dana")
+BOB = member("bob")
+BOB_SECRET = "Bob's Zanzibar orienteering spreadsheet."
+WEEKS = [answer for answer in TERM if not answer.revisit]
+
+Check = Callable[[Any], Awaitable[None]]
+Shot = Callable[[Any, str], Awaitable[Path]]
+
+
+async def a_term(server: WebServer) -> None:
+    """Dana answers every weekly prompt of the term in her own words; bob answers too."""
+    for actor in (DANA, BOB):
+        await server.core.handle_command(actor, "join")
+    await server.core.handle_command(DANA, "tz Europe/London")
+    runner = Runner(server.core)
+    for answer in WEEKS:
+        await runner.advance(timedelta(days=7))
+        await server.core.handle_message(DANA, answer.text)
+        await server.core.handle_message(BOB, BOB_SECRET)
+    # she signs in after the term (a session lasts 8 hours)
+
+
+async def nav(page: Any, name: str) -> None:
+    """Follow the main navigation's link (home lists the same pages)."""
+    await page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
+    await page.wait_for_load_state()
+
+
+async def main_text(page: Any) -> str:
+    return str(await page.locator("main").inner_text())
+
+
+async def test_a_member_reads_edits_deletes_exports_and_erases(
+    page: Any, browser_server: WebServer, axe: Check, screenshot: Shot, tmp_path: Path
+) -> None:
+    server = browser_server
+    await a_term(server)
+    await sign_in_with_link(page, server, DANA)
+
+    # read: every answer with its prompt and date, none of bob's
+    await nav(page, "My reflections")
+    await page.wait_for_url(server.url("/me/reflections"))
+    text = await main_text(page)
+    assert WEEKS[0].text.split(".")[0] in text and WEEKS[-1].text.split(".")[0] in text
+    assert text.count("Prompt:") == len(WEEKS), "each answer with the prompt it answered"
+    assert "Zanzibar" not in text
+    assert await page.locator("ol.reflections > li").count() == len(WEEKS)
+    await axe(page)
+    await screenshot(page, "reflections")
+
+    # search
+    await page.get_by_label("Search your reflections").fill("bursar")
+    await page.get_by_role("button", name="Search").click()
+    bursar = [a for a in WEEKS if "bursar" in a.text.casefold()]
+    assert await page.locator("ol.reflections > li").count() == len(bursar)
+
+    # edit the newest answer (its number is the count of answers: one a week, no notes)
+    newest = len(WEEKS)
+    await page.goto(server.url("/me/reflections"))
+    await page.get_by_role("link", name=f"Edit #{newest}").click()
+    await axe(page)
+    await page.get_by_label("Your text").fill("Rewritten on the web: the governors said yes.")
+    await page.get_by_role("button", name="Save").click()
+    assert f"Saved your edit of #{newest}." in await main_text(page)
+    assert "Rewritten on the web" in await main_text(page)
+
+    # delete the oldest, after the chat's own confirmation
+    await page.get_by_role("link", name="Delete #1", exact=True).click()
+    assert "gone for good" in await main_text(page)
+    await axe(page)
+    await page.get_by_role("button", name="Delete #1 for good").click()
+    assert "Deleted #1 for good." in await main_text(page)
+    assert WEEKS[0].text.split(".")[0] not in await main_text(page)
+
+    # digest and goals
+    await nav(page, "My digest")
+    await page.get_by_label("Period").select_option("term")
+    await page.get_by_role("button", name="Show my digest").click()
+    assert await page.locator("svg.chart[role=img]").count() == 1
+    assert "The chart in words" in await main_text(page)
+    await axe(page)
+    await screenshot(page, "digest")
+    await nav(page, "My goals")
+    assert "let Priya lead the next coaching session" in await main_text(page)
+    await axe(page)
+
+    # settings: a change through the chat command, with the chat's reply
+    await nav(page, "My settings")
+    await page.get_by_label("How often your digest arrives").select_option("termly")
+    await page.locator("#digest-heading + form button").click()
+    assert "termly" in (await main_text(page)).casefold()
+    await axe(page)
+    await screenshot(page, "settings")
+
+    # export: the chat's JSON file, downloaded
+    await nav(page, "My data")
+    await axe(page)
+    async with page.expect_download() as waiting:
+        await page.get_by_role("link", name="Download as JSON").click()
+    download = await waiting.value
+    saved = tmp_path / download.suggested_filename
+    await download.save_as(str(saved))
+    exported = json.loads(saved.read_text(encoding="utf-8"))
+    texts = json.dumps(exported)
+    assert "Rewritten on the web" in texts and "Zanzibar" not in texts
+
+    # a phone's width: still usable, still accessible
+    await page.set_viewport_size({"width": 375, "height": 740})
+    await page.goto(server.url("/me/reflections"))
+    await axe(page)
+    await screenshot(page, "reflections-phone")
+    await page.set_viewport_size({"width": 1000, "height": 800})
+
+    # erase me: the chat's confirmation, then everything goes and she is signed out
+    await page.goto(server.url("/me/data"))
+    await page.get_by_role("link", name="Erase everything…").click()
+    assert "This erases everything I hold about you" in await main_text(page)
+    await axe(page)
+    await page.get_by_role("button", name="Erase everything").click()
+    assert "everything I held about you is erased" in await main_text(page)
+    await page.goto(server.url("/me/reflections"))
+    assert page.url == server.url("/signin")

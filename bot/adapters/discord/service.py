@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import discord
 import yarl
@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.runner import Runner
 from bot.store.database import Database
+from bot.web.deps import WebSettings
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,25 @@ class DiscordService:
             f"{HEALTH_PATH} and {METRICS_PATH} on {where}"
         )
 
+    def _sign_in(self, page: WebSettings) -> WebSettings:
+        """Sign in with Discord asks this process's DISCORD_API_URL, and reads a server's
+        roles and owner (Manage Server) with its bot token."""
+        token = self.settings.token
+        return replace(
+            page,
+            discord_api_url=self.settings.api_url,
+            discord_bot_token=token.get_secret_value() if token is not None else None,
+        )
+
     async def start(self) -> None:
         """Log in, point the gateway, connect, wait for READY, then catch up on due work."""
         assert self.settings.token is not None
         if self.core_settings is not None:
             try:  # first: /healthz says "not started" (503) while the gateway connects
                 await self.app.serve_ops(
-                    self.core_settings, with_web=web_wanted(self.core_settings, default=False)
+                    self.core_settings,
+                    with_web=web_wanted(self.core_settings, default=False),
+                    sign_in=self._sign_in,
                 )
             except OpsListenError as error:
                 raise DiscordStartError(str(error)) from None

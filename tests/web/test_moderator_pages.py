@@ -188,6 +188,16 @@ async def test_a_holiday_and_an_ics_import_with_its_preview(
 
     assert "Imported " in done
     assert "not sent: holiday: Winter break" in done
+    staff_day = re.search(
+        r'name="do" value="remove-holiday">\s*<input type="hidden" name="id" value="(\d+)">\s*'
+        r'<button[^>]*aria-label="Remove holiday Staff day"',
+        done,
+    )
+    assert staff_day is not None
+    fields = {"do": "remove-holiday", "id": staff_day.group(1)}
+    _, removed = await _post(web_client, web_server, moderator, "/moderator/calendar", fields)
+    assert f"Holiday #{staff_day.group(1)} removed" in removed
+    assert "Remove holiday Staff day" not in removed
 
 
 async def test_pause_resume_cancel_and_settings(

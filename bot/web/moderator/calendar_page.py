@@ -86,6 +86,8 @@ async def change(request: web.Request) -> web.StreamResponse:
                 fields.get("first", ""), fields.get("last", ""), fields.get("name", "")
             )
             replies = await chat.run(core, actor, text)
+        elif do == "remove-holiday":
+            replies = await chat.run(core, actor, chat.remove_holiday_text(fields.get("id", "")))
         elif do == "import":
             upload = form.get("calendar")
             if not isinstance(upload, web.FileField):

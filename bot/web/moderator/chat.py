@@ -114,6 +114,13 @@ def change_text(verb: str, schedule_id: str) -> str:
     return f"schedule {verb} {schedule_id}"
 
 
+def remove_holiday_text(holiday_id: str) -> str:
+    """`/pln holidays remove <id>` from a holiday's Remove button."""
+    if not holiday_id.isdecimal() or len(holiday_id) > 9:
+        raise PageInputError("That holiday button is not one of this page's.")
+    return f"holidays remove {holiday_id}"
+
+
 def holiday_text(first: str, last: str, name: str) -> str:
     """`/pln holidays add first..last "name"` from the form's date fields (YYYY-MM-DD)."""
     first, last = first.strip(), last.strip() or first.strip()

@@ -75,8 +75,9 @@ async def test_each_member_reads_and_searches_only_their_own(
     web_server: WebServer, web_client: aiohttp.ClientSession
 ) -> None:
     alice, bob = await a_week_of_answers(web_server)
-    status, html, _ = await get(web_client, web_server, alice, "/me/reflections")
+    status, html, response = await get(web_client, web_server, alice, "/me/reflections")
     assert status == 200
+    assert response.headers["Cache-Control"] == "no-store"  # her words stay in no cache
     assert "Quokkaville" in html and "labelled every trolley" in html
     assert "Zanzibar" not in html
     _, found, _ = await get(web_client, web_server, alice, "/me/reflections?q=quokkaville")
@@ -124,8 +125,8 @@ async def test_delete_asks_with_the_chat_confirmation_then_deletes(
     assert "couldn&#39;t find a #2 of yours" in html  # bob has no #2; alice's is not his
     status, html, _ = await post(web_client, web_server, alice, "/me/reflections/1/delete")
     assert status == 200 and "Deleted #1 for good." in html and "Quokkaville" not in html
-    status, _, _ = await get(web_client, web_server, alice, "/me/reflections/1/edit")
-    assert status == 404
+    status, html, _ = await get(web_client, web_server, alice, "/me/reflections/1/edit")
+    assert status == 404 and "There is no #1 of yours." in html and "<main" in html
 
 
 async def test_share_and_unshare_post_and_take_down_through_the_core(

@@ -9,7 +9,7 @@ outage is the chat's "database down" reply, not an error page with a traceback.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -20,9 +20,31 @@ from bot.core.replies import DATABASE_DOWN
 from bot.core.service import PlnCore
 from bot.store.database import DatabaseUnavailable
 from bot.web.deps import deps_of
+from bot.web.render import error_page, page
 from bot.web.sessions import WebSession, current_session, to_sign_in
 
 T = TypeVar("T")
+
+
+def private_page(
+    template: str, request: web.Request, context: dict[str, Any], status: int = 200
+) -> web.Response:
+    """A member page: it shows their own words, so no browser or proxy keeps a copy (the
+    back button after signing out shows nothing)."""
+    response = page(template, request, context, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def database_down(request: web.Request) -> web.HTTPServiceUnavailable:
+    """The chat's "database down" words, as a page."""
+    html = error_page(request, "Try again soon", DATABASE_DOWN.text)
+    return web.HTTPServiceUnavailable(text=html, content_type="text/html")
+
+
+def not_found(request: web.Request, message: str) -> web.HTTPNotFound:
+    html = error_page(request, "Not found", message)
+    return web.HTTPNotFound(text=html, content_type="text/html")
 
 
 def core_of(request: web.Request) -> PlnCore:
@@ -47,7 +69,7 @@ async def read(request: web.Request, work: Callable[[Context], Awaitable[T]]) ->
     try:
         return await core_of(request).with_context(actor_of(request), work)
     except DatabaseUnavailable as error:
-        raise web.HTTPServiceUnavailable(text=DATABASE_DOWN.text) from error
+        raise database_down(request) from error
 
 
 async def run(request: web.Request, command: object) -> list[str]:

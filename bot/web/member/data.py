@@ -9,8 +9,7 @@ from bot.core.commands.data_commands import Export, ForgetMe
 from bot.core.context import Context
 from bot.core.messages import Attachment
 from bot.core.replies import DATABASE_DOWN
-from bot.web.member.core_calls import actor_of, core_of, read, run
-from bot.web.render import page
+from bot.web.member.core_calls import actor_of, core_of, private_page, read, run
 from bot.web.sessions import COOKIE, require_member
 
 DATA_PATH = "/me/data"
@@ -21,7 +20,7 @@ MEDIA = {"md": "text/markdown", "json": "application/json"}
 
 @require_member
 async def data_page(request: web.Request) -> web.StreamResponse:
-    return page("member/data.html", request, {"title": "My data", "notices": []})
+    return private_page("member/data.html", request, {"title": "My data", "notices": []})
 
 
 @require_member
@@ -32,7 +31,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     files: list[Attachment] = [file for reply in replies for file in reply.files]
     found = next((file for file in files if file.mime_type == media), None)
     if found is None:  # never joined, or the database is down: the chat's words
-        return page(
+        return private_page(
             "member/data.html",
             request,
             {"title": "My data", "notices": [reply.text for reply in replies]},
@@ -53,7 +52,9 @@ async def export(request: web.Request) -> web.StreamResponse:
 async def erase_page(request: web.Request) -> web.StreamResponse:
     """The chat's own confirmation: how much would go, and the button."""
     said = await run(request, ForgetMe(confirmed=False))
-    return page("member/erase.html", request, {"title": "Erase everything?", "notices": said})
+    return private_page(
+        "member/erase.html", request, {"title": "Erase everything?", "notices": said}
+    )
 
 
 async def _gone(ctx: Context) -> bool:
@@ -65,9 +66,11 @@ async def _gone(ctx: Context) -> bool:
 async def erase(request: web.Request) -> web.StreamResponse:
     said = await run(request, ForgetMe(confirmed=True))
     if not await read(request, _gone):
-        return page("member/erase.html", request, {"title": "Erase everything?", "notices": said})
+        return private_page(
+            "member/erase.html", request, {"title": "Erase everything?", "notices": said}
+        )
     # the member is gone, and their sessions with them: no navigation, no way back in
-    response = page(
+    response = private_page(
         "member/erased.html",
         request,
         {"title": "Erased", "notices": said, "web_session": None, "nav": [], "csrf_token": ""},

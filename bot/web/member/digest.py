@@ -6,11 +6,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.digest_page import PERIOD_CHOICES, digest_page, goals_page, period_or_error
-from bot.core.replies import DATABASE_DOWN
 from bot.store.database import DatabaseUnavailable
 from bot.web.inline_svg import inline
-from bot.web.member.core_calls import actor_of, core_of
-from bot.web.render import page
+from bot.web.member.core_calls import actor_of, core_of, database_down, private_page
 from bot.web.sessions import require_member
 
 DIGEST_PATH = "/me/digest"
@@ -34,13 +32,13 @@ async def digest(request: web.Request) -> web.StreamResponse:
         try:
             shown = await digest_page(core_of(request), actor_of(request), period)
         except DatabaseUnavailable as failure:
-            raise web.HTTPServiceUnavailable(text=DATABASE_DOWN.text) from failure
+            raise database_down(request) from failure
         if shown is None:
             error = NOT_MEMBER
         elif shown.chart_svg is not None:
             summary = "The chart in words follows it."
             chart = inline(shown.chart_svg.decode(), shown.title, summary, "digest-chart")
-    return page(
+    return private_page(
         "member/digest.html",
         request,
         {
@@ -61,8 +59,8 @@ async def goals(request: web.Request) -> web.StreamResponse:
     try:
         rows = await goals_page(core_of(request), actor_of(request))
     except DatabaseUnavailable as failure:
-        raise web.HTTPServiceUnavailable(text=DATABASE_DOWN.text) from failure
-    return page(
+        raise database_down(request) from failure
+    return private_page(
         "member/goals.html",
         request,
         {"title": "My goals", "goals": rows or [], "member": rows is not None},

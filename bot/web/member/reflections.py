@@ -7,10 +7,16 @@ from aiohttp import web
 
 from bot.core.commands.data_commands import DeleteAnswer, Share, Unshare
 from bot.core.my_reflections import ReflectionEntry, edit_reflection, my_reflection, my_reflections
-from bot.core.replies import DATABASE_DOWN
 from bot.store.database import DatabaseUnavailable
-from bot.web.member.core_calls import actor_of, core_of, read, run
-from bot.web.render import page
+from bot.web.member.core_calls import (
+    actor_of,
+    core_of,
+    database_down,
+    not_found,
+    private_page,
+    read,
+    run,
+)
 from bot.web.sessions import require_member
 
 LIST_PATH = "/me/reflections"
@@ -26,14 +32,14 @@ async def _entry_or_404(request: web.Request, number: int) -> ReflectionEntry:
     entry = await read(request, lambda ctx: my_reflection(ctx, number))
     if entry is None:
         # another member's number reads exactly like one that does not exist
-        raise web.HTTPNotFound(text=f"There is no #{number} of yours.")
+        raise not_found(request, f"There is no #{number} of yours.")
     return entry
 
 
 async def _list(request: web.Request, notices: list[str], status: int = 200) -> web.Response:
     search = request.query.get("q", "")[:MAX_SEARCH].strip()
     entries = await read(request, lambda ctx: my_reflections(ctx, search))
-    return page(
+    return private_page(
         "member/reflections.html",
         request,
         {"title": "My reflections", "entries": entries, "search": search, "notices": notices},
@@ -49,7 +55,7 @@ async def list_page(request: web.Request) -> web.StreamResponse:
 @require_member
 async def edit_page(request: web.Request) -> web.StreamResponse:
     entry = await _entry_or_404(request, _number(request))
-    return page(
+    return private_page(
         "member/edit.html",
         request,
         {"title": f"Edit #{entry.number}", "entry": entry, "parts": entry.parts, "notices": []},
@@ -66,12 +72,12 @@ async def edit_submit(request: web.Request) -> web.StreamResponse:
             actor_of(request), lambda ctx: edit_reflection(ctx, number, parts)
         )
     except DatabaseUnavailable as error:
-        raise web.HTTPServiceUnavailable(text=DATABASE_DOWN.text) from error
+        raise database_down(request) from error
     if edited.saved:
         return await _list(request, [edited.reply.text])
     entry = await _entry_or_404(request, number)
     # refused: the form again, with what they typed, so nothing they wrote is lost
-    return page(
+    return private_page(
         "member/edit.html",
         request,
         {
@@ -90,7 +96,7 @@ async def delete_page(request: web.Request) -> web.StreamResponse:
     number = _number(request)
     entry = await _entry_or_404(request, number)
     said = await run(request, DeleteAnswer(number, confirmed=False))
-    return page(
+    return private_page(
         "member/delete.html",
         request,
         {"title": f"Delete #{number}?", "entry": entry, "notices": said},

@@ -11,8 +11,14 @@ from aiohttp import web
 
 from bot.core.checkins.profile import FORM_ACTION as PROFILE_FORM
 from bot.core.my_settings import CADENCES, PAUSE_LENGTHS, my_settings
-from bot.web.member.core_calls import actor_of, core_of, read, texts, type_command
-from bot.web.render import page
+from bot.web.member.core_calls import (
+    actor_of,
+    core_of,
+    private_page,
+    read,
+    texts,
+    type_command,
+)
 from bot.web.sessions import require_member
 
 SETTINGS_PATH = "/me/settings"
@@ -54,7 +60,7 @@ async def _settings_page(
     request: web.Request, notices: list[str], status: int = 200
 ) -> web.Response:
     shown = await read(request, my_settings)
-    return page(
+    return private_page(
         "member/settings.html",
         request,
         {

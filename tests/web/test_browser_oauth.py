@@ -30,6 +30,8 @@ from tests.web.oauth_support import CLIENT_ID, CLIENT_SECRET
 pytestmark = BROWSER_TEST
 
 GUILD = "900000000000000001"
+SECOND_GUILD = "900000000000000002"
+GRACE = "100000000000000002"
 OWNER = "100000000000000001"
 MANAGER = "100000000000000003"
 ADA = Actor(CommunityRef("slack", "T1"), "U1", "Ada Lovelace")
@@ -80,6 +82,10 @@ async def test_sign_in_with_slack(
     site.slack.add_user("U1", "Ada Lovelace", team_id="T1")
     site.slack.openid.sign_in_as("U1")
 
+    await page.goto(site.server.url("/signin/slack/callback?code=stolen&state=forged"))
+    assert "not started in this browser" in await page.locator("main").inner_text()
+    await axe(page)  # the refusal page
+
     await page.goto(site.server.url("/signin"))
     await axe(page)
     await screenshot(page, "signin-buttons")
@@ -106,3 +112,30 @@ async def test_sign_in_with_discord_as_a_server_manager(
     main = await page.locator("main").inner_text()
     assert "as a moderator" in main
     await screenshot(page, "home-after-discord")
+
+
+async def test_a_member_of_two_servers_picks_one_by_keyboard(
+    page: Any,
+    site: OAuthSite,
+    axe: Callable[[Any], Awaitable[None]],
+    screenshot: Callable[[Any, str], Awaitable[Path]],
+) -> None:
+    site.discord.add_user(GRACE, "grace", global_name="Grace Hopper")
+    for guild, name in ((GUILD, "Northside PLN"), (SECOND_GUILD, "Southside PLN")):
+        site.discord.add_guild(guild, name, owner_id=OWNER, members=[GRACE])
+        actor = Actor(CommunityRef("discord", guild, name), GRACE, "Grace Hopper")
+        await site.server.core.handle_command(actor, "join")
+    site.discord.oauth.sign_in_as(GRACE)
+
+    await page.goto(site.server.url("/signin/discord"))
+    await page.wait_for_url(site.server.url("/signin/discord/callback") + "?*")
+    assert "Which server?" in await page.locator("main").inner_text()
+    await axe(page)
+    await screenshot(page, "choose-server")
+    await page.get_by_role("link", name="Southside PLN").focus()
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(site.server.url("/"))
+
+    assert "Signed in as Grace Hopper" in await page.locator("main").inner_text()
+    member_calls = [c for c in site.discord.oauth.bearer_calls if c.endswith("/member")]
+    assert member_calls == [f"/users/@me/guilds/{SECOND_GUILD}/member"]

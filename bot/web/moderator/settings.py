@@ -5,10 +5,13 @@ log are the chat's)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 
 from bot.core.actors import Actor
 from bot.core.service import PlnCore
+from bot.prompts.library import default_library
+from bot.prompts.tracks import available_tracks
 from bot.web.moderator import chat
 from bot.web.moderator.chat import PageInputError, PageReply
 
@@ -31,8 +34,8 @@ SETTINGS = (
         "Track",
         "track",
         "track",
-        "Track id",
-        "Where prompts come from, e.g. school-year or all.",
+        "Track",
+        "Where prompts come from: the tracks are described above.",
     ),
     Setting(
         "term",
@@ -88,14 +91,26 @@ class SettingView:
     current: tuple[PageReply, ...]
 
 
+@cache
+def track_ids() -> tuple[str, ...]:
+    return tuple(track.id for track in available_tracks(default_library()))
+
+
+def with_choices(setting: Setting) -> Setting:
+    """The track is chosen from the library's tracks (read once, when first shown)."""
+    return replace(setting, choices=track_ids()) if setting.key == "track" else setting
+
+
 async def show(core: PlnCore, actor: Actor) -> tuple[SettingView, ...]:
     """Each setting with the chat's reply that shows it."""
-    return tuple([SettingView(s, await chat.run(core, actor, s.show)) for s in SETTINGS])
+    settings = [with_choices(setting) for setting in SETTINGS]
+    return tuple([SettingView(s, await chat.run(core, actor, s.show)) for s in settings])
 
 
 def change_text(key: str, value: str) -> str:
     """The chat command a setting's form stands for."""
-    setting = BY_KEY.get(key)
+    found = BY_KEY.get(key)
+    setting = with_choices(found) if found is not None else None
     if setting is None or setting.change is None:
         raise PageInputError("That setting cannot be changed on this page.")
     words = " ".join(value.split())

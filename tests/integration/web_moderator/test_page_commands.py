@@ -127,6 +127,8 @@ async def test_settings_are_shown_and_changed_by_the_chats_commands(core: PlnCor
     assert shown["mode"][0].text.startswith("Prompts go out by direct message")
     assert shown["channel"][0].text.startswith("No PLN channel yet")
 
+    (track,) = await chat.run(core, MOD, settings.change_text("track", "school-year"))
+    assert track.text.startswith("This community's prompts now come from: A school year.")
     (done,) = await chat.run(core, MOD, settings.change_text("channel", " #pln "))
     assert done.text.startswith("This is now the PLN channel.")
     (done,) = await chat.run(core, MOD, settings.change_text("mode", "channel"))
@@ -138,7 +140,8 @@ async def test_settings_are_shown_and_changed_by_the_chats_commands(core: PlnCor
 
 
 @pytest.mark.parametrize(
-    ("key", "value"), [("moderators", "@sam"), ("secret", "x"), ("mode", "pigeon"), ("track", " ")]
+    ("key", "value"),
+    [("moderators", "@sam"), ("secret", "x"), ("mode", "pigeon"), ("track", "no-such-track")],
 )
 def test_settings_the_page_does_not_offer_are_refused(key: str, value: str) -> None:
     with pytest.raises(chat.PageInputError):

@@ -9,12 +9,14 @@ commands themselves (`/pln delete`, `/pln share`), run by the page through the c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from bot.core.context import Context
+from bot.core.actors import Actor
+from bot.core.context import Context, ContextRunner
 from bot.core.formatting import local_date
 from bot.core.messages import OutgoingMessage, plain
+from bot.core.ports import Messenger
 from bot.core.reflections import (
     EDIT_PAST_ANSWER_LIMIT,
     INVISIBLE,
@@ -24,7 +26,7 @@ from bot.core.reflections import (
     storable,
 )
 from bot.core.revisit_quotes import requote
-from bot.core.sharing import unknown_answer
+from bot.core.sharing import taken_down_after_edit, unknown_answer, unshare
 from bot.store import reflections as reflection_store
 from bot.store import shares as share_store
 from bot.store.identities import linked_member_ids
@@ -97,10 +99,32 @@ async def my_reflection(ctx: Context, number: int) -> ReflectionEntry | None:
 
 @dataclass(frozen=True)
 class Edited:
-    """What became of an edit: saved (or nothing to change), or refused, and the reply."""
+    """What became of an edit: saved (or nothing to change), or refused, and the reply;
+    `also`: what became of the answer's post in the PLN channel, when it was shared."""
 
     saved: bool
     reply: OutgoingMessage
+    also: OutgoingMessage | None = None
+
+
+async def edit_and_take_down(
+    run: ContextRunner, messenger: Messenger, actor: Actor, number: int, parts: Sequence[str]
+) -> Edited:
+    """`edit_reflection`, and as after an edit in chat, a shared answer whose words changed
+    has its post taken down (it showed the old words; the bot never republishes on its
+    own). The post comes down after the edit is saved, so a refused edit leaves it up."""
+    before = await run(actor, lambda ctx: my_reflection(ctx, number))
+    edited = await run(actor, lambda ctx: edit_reflection(ctx, number, parts))
+    if not edited.saved or before is None or not before.shared:
+        return edited
+    after = await run(actor, lambda ctx: my_reflection(ctx, number))
+    if after is None or after.parts == before.parts:
+        return edited
+    said = await unshare(run, messenger, actor, number)
+    still = await run(actor, lambda ctx: my_reflection(ctx, number))
+    if still is not None and not still.shared:
+        return replace(edited, also=taken_down_after_edit(number))
+    return replace(edited, also=said[0] if said else None)
 
 
 async def edit_reflection(ctx: Context, number: int, parts: Sequence[str]) -> Edited:

@@ -248,13 +248,16 @@ async def unshare_deleted_message(
 
     await run(actor, forget)
     if edited:
-        return [
-            plain(
-                f"You edited answer #{post.number}, which was shared with the PLN, so I took "
-                f"its post down. `/pln share #{post.number}` shares the new version."
-            )
-        ]
+        return [taken_down_after_edit(post.number)]
     return [plain(f"Answer #{post.number} was shared with the PLN, so I took its post down too.")]
+
+
+def taken_down_after_edit(number: int) -> OutgoingMessage:
+    """An edit (in chat or on the web page) of a shared answer took its post down."""
+    return plain(
+        f"You edited answer #{number}, which was shared with the PLN, so I took "
+        f"its post down. `/pln share #{number}` shares the new version."
+    )
 
 
 async def take_down(messenger: Messenger, post: share_store.SharedPost) -> bool:

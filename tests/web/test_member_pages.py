@@ -21,6 +21,7 @@ from bot.core.checkins.profile import parse_role
 from bot.core.commands.data_commands import Export
 from bot.core.reflections import MAX_MESSAGE_CHARS, edit_too_long
 from bot.core.runner import Runner
+from bot.core.sharing import taken_down_after_edit
 from bot.web.member.settings import UnknownChange, settings_command
 from tests.support.actors import member
 from tests.support.web_server import SignedIn, WebServer, member_session
@@ -137,6 +138,23 @@ async def test_share_and_unshare_post_and_take_down_through_the_core(
     assert "shared with the PLN" in html and "Unshare #1" in html
     _, html, _ = await post(web_client, web_server, alice, "/me/reflections/1/unshare")
     assert "Share with the PLN #1" in html
+
+
+async def test_an_edit_of_a_shared_answer_takes_its_post_down(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    alice, _ = await a_week_of_answers(web_server)
+    await post(web_client, web_server, alice, "/me/reflections/1/share")
+    _, html, _ = await post(
+        web_client,
+        web_server,
+        alice,
+        "/me/reflections/1/edit",
+        [("part", FIRST), ("part", "A kinder version.")],
+    )
+    assert "Saved your edit of #1." in html
+    assert taken_down_after_edit(1).text.split("`")[0] in unescape(html)
+    assert "Share with the PLN #1" in html  # private again
 
 
 async def test_posts_without_the_csrf_token_are_refused(

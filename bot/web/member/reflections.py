@@ -6,7 +6,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.core.commands.data_commands import DeleteAnswer, Share, Unshare
-from bot.core.my_reflections import ReflectionEntry, edit_reflection, my_reflection, my_reflections
+from bot.core.my_reflections import (
+    ReflectionEntry,
+    edit_and_take_down,
+    my_reflection,
+    my_reflections,
+)
 from bot.store.database import DatabaseUnavailable
 from bot.web.member.core_calls import (
     actor_of,
@@ -68,13 +73,15 @@ async def edit_submit(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     parts = [str(value) for value in form.getall("part", [])]
     try:
-        edited = await core_of(request).with_context(
-            actor_of(request), lambda ctx: edit_reflection(ctx, number, parts)
+        core = core_of(request)
+        edited = await edit_and_take_down(
+            core.with_context, core.messenger, actor_of(request), number, parts
         )
     except DatabaseUnavailable as error:
         raise database_down(request) from error
     if edited.saved:
-        return await _list(request, [edited.reply.text])
+        also = [edited.also.text] if edited.also is not None else []
+        return await _list(request, [edited.reply.text, *also])
     entry = await _entry_or_404(request, number)
     # refused: the form again, with what they typed, so nothing they wrote is lost
     return private_page(

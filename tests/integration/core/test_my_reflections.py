@@ -6,12 +6,16 @@ Every test runs on a real SQLite file and on the real PostgreSQL server (the `db
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Awaitable
 from datetime import timedelta
 
 from bot.core.my_reflections import (
     EMPTY_EDIT,
     STALE_EDIT,
+    Edited,
     ReflectionEntry,
+    edit_and_take_down,
     edit_reflection,
     my_reflection,
     my_reflections,
@@ -19,8 +23,9 @@ from bot.core.my_reflections import (
 from bot.core.reflections import MAX_ANSWER_CHARS, MAX_MESSAGE_CHARS
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
-from bot.core.sharing import unknown_answer
+from bot.core.sharing import taken_down_after_edit, unknown_answer
 from tests.support.actors import member
+from tests.support.messenger import RecordingMessenger
 
 ALICE = member("alice")
 BOB = member("bob")
@@ -149,3 +154,31 @@ async def test_another_members_number_is_an_unknown_number(core: PlnCore) -> Non
     await edit(core, bobs.number, ["hers, not bob's"])
     (bobs_after,) = await entries(core, BOB)
     assert bobs_after.text == BOB_SECRET
+
+
+async def test_editing_a_shared_answer_takes_its_post_down_as_a_chat_edit_does(
+    core: PlnCore, messenger: RecordingMessenger
+) -> None:
+    moderator = dataclasses.replace(member("mod"), channel_id="C-PLN")
+    await core.handle_command(moderator, "join")
+    await core.handle_command(moderator, "channel here")
+    await a_few_weeks(core)
+    (answer,) = await entries(core, search="trolleys")
+    await core.handle_command(ALICE, f"share #{answer.number}")
+    assert messenger.deleted_refs == []
+
+    def edit_shared(parts: list[str]) -> Awaitable[Edited]:
+        return edit_and_take_down(core.with_context, messenger, ALICE, answer.number, parts)
+
+    refused = await edit_shared(["x" * (MAX_MESSAGE_CHARS + 1), MORE])
+    assert not refused.saved and refused.also is None
+    assert messenger.deleted_refs == [], "a refused edit leaves the post up"
+    unchanged = await edit_shared([FIRST, MORE])
+    assert unchanged.saved and unchanged.also is None and messenger.deleted_refs == []
+
+    edited = await edit_shared([FIRST, "A kinder version."])
+
+    assert edited.saved and edited.also == taken_down_after_edit(answer.number)
+    assert len(messenger.deleted_refs) == 1
+    (after,) = await entries(core, search="kinder")
+    assert not after.shared

@@ -2,8 +2,9 @@
 
 The Slack adapter in HTTP mode adds these routes to its own aiohttp server (Slack's events
 arrive on the same port); every other adapter (Slack in Socket Mode, Discord, the console)
-starts an `OpsServer` of its own when PLN_HTTP_PORT is set. The container image sets it, so
-a container always has its health check; a console on a laptop opens no port unless asked.
+starts an `OpsServer` of its own when PLN_HTTP_PORT is set, or when it serves the web page
+(bot/web: the console by default, on 127.0.0.1:8080). The container image sets the port, so
+a container always has its health check.
 """
 
 from __future__ import annotations

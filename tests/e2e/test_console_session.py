@@ -63,6 +63,8 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'pln-bot.db'}"
     env["PLN_DATA_DIR"] = str(tmp_path)
     env["PLN_MODERATORS"] = "console:mod"
+    # no web page: many consoles run at once, and 127.0.0.1:8080 is one port
+    env["PLN_WEB"] = "off"
     env.update(settings)
     return env
 

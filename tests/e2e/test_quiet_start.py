@@ -117,7 +117,8 @@ async def test_the_console_starts_without_a_warning(tmp_path: Path) -> None:
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--adapter", "console", "--clock", START,
         "--member", "alice",
-        cwd=tmp_path, env=_env(tmp_path), stdin=asyncio.subprocess.PIPE,
+        # the web page too (on a port of its own: 8080 may be another console's)
+        cwd=tmp_path, env=_env(tmp_path, PLN_HTTP_PORT="0"), stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     stdout, stderr = await asyncio.wait_for(

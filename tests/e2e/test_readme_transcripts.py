@@ -31,6 +31,10 @@ ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 SAVED_TO = re.compile(r"(saved to )/\S+/(\S+)$")
 BANNER_DATABASE = re.compile(r"SQLite at \S+\.")
+# the console's web page line; under a parallel test run 8080 may be another console's
+WEB_PAGE = re.compile(r"^\[console\] Web page: http://127\.0\.0\.1:\d+/ .*$")
+WEB_PORT_TAKEN = re.compile(r"^\[console\] web page off: port 8080 in use; set PLN_HTTP_PORT$")
+WEB_PAGE_LINE = "[console] <web page line>"
 # The venv is installed already: `make` must not reinstall it into the shared .venv.
 MAKE_WITHOUT_INSTALL = 'make() { command make -o .venv/.installed-stamp "$@"; }\n'
 
@@ -103,6 +107,7 @@ def _shown(block: str) -> Shown:
 
 
 def _normalised(line: str) -> str:
+    line = WEB_PORT_TAKEN.sub(WEB_PAGE_LINE, WEB_PAGE.sub(WEB_PAGE_LINE, line))
     return BANNER_DATABASE.sub("SQLite at <db>.", SAVED_TO.sub(r"\1<dir>/\2", line.rstrip()))
 
 

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 HINT = "Type /pln help (or :help for console controls)."
 # the web page on 127.0.0.1:8080 unless PLN_WEB=off (or PLN_HTTP_PORT moves it)
-CONSOLE_WEB_DEFAULT = False
+CONSOLE_WEB_DEFAULT = True
 
 
 def default_member() -> str:

@@ -15,6 +15,7 @@ from bot.store import web_sessions
 from bot.web.deps import deps_of
 from bot.web.identity import WebIdentity, sign_in
 from bot.web.render import page
+from bot.web.sessions import public
 
 LINK_ROUTE = LINK_PATH + "{token}"
 LINK_REFUSED = (
@@ -29,6 +30,7 @@ def _refused(request: web.Request) -> web.Response:
     )
 
 
+@public
 async def show_link(request: web.Request) -> web.StreamResponse:
     deps = deps_of(request)
     token = request.match_info["token"]
@@ -42,6 +44,7 @@ async def show_link(request: web.Request) -> web.StreamResponse:
     return page("link.html", request, {"title": "Sign in", "action": request.path})
 
 
+@public
 async def use_link(request: web.Request) -> web.StreamResponse:
     deps = deps_of(request)
     token = request.match_info["token"]

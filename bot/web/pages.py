@@ -7,7 +7,14 @@ from aiohttp import web
 from bot.store import web_sessions
 from bot.web.deps import deps_of
 from bot.web.render import NavLink, add_nav, page
-from bot.web.sessions import COOKIE, SIGNIN_PATH, current_session, require_member, session_id_hash
+from bot.web.sessions import (
+    COOKIE,
+    SIGNIN_PATH,
+    current_session,
+    public,
+    require_member,
+    session_id_hash,
+)
 
 HOME_PATH = "/"
 SIGNOUT_PATH = "/signout"
@@ -19,6 +26,7 @@ async def home(request: web.Request) -> web.StreamResponse:
     return page("home.html", request, {"title": "Home", "session": session})
 
 
+@public
 async def signin(request: web.Request) -> web.StreamResponse:
     settings = deps_of(request).settings
     return page(

@@ -26,6 +26,7 @@ from tests.support.databases import (
     worker_postgres_url,
 )
 from tests.support.messenger import RecordingMessenger
+from tests.support.web_browser import BROWSER_SKIP
 
 # Plugins may only be registered here, in the root conftest.
 pytest_plugins = [
@@ -140,6 +141,19 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "!",
             f"{len(skipped)} PostgreSQL tests SKIPPED: set {POSTGRES_URL_ENV} "
             "or run `bash .ci/run` to test against a real server",
+            red=True,
+            bold=True,
+        )
+    browser_skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if BROWSER_SKIP in str(getattr(report, "longrepr", ""))
+    ]
+    if browser_skipped:
+        terminalreporter.write_sep(
+            "!",
+            f"{len(browser_skipped)} browser tests SKIPPED: no /usr/bin/chromium "
+            "(apt-get install chromium, or run `bash .ci/run`)",
             red=True,
             bold=True,
         )

@@ -11,6 +11,7 @@ from bot.core.actors import Actor
 from tests.support.web_server import WebServer, sign_in_link
 
 CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_SKIP = "browser test needs Debian's chromium at /usr/bin/chromium (run .ci/run)"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -32,10 +32,9 @@ from bot.core.clock import SimulatedClock
 from bot.core.context import CoreConfig
 from bot.store.database import Database
 from tests.support.messenger import RecordingMessenger
-from tests.support.web_browser import CHROMIUM, CHROMIUM_ARGS, run_axe
+from tests.support.web_browser import BROWSER_SKIP, CHROMIUM, CHROMIUM_ARGS, run_axe
 from tests.support.web_server import WebServer, start_web_server
 
-BROWSER_SKIP = "browser test needs Debian's chromium at /usr/bin/chromium (run .ci/run)"
 SERIOUS = ("serious", "critical")
 
 

@@ -1,8 +1,8 @@
 """Security headers on every response of the bot's HTTP server.
 
-Scripts only from this server (the vendored htmx), no framing, no referrer to other sites.
-Styles allow inline too: matplotlib's inline SVG charts carry style attributes; a script
-can never run from a style.
+Scripts and styles only from this server (the vendored htmx, style.css), never inline (the
+inline SVG charts carry presentation attributes instead: bot/web/inline_svg.py), no
+framing, no referrer to other sites.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )

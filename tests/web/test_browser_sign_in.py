@@ -24,6 +24,8 @@ async def test_a_member_signs_in_with_a_link_and_out_again(
 ) -> None:
     server = browser_server
     await server.core.handle_command(ALICE, "join")
+    refused: list[str] = []  # the CSP's refusals (an inline script or style) show here
+    page.on("console", lambda message: refused.append(message.text))
 
     await page.goto(server.url("/"))  # signed out: the sign-in page
     assert page.url == server.url("/signin")
@@ -47,6 +49,7 @@ async def test_a_member_signs_in_with_a_link_and_out_again(
     await page.wait_for_url(server.url("/signin"))
     await page.goto(link)  # used: refused
     assert "expired or was already used" in await page.locator("main").inner_text()
+    assert [text for text in refused if "Content Security Policy" in text] == []
 
 
 async def test_the_sign_in_helper_lands_on_home(page: Any, browser_server: WebServer) -> None:

@@ -19,6 +19,7 @@ moderator page shows the planted answer to our own moderator either.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -39,6 +40,8 @@ MOD = member("mod")  # our moderator (PLN_MODERATORS console:mod)
 OTHER = CommunityRef("slack", "T0OTHER", "Other school")
 OLGA = member("olga", OTHER, platform_admin=True)  # the other community's moderator
 PARAMETER = re.compile(r"\{[^}]+\}")
+# values tried for a route's parameters, first match wins: ids, numbers, kinds of file
+CANDIDATES = ("1", "md", "json", "a")
 PROTECTED = ("member", "moderator")
 
 
@@ -49,12 +52,26 @@ class Route:
     access: str | None
 
 
+def _filled(resource: web.AbstractResource) -> str:
+    """The resource's path with a value its pattern accepts for every parameter."""
+    info = resource.get_info()
+    if "formatter" not in info:
+        return resource.canonical
+    names = PARAMETER.findall(info["formatter"])
+    for values in itertools.product(CANDIDATES, repeat=len(names)):
+        filled = {name[1:-1]: value for name, value in zip(names, values, strict=True)}
+        path = str(info["formatter"]).format(**filled)
+        if info["pattern"].fullmatch(path):
+            return path
+    raise AssertionError(f"add a value {resource.canonical} accepts to CANDIDATES")
+
+
 def routes(app: web.Application) -> list[Route]:
     found = []
     for resource in app.router.resources():
         if isinstance(resource, StaticResource):
             continue
-        path = PARAMETER.sub("1", resource.canonical)
+        path = _filled(resource)
         for route in resource:
             if route.method != "HEAD":
                 found.append(Route(route.method, path, access_of(route.handler)))

@@ -37,7 +37,7 @@ from bot.web.oauth.settings import (
 )
 from bot.web.oauth.slack import SlackSignIn
 from bot.web.render import page
-from bot.web.sessions import COOKIE_SIGNER
+from bot.web.sessions import COOKIE_SIGNER, public
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,7 @@ def _slack(deps: WebDeps) -> SlackSignIn | None:
     return None if endpoints is None else SlackSignIn(endpoints, deps.clock)
 
 
+@public
 async def start_slack(request: web.Request) -> web.StreamResponse:
     deps = deps_of(request)
     client = _slack(deps)
@@ -134,6 +135,7 @@ async def start_slack(request: web.Request) -> web.StreamResponse:
     return await _away(request, deps, pending, client.authorize_url(pending, redirect_uri))
 
 
+@public
 async def slack_callback(request: web.Request) -> web.StreamResponse:
     deps = deps_of(request)
     client = _slack(deps)
@@ -160,6 +162,7 @@ def _discord(deps: WebDeps) -> DiscordSignIn | None:
     return None if endpoints is None else DiscordSignIn(endpoints)
 
 
+@public
 async def start_discord(request: web.Request) -> web.StreamResponse:
     deps = deps_of(request)
     client = _discord(deps)
@@ -171,6 +174,7 @@ async def start_discord(request: web.Request) -> web.StreamResponse:
     return await _away(request, deps, pending, client.authorize_url(pending, redirect_uri))
 
 
+@public
 async def discord_callback(request: web.Request) -> web.StreamResponse:
     deps = deps_of(request)
     client = _discord(deps)

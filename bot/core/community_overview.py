@@ -70,9 +70,7 @@ async def gather(ctx: Context, weeks: int = OVERVIEW_WEEKS) -> CommunityOverview
     since = ctx.now - timedelta(weeks=weeks - 1)
     community_id = ctx.community.id
     recent = await stats_store.sent_prompts(ctx.session, community_id, since, ctx.now)
-    every = await stats_store.sent_prompts(
-        ctx.session, community_id, ctx.community.created_at, ctx.now
-    )
+    answered = await stats_store.answered_prompts(ctx.session, community_id)
     own = await stats_store.community_prompt_elements(ctx.session, community_id)
     weekly = stats.weekly_figures(recent, since, ctx.now, zone)
     figures = stats.CommunityStats(
@@ -80,7 +78,7 @@ async def gather(ctx: Context, weeks: int = OVERVIEW_WEEKS) -> CommunityOverview
         since=since,
         members=await stats_store.member_counts(ctx.session, community_id),
         weeks=weekly,
-        coverage=stats.coverage(every, own),
+        coverage=stats.coverage_of(answered, own),
         zone=zone.key,
         checkins=await checkin_figures(
             ctx.session, community_id, ctx.community.created_at, ctx.now

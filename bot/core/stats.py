@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -125,13 +126,18 @@ def coverage(
 ) -> tuple[FrameworkCoverage, ...]:
     """Per framework: how many of its elements someone answered a prompt on (no counts per
     person, no names)."""
+    return coverage_of({prompt.prompt_id for prompt in prompts if prompt.answered}, own_prompts)
+
+
+def coverage_of(
+    answered: Iterable[str], own_prompts: dict[str, tuple[str, str]]
+) -> tuple[FrameworkCoverage, ...]:
+    """Per framework: how many of its elements the answered prompts (ids) touch."""
     library = default_library()
     touched: set[tuple[str, str]] = set()
-    for prompt in prompts:
-        if not prompt.answered:
-            continue
-        found = library.by_id(prompt.prompt_id)
-        key = (found.framework_id, found.element_id) if found else own_prompts.get(prompt.prompt_id)
+    for prompt_id in answered:
+        found = library.by_id(prompt_id)
+        key = (found.framework_id, found.element_id) if found else own_prompts.get(prompt_id)
         if key is not None:
             touched.add(key)
     return tuple(

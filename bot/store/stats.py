@@ -86,6 +86,24 @@ async def sent_prompts(
     ]
 
 
+async def answered_prompts(session: AsyncSession, community_id: int) -> list[str]:
+    """Each prompt someone in the community answered, once: coverage without a row per
+    delivery (the moderators' overview reads it on every visit)."""
+    rows = await session.scalars(
+        select(Delivery.prompt_id)
+        .distinct()
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
+        .join(Answer, Answer.delivery_id == Delivery.id)
+        .where(
+            Member.community_id == community_id,
+            Schedule.kind.in_(COUNTED_KINDS),
+            Delivery.status == DeliveryStatus.SENT.value,
+        )
+    )
+    return list(rows)
+
+
 async def community_prompt_elements(
     session: AsyncSession, community_id: int
 ) -> dict[str, tuple[str, str]]:

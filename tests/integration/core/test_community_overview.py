@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core import community_overview
+from bot.core import community_overview, stats
 from bot.core.community_overview import CommunityOverview
 from bot.core.context import Context
 from bot.core.page_access import ModeratorsOnly
@@ -59,6 +59,11 @@ async def test_members_rates_and_coverage_in_counts(core: PlnCore) -> None:
     assert shown["2026-W49"] == (4, 1, 0, 25)
     assert overview.rate == 38
     assert 0 < overview.elements_touched <= 3 < overview.elements
+
+    async def all_time(ctx: Context) -> stats.CommunityStats:
+        return await stats.gather(ctx, "all")
+
+    assert overview.figures.coverage == (await core.with_context(MOD, all_time)).coverage
     assert overview.figures.checkins is not None and overview.figures.checkins.joined == 0
 
 

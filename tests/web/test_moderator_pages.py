@@ -209,6 +209,10 @@ async def test_pause_resume_cancel_and_settings(
     assert schedule_id is not None
     sid = schedule_id.group(1)
 
+    _, asked = await _post(
+        web_client, web_server, moderator, "/moderator/calendar", {"do": "ask-cancel", "id": sid}
+    )
+    assert f"Cancel schedule {sid} (Weekly prompt" in asked and "Cancelled" not in asked
     for verb, said in (("pause", "Paused schedule"), ("resume", "Resumed schedule")):
         _, page = await _post(
             web_client, web_server, moderator, "/moderator/calendar", {"do": verb, "id": sid}

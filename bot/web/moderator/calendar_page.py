@@ -40,8 +40,10 @@ async def _page(
     replies: tuple[PageReply, ...] = (),
     error: str | None = None,
     typed: dict[str, str] | None = None,
+    ask_cancel: str | None = None,
 ) -> web.StreamResponse:
     calendar = await read(request, community_calendar.gather)
+    asking = next((s for s in calendar.schedules if str(s.schedule_id) == ask_cancel), None)
     return page(
         "moderator/calendar.html",
         request,
@@ -54,6 +56,7 @@ async def _page(
             "kinds": [(kind, KIND_LABELS[kind]) for kind in SCHEDULE_KINDS],
             "examples": EXAMPLES,
             "typed": typed or {},
+            "asking": asking,  # Cancel asks first, without JavaScript
         },
         status=400 if error else 200,
     )
@@ -79,6 +82,9 @@ async def change(request: web.Request) -> web.StreamResponse:
             replies = await chat.press(
                 core, actor, fields.get("action_id", ""), fields.get("value", "")
             )
+        elif do == "ask-cancel":
+            chat.change_text("cancel", fields.get("id", ""))  # refuses what is not an id
+            return await _page(request, ask_cancel=fields.get("id", ""))
         elif do in chat.CHANGE_VERBS:
             replies = await chat.run(core, actor, chat.change_text(do, fields.get("id", "")))
         elif do == "holiday":

@@ -15,7 +15,7 @@ from bot.core.actors import Actor
 from bot.core.community_overview import CommunityOverview
 from bot.core.context import Context
 from bot.core.page_access import ModeratorsOnly
-from bot.core.stats import checkin_line, trend
+from bot.core.stats import checkin_line
 from bot.core.stats_chart import stats_figure
 from bot.web.deps import deps_of
 from bot.web.inline_svg import figure_svg
@@ -77,7 +77,6 @@ async def overview(request: web.Request) -> web.StreamResponse:
             "title": "Community overview",
             "overview": found,
             "chart": chart,  # built from numbers only, no text from anyone: safe to inline
-            "trend": trend(found.figures.weeks),
             "checkins": checkin_line(checkins) if checkins is not None else None,
         },
     )

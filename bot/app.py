@@ -20,7 +20,6 @@ from bot.core.service import PlnCore
 from bot.store.database import Database
 from bot.web.app import WebDeps, WebSettings, mount_web
 from bot.web.deps import PlatformAdminLookup
-from bot.web.oauth.environment import with_sign_in
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # where the web page listens when PLN_WEB is on and PLN_HTTP_PORT is not set
@@ -54,8 +53,7 @@ def web_settings(settings: Settings | None) -> WebSettings:
     if settings is None:
         return WebSettings()
     secret = settings.web_secret.get_secret_value() if settings.web_secret else None
-    # Sign in with Slack / Discord: the platforms' own variables (SLACK_CLIENT_ID, ...)
-    return with_sign_in(WebSettings(base_url=settings.web_base_url, secret=secret))
+    return WebSettings(base_url=settings.web_base_url, secret=secret)
 
 
 def web_wanted(settings: Settings, default: bool) -> bool:

@@ -66,11 +66,13 @@ class DiscordService:
         )
 
     def _sign_in(self, page: WebSettings) -> WebSettings:
-        """Sign in with Discord asks this process's DISCORD_API_URL, and reads a server's
-        roles and owner (Manage Server) with its bot token."""
-        token = self.settings.token
+        """Sign in with Discord: this application's OAuth2 client, this process's
+        DISCORD_API_URL, and its bot token to read a server's roles and owner."""
+        token, secret = self.settings.token, self.settings.client_secret
         return replace(
             page,
+            discord_client_id=self.settings.client_id,
+            discord_client_secret=secret.get_secret_value() if secret is not None else None,
             discord_api_url=self.settings.api_url,
             discord_bot_token=token.get_secret_value() if token is not None else None,
         )

@@ -34,6 +34,11 @@ class DiscordSettings(BaseSettings):
     dm_rate: float = Field(
         default=0.5, gt=0, le=50, validation_alias=_env("PLN_DISCORD_DM_RATE")
     )  # new DMs per second during a fan-out: conservative, Discord quarantines DM spammers
+    # "Sign in with Discord" on the web page (docs/WEB.md): the application's OAuth2 client
+    client_id: str | None = Field(default=None, validation_alias=_env("DISCORD_CLIENT_ID"))
+    client_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("DISCORD_CLIENT_SECRET")
+    )
 
     @field_validator("api_url")
     @classmethod
@@ -59,6 +64,11 @@ class DiscordSettings(BaseSettings):
             raise SettingsError(
                 "DISCORD_TOKEN is not set: find it in the Discord Developer Portal under your "
                 "application → Bot → Reset Token (see docs/DISCORD.md)"
+            )
+        if bool(self.client_id) != bool(self.client_secret):
+            raise SettingsError(
+                "DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET go together: set both (Developer "
+                "Portal → your application → OAuth2) for Sign in with Discord, or neither"
             )
 
 

@@ -1,10 +1,10 @@
 """Where each platform's OAuth endpoints are, from the web page's settings.
 
-The settings come from the same variables the adapters use (SLACK_CLIENT_ID /
-SLACK_CLIENT_SECRET / SLACK_API_URL, DISCORD_CLIENT_ID / DISCORD_CLIENT_SECRET /
-DISCORD_API_URL / DISCORD_TOKEN), so one app registration serves the bot and its sign-in.
-The endpoints are derived from the API URLs: pointing them at a stand-in moves the whole
-flow there.
+The adapter that serves the page fills those in from its own settings (`App.mount_web`'s
+`sign_in`): the Slack process from SLACK_CLIENT_ID / SLACK_CLIENT_SECRET / SLACK_API_URL,
+the Discord process from DISCORD_CLIENT_ID / DISCORD_CLIENT_SECRET / DISCORD_API_URL /
+DISCORD_TOKEN, so one app registration serves the bot and its sign-in. The endpoints are
+derived from the API URLs: pointing them at a stand-in moves the whole flow there.
 """
 
 from __future__ import annotations

@@ -46,10 +46,6 @@ async def web_bot(
     """The Discord bot with its web page on 127.0.0.1 (a free port) and Discord sign-in."""
     monkeypatch.setattr(Route, "BASE", Route.BASE)  # restored after the test
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
-    monkeypatch.setenv("DISCORD_CLIENT_ID", CLIENT_ID)
-    monkeypatch.setenv("DISCORD_CLIENT_SECRET", CLIENT_SECRET)
-    for name in ("DISCORD_API_URL", "DISCORD_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
-        monkeypatch.delenv(name, raising=False)
 
     async def no_sleep(seconds: float) -> None:
         return None
@@ -59,6 +55,8 @@ async def web_bot(
         discord_api_url=server.api_url,
         pln_discord_guild_ids=GUILD,
         pln_discord_dm_rate=50,
+        discord_client_id=CLIENT_ID,
+        discord_client_secret=CLIENT_SECRET,
     )
     core_settings = load_settings(
         database_url=database_url, web="on", http_host="127.0.0.1", http_port=0

@@ -18,8 +18,9 @@ The package splits the stand-in by job, and `server.DiscordStandIn` composes the
 `state` (users, guilds, channels, messages), `observe` (reading and waiting), `gateway` (the
 websocket), `rest` (REST plumbing), `faults` (injected failures), `rest_users`,
 `rest_commands`, `rest_guilds`, `rest_messages` and `rest_interactions` (REST handlers),
-`interactions` and `member_messages` (what members do), `routes` (the REST route table), and
-`plugin` (the `discord_standin_factory` pytest fixture).
+`interactions` and `member_messages` (what members do), `routes` (the REST route table),
+`oauth` (OAuth2 for the web page's "Sign in with Discord": authorize, token, and the calls a
+member's Bearer token makes), and `plugin` (the `discord_standin_factory` pytest fixture).
 """
 
 from tests.support.discord_standin.constants import (

@@ -14,7 +14,9 @@ The package splits the stand-in by job, and `server.SlackStandIn` composes the p
 `constants`, `records` (what tests read back), `model` (bookkeeping), `parsing` (reading a
 call), `addresses`, `state` (teams, users, messages, and reads of them), `faults` (injected
 failures), `waiting`, `socket_mode`, `web_api` (one handler per method), `handlers` (the HTTP
-endpoints), and `plugin` (the `slack_standin_factory` pytest fixture).
+endpoints), `openid` (Sign in with Slack for the web page: authorize, openid.connect.token
+with a signed ID token, openid.connect.userInfo, the keys), and `plugin` (the
+`slack_standin_factory` pytest fixture).
 """
 
 from tests.support.slack_standin.constants import (

@@ -7,6 +7,7 @@ the artefacts directory.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -17,6 +18,7 @@ from playwright.async_api import expect
 
 from bot.core.runner import Runner
 from tests.support.actors import member
+from tests.support.messenger import RecordingMessenger
 from tests.support.term_of_answers import TERM
 from tests.support.web_browser import BROWSER_TEST, sign_in_with_link
 from tests.support.web_server import WebServer
@@ -25,6 +27,7 @@ pytestmark = BROWSER_TEST
 
 DANA = member("dana")
 BOB = member("bob")
+MODERATOR = dataclasses.replace(member("mod"), channel_id="C-PLN")  # console:mod moderates
 BOB_SECRET = "Bob's Zanzibar orienteering spreadsheet."
 WEEKS = [answer for answer in TERM if not answer.revisit]
 
@@ -37,6 +40,8 @@ Shot = Callable[[Any, str], Awaitable[Path]]
 
 async def a_term(server: WebServer) -> None:
     """Dana answers every weekly prompt of the term in her own words; bob answers too."""
+    await server.core.handle_command(MODERATOR, "join")
+    await server.core.handle_command(MODERATOR, "channel here")
     for actor in (DANA, BOB):
         await server.core.handle_command(actor, "join")
         # no monthly digest by DM on the way: each draws a chart, and this test is on the page
@@ -117,6 +122,30 @@ async def test_a_member_reads_edits_deletes_exports_and_erases(
     await page.get_by_role("button", name="Delete #1 for good").click()
     await shows(page, "Deleted #1 for good.")
     await expect(page.locator("main")).not_to_contain_text(WEEKS[0].text.split(".")[0])
+
+    # share: where JavaScript runs it asks first; dismissed, nothing is posted
+    share = page.get_by_role("button", name=f"Share with the PLN #{newest}")
+    asked: list[str] = []
+
+    async def answer(dialog: Any, accept: bool) -> None:
+        asked.append(dialog.message)
+        await (dialog.accept() if accept else dialog.dismiss())
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    await share.click()
+    await expect(share).to_be_visible()
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    await share.click()
+    await expect(page.get_by_role("button", name=f"Unshare #{newest}")).to_be_visible(
+        timeout=WAIT_MS
+    )
+    assert (
+        asked == [f"Share #{newest} in the PLN channel? Members will read it, with your name."] * 2
+    )
+    messenger = server.core.messenger
+    assert isinstance(messenger, RecordingMessenger)
+    (post,) = messenger.visible_channel_posts()  # one post, after the accepted question
+    assert "Rewritten on the web" in post.message.text
 
     # digest and goals
     await nav(page, "My digest")

@@ -313,6 +313,7 @@ class _Fanout:
         )
         self.tasks: set[asyncio.Task[None]] = set()
         self.mine: set[int] = set()  # rows this run put in the pipeline's hands
+        self.took = False  # whether any batch leased rows to this worker
         self.crash: BaseException | None = None
 
     async def _start_sending(self, session: Any, taken: Taken[Any]) -> bool:
@@ -341,6 +342,7 @@ class _Fanout:
                         lease=pipeline.lease(),
                     )
                 )
+                self.took = self.took or bool(batch)
                 # each row at most once a run: one left as it was (a reminder dropped for a
                 # paused member) must not be taken again and again
                 fresh = [
@@ -369,7 +371,8 @@ class _Fanout:
                 for task in self.tasks:
                     task.cancel()
                 await asyncio.gather(renewing, *self.tasks, return_exceptions=True)
-                await pipeline.db.run(partial(queue.release, worker=pipeline.worker))
+                if self.took:  # a run that leased nothing holds nothing (most wake-ups)
+                    await pipeline.db.run(partial(queue.release, worker=pipeline.worker))
         if self.crash is not None:
             raise self.crash
 

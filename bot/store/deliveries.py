@@ -66,6 +66,22 @@ async def delivery_to_send(session: AsyncSession, delivery_id: int) -> DeliveryR
     return None if found is None else (found[0], found[1], found[2], found[3])
 
 
+async def deliveries_to_send(
+    session: AsyncSession, delivery_ids: list[int]
+) -> dict[int, DeliveryRow]:
+    """`delivery_to_send` for a batch, in one query (a fan-out reads hundreds at once)."""
+    if not delivery_ids:
+        return {}
+    rows = await session.execute(
+        select(Delivery, Member, Community, Schedule.kind)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Community, Community.id == Member.community_id)
+        .join(Schedule, Schedule.id == Delivery.schedule_id)
+        .where(Delivery.id.in_(delivery_ids))
+    )
+    return {found[0].id: (found[0], found[1], found[2], found[3]) for found in rows.tuples()}
+
+
 async def latest_sent_delivery(session: AsyncSession, member_id: int) -> Delivery | None:
     """The member's most recent prompt that reached them: the one an answer belongs to."""
     result = await session.scalars(

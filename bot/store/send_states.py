@@ -119,6 +119,55 @@ async def start_sending(
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
+async def start_sending_many(
+    session: AsyncSession, model: SentRow, rows: list[tuple[int, bool]], lease: Lease
+) -> set[int]:
+    """`start_sending` for many rows (id, resumed) in two statements: the ids that became
+    `sending` for this worker (RETURNING: SQLite 3.35+, PostgreSQL)."""
+    started: set[int] = set()
+    for resumed in (False, True):
+        ids = [row_id for row_id, was_resumed in rows if was_resumed is resumed]
+        if not ids:
+            continue
+        expected = DeliveryStatus.SENDING if resumed else DeliveryStatus.CLAIMED
+        result = await session.execute(
+            update(model)
+            .where(model.id.in_(ids), model.lease_owner == lease.worker, model.status == expected)
+            .values(
+                status=DeliveryStatus.SENDING, attempts=model.attempts + 1, lease_until=lease.until
+            )
+            .returning(model.id)
+            .execution_options(synchronize_session=False)
+        )
+        started.update(result.scalars())
+    return started
+
+
+async def mark_sent_many(
+    session: AsyncSession, model: SentRow, sent: list[tuple[int, datetime, str | None]]
+) -> None:
+    """Settle many rows as sent (id, when, the platform's message ref), lease ended: one
+    executemany, where one UPDATE a row would cost a round trip each."""
+    if not sent:
+        return
+    await session.execute(
+        update(model),
+        [
+            {
+                "id": row_id,
+                "status": DeliveryStatus.SENT,
+                "sent_at": at,
+                "platform_message_ref": ref,
+                "retry_at": None,
+                "last_error": None,
+                "lease_owner": None,
+                "lease_until": None,
+            }
+            for row_id, at, ref in sent
+        ],
+    )
+
+
 async def renew(session: AsyncSession, model: SentRow, row_ids: list[int], lease: Lease) -> None:
     """Extend this worker's lease on the rows it still holds (it is alive)."""
     if row_ids:

@@ -53,12 +53,15 @@ class ClaimedRowQueue(ABC, Generic[RowT]):
         leased = await send_states.lease_ready(
             session, self.model, self.platform, now, limit, lease
         )
-        taken: list[Taken[RowT]] = []
-        for row_id, resumed in leased:
-            row = await self.load(session, row_id)
-            if row is not None:
-                taken.append(Taken(row_id, row, resumed))
-        return taken
+        rows = await self.load_many(session, [row_id for row_id, _ in leased])
+        return [
+            Taken(row_id, rows[row_id], resumed) for row_id, resumed in leased if row_id in rows
+        ]
+
+    async def load_many(self, session: AsyncSession, row_ids: list[int]) -> dict[int, RowT]:
+        """`load` for a batch; a queue whose rows one query can read overrides it."""
+        loaded = {row_id: await self.load(session, row_id) for row_id in row_ids}
+        return {row_id: row for row_id, row in loaded.items() if row is not None}
 
     async def start_sending(
         self, session: AsyncSession, taken: Taken[RowT], lease: Lease, now: datetime
@@ -66,6 +69,30 @@ class ClaimedRowQueue(ABC, Generic[RowT]):
         return await send_states.start_sending(
             session, self.model, taken.row_id, lease, resumed=taken.resumed
         )
+
+    async def start_sending_many(
+        self, session: AsyncSession, taken: list[Taken[RowT]], lease: Lease, now: datetime
+    ) -> list[bool]:
+        """`start_sending` for rows whose turns came together: two statements, not one a row."""
+        rows = [(t.row_id, t.resumed) for t in taken]
+        started = await send_states.start_sending_many(session, self.model, rows, lease)
+        return [t.row_id in started for t in taken]
+
+    async def record_many(self, session: AsyncSession, items: list[tuple[int, Outcome]]) -> None:
+        """`record` for a group of outcomes: the plain "sent" ones (most of a fan-out) in one
+        executemany, the rest one by one. A queue that records more than the state
+        (its own `record`) records everything its own way."""
+        plain_record = type(self).record is ClaimedRowQueue.record
+        sent = [
+            (row_id, outcome.at, outcome.result.platform_message_ref)
+            for row_id, outcome in items
+            if plain_record and outcome.result.status == SendStatus.SENT and not outcome.uncertain
+        ]
+        await send_states.mark_sent_many(session, self.model, sent)
+        done = {row_id for row_id, _, _ in sent}
+        for row_id, outcome in items:
+            if row_id not in done:
+                await self.record(session, row_id, outcome)
 
     async def renew(self, session: AsyncSession, row_ids: list[int], lease: Lease) -> None:
         await send_states.renew(session, self.model, row_ids, lease)

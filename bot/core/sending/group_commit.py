@@ -20,15 +20,18 @@ from bot.store.database import Database
 ItemT = TypeVar("ItemT")
 ResultT = TypeVar("ResultT")
 
-Write = Callable[[AsyncSession, ItemT], Awaitable[ResultT]]
+WriteAll = Callable[[AsyncSession, list[ItemT]], Awaitable[list[ResultT]]]
 
 
 class GroupCommit(Generic[ItemT, ResultT]):
-    """Runs `write(session, item)` for each submitted item, many items per unit of work."""
+    """Runs `write_all(session, items)` for the items submitted meanwhile, in one unit of
+    work; it returns one result per item, in order (and may write them in one statement)."""
 
-    def __init__(self, db: Database, write: Write[ItemT, ResultT], *, most: int = 32) -> None:
+    def __init__(
+        self, db: Database, write_all: WriteAll[ItemT, ResultT], *, most: int = 32
+    ) -> None:
         self._db = db
-        self._write = write
+        self._write_all = write_all
         self._most = most
         self._waiting: list[tuple[ItemT, asyncio.Future[ResultT]]] = []
         self._flushing: asyncio.Task[None] | None = None
@@ -50,7 +53,9 @@ class GroupCommit(Generic[ItemT, ResultT]):
         while self._waiting:
             group, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
             try:
-                results = await self._db.run(partial(self._write_all, items=[i for i, _ in group]))
+                results = await self._db.run(
+                    partial(_write_group, self._write_all, [item for item, _ in group])
+                )
             except BaseException as error:  # every waiter learns its write did not happen
                 for _, future in group:
                     if future.done():
@@ -66,5 +71,8 @@ class GroupCommit(Generic[ItemT, ResultT]):
                 if not future.done():
                     future.set_result(result)
 
-    async def _write_all(self, session: AsyncSession, items: list[ItemT]) -> list[ResultT]:
-        return [await self._write(session, item) for item in items]
+
+async def _write_group(
+    write_all: WriteAll[ItemT, ResultT], items: list[ItemT], session: AsyncSession
+) -> list[ResultT]:
+    return await write_all(session, items)

@@ -316,17 +316,25 @@ class _Fanout:
         self.took = False  # whether any batch leased rows to this worker
         self.crash: BaseException | None = None
 
-    async def _start_sending(self, session: Any, taken: Taken[Any]) -> bool:
-        return await self.queue.start_sending(
-            session, taken, self.pipeline.lease(), self.pipeline.clock.now()
-        )
+    async def _start_sending(self, session: Any, items: list[Taken[Any]]) -> list[bool]:
+        lease, now = self.pipeline.lease(), self.pipeline.clock.now()
+        many = getattr(self.queue, "start_sending_many", None)  # a claimed-row table's
+        if many is not None:
+            return list(await many(session, items, lease, now))
+        return [await self.queue.start_sending(session, taken, lease, now) for taken in items]
 
-    async def _record(self, session: Any, item: tuple[int, Outcome]) -> None:
-        row_id, outcome = item
-        await self.queue.record(session, row_id, outcome)
-        opened = outcome.result.dm_channel_id
-        if opened is not None and outcome.member_id is not None:
-            await remember_dm_channel(session, outcome.member_id, opened)
+    async def _record(self, session: Any, items: list[tuple[int, Outcome]]) -> list[None]:
+        many = getattr(self.queue, "record_many", None)
+        if many is not None:
+            await many(session, items)
+        else:
+            for row_id, outcome in items:
+                await self.queue.record(session, row_id, outcome)
+        for _, outcome in items:
+            opened = outcome.result.dm_channel_id
+            if opened is not None and outcome.member_id is not None:
+                await remember_dm_channel(session, outcome.member_id, opened)
+        return [None] * len(items)
 
     async def run(self) -> None:
         pipeline, queue, policy = self.pipeline, self.queue, self.pipeline.policy

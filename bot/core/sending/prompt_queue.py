@@ -28,6 +28,9 @@ class PromptQueue(ClaimedRowQueue[DeliveryRow]):
     async def load(self, session: AsyncSession, row_id: int) -> DeliveryRow | None:
         return await delivery_store.delivery_to_send(session, row_id)
 
+    async def load_many(self, session: AsyncSession, row_ids: list[int]) -> dict[int, DeliveryRow]:
+        return await delivery_store.deliveries_to_send(session, row_ids)
+
     async def build(self, row: DeliveryRow) -> Built:
         """Rows stay claimed while a member leaves or pauses: those are not sent."""
         delivery, member, community, kind = row

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.actors import Actor
 from bot.core.commands.spec import CoreServices
 from bot.core.commands.values import digest_period
 from bot.core.context import Context
-from bot.core.digest_requests import DigestRequest, gather, gather_period
+from bot.core.digest_requests import DigestRequest, gather, gather_period, gather_window
 from bot.digest import render
 from bot.digest.goals import Goal, find_goals
 from bot.digest.llm import llm_summary
@@ -74,12 +74,48 @@ def period_or_error(text: str) -> tuple[str | None, str | None]:
         return None, str(error)
 
 
-async def digest_page(services: CoreServices, actor: Actor, period: str) -> DigestPage | None:
-    """The digest of `period` (already validated); None when the actor is no member."""
+@dataclass(frozen=True)
+class Days:
+    """A period of whole days in the member's zone, first and last included."""
+
+    first: date
+    last: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.first:%d %b %Y} to {self.last:%d %b %Y}"
+
+
+def days_or_error(first: str, last: str) -> tuple[Days | None, str | None]:
+    """Two ISO dates (as a date field sends them) as Days, or what to fix."""
+    try:
+        days = Days(date.fromisoformat(first.strip()), date.fromisoformat(last.strip()))
+    except ValueError:
+        return None, "Give the first and the last day as dates, like 2027-01-04."
+    if days.last < days.first:
+        return None, "The last day comes before the first: swap them."
+    return days, None
+
+
+def _window(days: Days, ctx: Context) -> tuple[datetime, datetime]:
+    """From the first day's midnight to the end of the last day (or now), in UTC."""
+    since = datetime.combine(days.first, time(0), ctx.zone)
+    until = datetime.combine(days.last + timedelta(days=1), time(0), ctx.zone)
+    return since.astimezone(UTC), min(until.astimezone(UTC), ctx.now)
+
+
+async def digest_page(
+    services: CoreServices, actor: Actor, period: str | Days
+) -> DigestPage | None:
+    """The digest of `period` (validated: a chat period, or days from a calendar); None
+    when the actor is no member."""
 
     async def read(ctx: Context) -> DigestRequest | None:
         if not ctx.is_active_member:
             return None
+        if isinstance(period, Days):
+            since, until = _window(period, ctx)
+            return await gather_window(ctx, since, max(since, until), period.label)
         return await gather_period(ctx, period)
 
     request = await services.with_context(actor, read)
@@ -97,7 +133,7 @@ async def digest_page(services: CoreServices, actor: Actor, period: str) -> Dige
     if not source.reflections:
         sections = (DigestSection("Answers", render.NO_ANSWERS),)
     return DigestPage(
-        period=period,
+        period=period if isinstance(period, str) else "days",
         title=render.title(source.label),
         figures=tuple(figure_fields(content.figures)),
         sections=sections,

@@ -157,6 +157,24 @@ async def test_an_edit_of_a_shared_answer_takes_its_post_down(
     assert "Share with the PLN #1" in html  # private again
 
 
+async def test_the_digest_page_takes_a_chat_period_or_any_days(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    alice, _ = await a_week_of_answers(web_server)
+    _, html, _ = await get(web_client, web_server, alice, "/me/digest?period=term")
+    assert "for the last 13 weeks" in html and 'role="img"' in html
+    assert "Quokkaville" in html or "trolley" in html  # her own sentences in the summary
+    today = web_server.clock.now().date()
+    first = (today - timedelta(days=3)).isoformat()
+    query = f"/me/digest?first={first}&last={today.isoformat()}"
+    status, html, _ = await get(web_client, web_server, alice, query)
+    assert status == 200 and f"{today - timedelta(days=3):%d %b %Y} to {today:%d %b %Y}" in html
+    status, html, _ = await get(web_client, web_server, alice, "/me/digest?period=fortnight")
+    assert status == 422 and "takes week, month, term, year, all" in html
+    status, html, _ = await get(web_client, web_server, alice, f"/me/digest?first={first}")
+    assert status == 422 and "Give the first and the last day as dates" in html
+
+
 async def test_posts_without_the_csrf_token_are_refused(
     web_server: WebServer, web_client: aiohttp.ClientSession
 ) -> None:

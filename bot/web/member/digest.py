@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.core.digest_page import PERIOD_CHOICES, digest_page, goals_page, period_or_error
+from bot.core.digest_page import (
+    PERIOD_CHOICES,
+    Days,
+    days_or_error,
+    digest_page,
+    goals_page,
+    period_or_error,
+)
 from bot.store.database import DatabaseUnavailable
 from bot.web.inline_svg import inline
 from bot.web.member.core_calls import actor_of, core_of, database_down, private_page
@@ -22,10 +29,17 @@ def _asked_period(request: web.Request) -> str:
     return f"{weeks}w" if weeks else request.query.get("period", "month")
 
 
+def _asked(request: web.Request) -> tuple[str | Days | None, str | None]:
+    """Days from the calendar fields when either is filled, else the chat's period."""
+    first, last = request.query.get("first", "")[:20], request.query.get("last", "")[:20]
+    if first or last:
+        return days_or_error(first, last)
+    return period_or_error(_asked_period(request)[:20])
+
+
 @require_member
 async def digest(request: web.Request) -> web.StreamResponse:
-    asked = _asked_period(request)[:20]
-    period, error = period_or_error(asked)
+    period, error = _asked(request)
     shown = None
     chart = None
     if period is not None:
@@ -38,14 +52,17 @@ async def digest(request: web.Request) -> web.StreamResponse:
         elif shown.chart_svg is not None:
             summary = "The chart in words follows it."
             chart = inline(shown.chart_svg.decode(), shown.title, summary, "digest-chart")
+    weeks = period[:-1] if isinstance(period, str) and period.endswith("w") else ""
     return private_page(
         "member/digest.html",
         request,
         {
             "title": "My digest",
             "choices": PERIOD_CHOICES,
-            "period": period or "month",
-            "weeks": asked[:-1] if asked.endswith("w") and asked[:-1].isdecimal() else "",
+            "period": period if isinstance(period, str) else "",
+            "weeks": weeks,
+            "first": request.query.get("first", "")[:20],
+            "last": request.query.get("last", "")[:20],
             "error": error,
             "digest": shown,
             "chart": chart,

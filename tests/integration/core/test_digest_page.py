@@ -7,7 +7,9 @@ answers through the simulated clock, as the chat digest's tests do.
 
 from __future__ import annotations
 
-from bot.core.digest_page import digest_page, goals_page, period_or_error
+from datetime import date, timedelta
+
+from bot.core.digest_page import Days, days_or_error, digest_page, goals_page, period_or_error
 from bot.core.service import PlnCore
 from bot.digest import render
 from bot.store.database import Database
@@ -61,6 +63,34 @@ async def test_someone_who_never_joined_gets_nothing(core: PlnCore) -> None:
     stranger = member("stranger")
     assert await digest_page(core, stranger, "month") is None
     assert await goals_page(core, stranger) is None
+
+
+async def test_any_days_give_the_digest_of_those_days(core: PlnCore) -> None:
+    await a_term_of_answers(core, weeks=4)
+    today = core.clock.now().date()
+    days, error = days_or_error((today - timedelta(days=15)).isoformat(), today.isoformat())
+    assert days is not None and error is None
+    page = await digest_page(core, ALICE, days)
+    assert page is not None and page.title == render.title(days.label)
+    answered = dict(page.figures)["Answered"]
+    assert answered == "2", "the answers of the last two weeks, not of all four"
+    assert page.chart_svg is not None
+    future = Days(today + timedelta(days=30), today + timedelta(days=40))
+    later = await digest_page(core, ALICE, future)
+    assert later is not None and [s.body for s in later.sections] == [render.NO_ANSWERS]
+
+
+def test_days_must_be_dates_in_order() -> None:
+    assert days_or_error("2027-01-04", "2027-01-04") == (
+        Days(date(2027, 1, 4), date(2027, 1, 4)),
+        None,
+    )
+    assert days_or_error("2027-02-01", "2027-01-04")[1] == (
+        "The last day comes before the first: swap them."
+    )
+    assert days_or_error("", "2027-01-04")[1] == (
+        "Give the first and the last day as dates, like 2027-01-04."
+    )
 
 
 def test_periods_are_the_chat_digests_with_its_error() -> None:

@@ -229,6 +229,19 @@ async def test_settings_change_through_the_chat_commands(
         web_client, web_server, alice, "/me/settings", [("change", "zone"), ("value", "Tokyo")]
     )
     assert "Asia/Tokyo" in html
+    # an abbreviation: the chat's question, its buttons as forms that post the zone's name
+    _, html, _ = await post(
+        web_client, web_server, alice, "/me/settings", [("change", "zone"), ("value", "IST")]
+    )
+    assert 'name="value" value="Asia/Kolkata"' in html
+    _, html, _ = await post(
+        web_client,
+        web_server,
+        alice,
+        "/me/settings",
+        [("change", "zone"), ("value", "Asia/Kolkata")],
+    )
+    assert "<strong>Asia/Kolkata</strong>" in html
     _, html, _ = await post(
         web_client, web_server, alice, "/me/settings", [("change", "pause"), ("value", "2w")]
     )

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from aiohttp import web
 
 from bot.core.checkins.profile import FORM_ACTION as PROFILE_FORM
+from bot.core.membership import ZONE_PICK_ACTION
 from bot.core.my_settings import CADENCES, PAUSE_LENGTHS, my_settings
 from bot.web.member.core_calls import (
     actor_of,
@@ -57,8 +58,12 @@ def settings_command(fields: Mapping[str, str]) -> str:
 
 
 async def _settings_page(
-    request: web.Request, notices: list[str], status: int = 200
+    request: web.Request,
+    notices: list[str],
+    status: int = 200,
+    zones: tuple[tuple[str, str], ...] = (),
 ) -> web.Response:
+    """`zones`: (label, zone) of the chat's zone buttons, when `/pln tz` asked which one."""
     shown = await read(request, my_settings)
     return private_page(
         "member/settings.html",
@@ -69,6 +74,7 @@ async def _settings_page(
             "notices": notices,
             "lengths": PAUSE_LENGTHS,
             "cadences": CADENCES,
+            "zones": zones,
         },
         status,
     )
@@ -91,6 +97,17 @@ async def change(request: web.Request) -> web.StreamResponse:
         command = settings_command(fields)
     except UnknownChange:
         return await _settings_page(request, ["That form is not one this page shows."], 400)
+    if command.startswith("tz "):
+        # an abbreviation or an offset names several zones: the chat asks with a button
+        # each, which here post the zone's own name back (`/pln tz Asia/Kolkata`)
+        replies = await core_of(request).handle_command(actor_of(request), command)
+        zones = tuple(
+            (button.label, button.value)
+            for reply in replies
+            for button in reply.buttons
+            if button.action_id == ZONE_PICK_ACTION
+        )
+        return await _settings_page(request, texts(replies), zones=zones)
     return await _settings_page(request, await type_command(request, command))
 
 

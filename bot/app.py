@@ -18,8 +18,7 @@ from bot.core.ports import Messenger
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.store.database import Database
-from bot.web.app import WebDeps, WebSettings, mount_web
-from bot.web.deps import PlatformAdminLookup
+from bot.web.deps import PlatformAdminLookup, WebDeps, WebSettings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # where the web page listens when PLN_WEB is on and PLN_HTTP_PORT is not set
@@ -89,6 +88,9 @@ class App:
         if sign_in is not None:
             page_settings = sign_in(page_settings)
         deps = WebDeps(self.core, self.db, self.core.clock, page_settings, platform_admin)
+        # imported here: a process that serves no page does not load its templates and pages
+        from bot.web.app import mount_web
+
         mount_web(web_app, deps)
 
     def web_listening(self, host: str, port: int) -> str:

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Community, Member
@@ -23,6 +23,13 @@ class SessionRow:
     session: WebSession
     member: Member
     community: Community
+
+
+async def purge_expired(session: AsyncSession, now: datetime) -> None:
+    """Forget sessions and links that can no longer sign anyone in (done at each sign-in,
+    so the tables hold only live rows and a day of dead ones at most)."""
+    await session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    await session.execute(delete(WebSignInLink).where(WebSignInLink.expires_at <= now))
 
 
 async def add_session(

@@ -115,6 +115,7 @@ async def create_session(app: web.Application, member_id: int, platform_admin: b
         member = await web_sessions.member_by_id(session, member_id)
         if member is None:
             raise LookupError("the member is gone")
+        await web_sessions.purge_expired(session, now)
         await web_sessions.add_session(
             session,
             id_hash=token_hash(session_id),

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import aiohttp
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.service import PlnCore
 from bot.core.web_sign_in import WEB_OFF
+from bot.store.web_models import WebSession, WebSignInLink
 from bot.web.security import HEADERS
 from bot.web.sessions import COOKIE
 from tests.support.actors import member
@@ -82,23 +86,17 @@ async def test_only_members_get_a_link_and_only_the_hash_is_stored(web_server: W
     link = await sign_in_link(web_server, ALICE)
     token = link.rsplit("/", 1)[1]
 
-    async def stored(session: object) -> list[str]:
-        from sqlalchemy import text
-
-        rows = await session.execute(text("SELECT token_hash FROM web_sign_in_link"))  # type: ignore[attr-defined]
-        return [row[0] for row in rows]
+    async def stored(session: AsyncSession) -> list[str]:
+        return list((await session.scalars(select(WebSignInLink.token_hash))).all())
 
     hashes = await web_server.db.run(stored)
     assert len(hashes) == 1
     assert token not in hashes[0]
 
 
-async def test_without_a_base_url_the_command_says_the_page_is_off(
-    core: object,
-) -> None:
-    replies = await core.handle_command(ALICE, "join")  # type: ignore[attr-defined]
-    assert replies
-    replies = await core.handle_command(ALICE, "web")  # type: ignore[attr-defined]
+async def test_without_a_base_url_the_command_says_the_page_is_off(core: PlnCore) -> None:
+    await core.handle_command(ALICE, "join")
+    replies = await core.handle_command(ALICE, "web")
     assert [reply.text for reply in replies] == [WEB_OFF.text]
 
 
@@ -173,3 +171,28 @@ async def test_every_answer_carries_the_security_headers(
         for name, value in HEADERS.items():
             assert response.headers.get(name) == value, (path, name)
     assert "unsafe-inline" not in HEADERS["Content-Security-Policy"]
+
+
+async def test_erasing_the_member_ends_their_sessions(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    signed = await member_session(web_server, ALICE)
+    await web_server.core.handle_command(ALICE, "forget-me confirm")
+
+    assert (await _get(web_client, web_server.url("/"), signed.cookie)).status == 303
+
+
+async def test_dead_sessions_and_links_are_forgotten_at_the_next_sign_in(
+    web_server: WebServer,
+) -> None:
+    await member_session(web_server, ALICE)
+    await sign_in_link(web_server, ALICE)
+    web_server.clock.advance(timedelta(hours=8, seconds=1))
+    await member_session(web_server, member("bob"))
+
+    async def count(session: AsyncSession) -> tuple[int, int]:
+        sessions = await session.scalar(select(func.count()).select_from(WebSession))
+        links = await session.scalar(select(func.count()).select_from(WebSignInLink))
+        return int(sessions or 0), int(links or 0)
+
+    assert await web_server.db.run(count) == (1, 0)  # bob's session only

@@ -23,8 +23,9 @@ from itsdangerous import BadSignature, Signer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actors import Actor, CommunityRef
-from bot.core.context import Context
+from bot.core.context import is_moderator
 from bot.core.web_sign_in import token_hash
+from bot.store import moderators as moderator_store
 from bot.store import web_sessions
 from bot.web.deps import WEB_DEPS, WebDeps, deps_of
 from bot.web.render import error_page
@@ -152,13 +153,21 @@ async def _load(request: web.Request) -> WebSession | None:
     deps = deps_of(request)
     now = deps.clock.now()
 
-    async def read(session: AsyncSession) -> web_sessions.SessionRow | None:
-        return await web_sessions.live_session(session, token_hash(session_id), now)
+    async def read(session: AsyncSession) -> tuple[web_sessions.SessionRow, bool] | None:
+        row = await web_sessions.live_session(session, token_hash(session_id), now)
+        if row is None or not row.member.active:
+            return None
+        listed = await moderator_store.is_listed(
+            session, row.community.id, row.member.platform_user_id
+        )
+        return row, listed
 
-    row = await deps.db.run(read)
-    if row is None or not row.member.active:
+    # one read-only unit: looking at a page changes nothing (it is not a message to the bot)
+    found = await deps.db.run(read)
+    if found is None:
         return None
-    found = WebSession(
+    row, listed = found
+    signed_in = WebSession(
         community_id=row.community.id,
         member_id=row.member.id,
         display_name=row.member.display_name,
@@ -170,14 +179,9 @@ async def _load(request: web.Request) -> WebSession | None:
         platform_user_id=row.member.platform_user_id,
         platform_admin=row.session.platform_admin,
     )
-
-    async def role(ctx: Context) -> tuple[bool, bool]:
-        return ctx.is_active_member, ctx.is_moderator
-
-    active, moderator = await deps.core.with_context(found.actor, role)
-    if not active:
-        return None
-    return replace(found, is_moderator=moderator)
+    # the core's one moderator rule, as `Context.is_moderator` applies it
+    moderator = listed or is_moderator(signed_in.actor, deps.core.config)
+    return replace(signed_in, is_moderator=moderator)
 
 
 @web.middleware

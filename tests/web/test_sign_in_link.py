@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import aiohttp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.service import PlnCore
 from bot.core.web_sign_in import WEB_OFF
+from bot.store.models import Member
 from bot.store.web_models import WebSession, WebSignInLink
 from bot.web.security import HEADERS
 from bot.web.sessions import COOKIE
@@ -196,3 +197,46 @@ async def test_dead_sessions_and_links_are_forgotten_at_the_next_sign_in(
         return int(sessions or 0), int(links or 0)
 
     assert await web_server.db.run(count) == (1, 0)  # bob's session only
+
+
+async def test_the_moderator_rule_is_asked_on_every_request(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    """PLN_MODERATORS, then a moderator added in chat, then removed: each on the next request."""
+    mod, alice = member("mod"), ALICE
+    await web_server.core.handle_command(mod, "join")
+    signed = await member_session(web_server, alice)
+    home = web_server.url("/")
+    assert "as a moderator" not in await _text(web_client, home, signed.cookie)
+
+    await web_server.core.handle_command(mod, "moderators add @alice")
+    assert "as a moderator" in await _text(web_client, home, signed.cookie)
+    await web_server.core.handle_command(mod, "moderators remove @alice")
+    assert "as a moderator" not in await _text(web_client, home, signed.cookie)
+
+
+async def test_looking_at_a_page_changes_nothing_about_the_member(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    signed = await member_session(web_server, ALICE)
+    gone = web_server.clock.now()
+
+    async def mark(session: AsyncSession) -> None:
+        await session.execute(
+            update(Member).where(Member.platform_user_id == "alice").values(unreachable_at=gone)
+        )
+
+    async def unreachable(session: AsyncSession) -> object:
+        return await session.scalar(
+            select(Member.unreachable_at).where(Member.platform_user_id == "alice")
+        )
+
+    await web_server.db.run(mark)
+    assert (await _get(web_client, web_server.url("/"), signed.cookie)).status == 200
+    assert await web_server.db.run(unreachable) == gone  # a page view is no DM to the bot
+
+
+async def _text(client: aiohttp.ClientSession, url: str, cookie: str) -> str:
+    async with client.get(url, cookies={COOKIE: cookie}, allow_redirects=False) as response:
+        assert response.status == 200
+        return await response.text()

@@ -16,6 +16,7 @@ import aiohttp
 
 from bot.web.sessions import COOKIE
 from tests.e2e.test_ops_http import START, Bot, _env
+from tests.support.web_server import press_sign_in
 
 WEB_LINE = re.compile(r"^\[console\] Web page: (?P<url>http://127\.0\.0\.1:\d+)/ ")
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/signin/link/[A-Za-z0-9_-]+)")
@@ -40,13 +41,10 @@ async def test_a_console_member_signs_in_with_the_link_it_prints(tmp_path: Path)
         assert link is not None and link.group(1).startswith(base), bot.output
 
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-            async with http.get(link.group(1)) as shown:
-                assert shown.status == 200
-                assert "Sign in" in await shown.text()
-            async with http.post(link.group(1), allow_redirects=False) as used:
-                assert used.status == 303
-                cookie = used.cookies[COOKIE].value
-            async with http.get(f"{base}/", cookies={COOKIE: cookie}) as home:
+            used = await press_sign_in(http, link.group(1))
+            assert (used.status, used.location) == (303, "/")
+            assert used.cookie is not None
+            async with http.get(f"{base}/", cookies={COOKIE: used.cookie}) as home:
                 assert home.status == 200
                 assert "Signed in as <strong>alice</strong>" in await home.text()
     finally:

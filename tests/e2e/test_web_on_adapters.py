@@ -24,6 +24,7 @@ from tests.e2e.test_ops_http import (
 from tests.support.discord_standin import DiscordStandIn
 from tests.support.slack_requests import SlackRequests
 from tests.support.slack_standin import SlackStandIn
+from tests.support.web_server import press_sign_in
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/signin/link/[A-Za-z0-9_-]+")
 
@@ -58,11 +59,11 @@ async def test_a_slack_member_signs_in_on_the_slack_server_with_the_link(tmp_pat
             found = LINK.search(json.dumps(slack.hook_posts))
             assert found is not None
             async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-                async with http.post(found.group(0), allow_redirects=False) as used:
-                    assert used.status == 303
-                    cookie = used.cookies[COOKIE].value
+                used = await press_sign_in(http, found.group(0))
+                assert (used.status, used.location) == (303, "/")
+                assert used.cookie is not None
                 home = f"http://127.0.0.1:{bot.port}/"
-                async with http.get(home, cookies={COOKIE: cookie}) as page:
+                async with http.get(home, cookies={COOKIE: used.cookie}) as page:
                     assert page.status == 200
                     assert "Signed in as <strong>Alice</strong>" in await page.text()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import aiohttp
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +25,11 @@ from bot.store.database import Database
 from bot.store.web_models import WebSession
 from bot.web.app import WebDeps, WebSettings, mount_web
 from bot.web.identity import WebIdentity, start_session
+from bot.web.links import CHECK_COOKIE, CHECK_FIELD
 from bot.web.sessions import COOKIE, COOKIE_SIGNER
 
 TEST_SECRET = "a-test-secret-not-for-production"
+CHECK_INPUT = re.compile(r'name="link_check" value="([^"]+)"')
 LINK = re.compile(r"(http://\S+/signin/link/[A-Za-z0-9_-]+)")
 
 
@@ -117,3 +120,33 @@ async def sign_in_link(server: WebServer, actor: Actor) -> str:
     found = LINK.search(" ".join(reply.text for reply in replies))
     assert found is not None, replies
     return found.group(1)
+
+
+@dataclass(frozen=True)
+class LinkUsed:
+    """What pressing Sign in on a link's page answered: the status, where it sends the
+    browser, and the session cookie it set (None when refused)."""
+
+    status: int
+    location: str
+    cookie: str | None
+
+
+async def press_sign_in(client: aiohttp.ClientSession, link: str) -> LinkUsed:
+    """As a browser does: open the link's page (its check cookie and form field), then
+    press Sign in. `client` keeps no cookies (aiohttp.DummyCookieJar): they are sent here."""
+    async with client.get(link, allow_redirects=False) as shown:
+        assert shown.status == 200, await shown.text()
+        check = shown.cookies[CHECK_COOKIE].value
+        found = CHECK_INPUT.search(await shown.text())
+        assert found is not None and found.group(1) == check
+    async with client.post(
+        link,
+        data={CHECK_FIELD: check},
+        cookies={CHECK_COOKIE: check},
+        allow_redirects=False,
+    ) as used:
+        session = used.cookies.get(COOKIE)
+        return LinkUsed(
+            used.status, used.headers.get("Location", ""), session.value if session else None
+        )

@@ -12,10 +12,11 @@ from bot.core.service import PlnCore
 from bot.core.web_sign_in import WEB_OFF
 from bot.store.models import Member
 from bot.store.web_models import WebSession, WebSignInLink
+from bot.web.links import CHECK_COOKIE, CHECK_FIELD
 from bot.web.security import HEADERS
 from bot.web.sessions import COOKIE
 from tests.support.actors import member
-from tests.support.web_server import WebServer, member_session, sign_in_link
+from tests.support.web_server import WebServer, member_session, press_sign_in, sign_in_link
 
 ALICE = member("alice")
 
@@ -41,7 +42,13 @@ async def test_a_link_signs_its_member_in_once(
     again = await _get(web_client, link)  # a link preview's GET does not use it up
     assert again.status == 200
 
-    async with web_client.post(link, allow_redirects=False) as used:
+    shown = await _get(web_client, link)
+    check = shown.cookies[CHECK_COOKIE]
+    assert check["httponly"] and check["samesite"] == "Strict"
+    form = {CHECK_FIELD: check.value}
+    async with web_client.post(
+        link, data=form, cookies={CHECK_COOKIE: check.value}, allow_redirects=False
+    ) as used:
         assert used.status == 303
         assert used.headers["Location"] == "/"
         cookie = used.cookies[COOKIE]
@@ -52,10 +59,45 @@ async def test_a_link_signs_its_member_in_once(
     assert home.status == 200
     assert "alice" in await home.text()
 
-    async with web_client.post(link, allow_redirects=False) as replayed:
-        assert replayed.status == 403
-        assert "expired or was already used" in await replayed.text()
-        assert COOKIE not in replayed.cookies
+    replayed = await press_sign_in_refused(web_client, link, check.value)
+    assert replayed.status == 403
+    assert "expired or was already used" in await replayed.text()
+    assert COOKIE not in replayed.cookies
+
+
+async def press_sign_in_refused(
+    client: aiohttp.ClientSession, link: str, check: str
+) -> aiohttp.ClientResponse:
+    async with client.post(
+        link, data={CHECK_FIELD: check}, cookies={CHECK_COOKIE: check}, allow_redirects=False
+    ) as response:
+        await response.read()
+        return response
+
+
+async def test_another_sites_form_cannot_use_a_link(
+    web_server: WebServer, web_client: aiohttp.ClientSession
+) -> None:
+    """Login CSRF: a page elsewhere posting to someone's link (without the check its own
+    page set) signs nobody in and leaves the link working."""
+    await web_server.core.handle_command(ALICE, "join")
+    link = await sign_in_link(web_server, ALICE)
+    for data, cookies in (
+        (None, None),
+        ({CHECK_FIELD: "guess"}, None),
+        ({CHECK_FIELD: "guess"}, {CHECK_COOKIE: "other"}),
+        (None, {CHECK_COOKIE: "guess"}),
+    ):
+        async with web_client.post(
+            link, data=data, cookies=cookies, allow_redirects=False
+        ) as refused:
+            assert refused.status == 403
+            assert COOKIE not in refused.cookies
+            assert "Open the link again" in await refused.text()
+
+    used = await press_sign_in(web_client, link)
+    assert (used.status, used.location) == (303, "/")
+    assert used.cookie is not None
 
 
 async def test_an_expired_link_is_refused(
@@ -66,18 +108,19 @@ async def test_an_expired_link_is_refused(
     web_server.clock.advance(timedelta(minutes=10, seconds=1))
 
     assert (await _get(web_client, link)).status == 403
-    async with web_client.post(link, allow_redirects=False) as response:
-        assert response.status == 403
-        assert COOKIE not in response.cookies
+    response = await press_sign_in_refused(web_client, link, "a-check")
+    assert response.status == 403
+    assert "expired or was already used" in await response.text()
+    assert COOKIE not in response.cookies
 
 
 async def test_an_unknown_link_is_refused(
     web_server: WebServer, web_client: aiohttp.ClientSession
 ) -> None:
-    async with web_client.post(
-        web_server.url("/signin/link/not-a-token"), allow_redirects=False
-    ) as response:
-        assert response.status == 403
+    url = web_server.url("/signin/link/not-a-token")
+    assert (await _get(web_client, url)).status == 403
+    response = await press_sign_in_refused(web_client, url, "a-check")
+    assert response.status == 403
 
 
 async def test_only_members_get_a_link_and_only_the_hash_is_stored(web_server: WebServer) -> None:

@@ -63,8 +63,9 @@ def postgres_database() -> Iterator[str | None]:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `sqlite_only` (long simulations of time: a school year, a year of clock
-    changes) run on SQLite alone. Their SQL is the same as that of the shorter tests beside
-    them, which run on both; on PostgreSQL they would only add minutes to every CI run."""
+    changes; a digest's language analysis or an LLM stand-in's failures) run on SQLite
+    alone. Their SQL is the same as that of the shorter tests beside them, which run on
+    both; on PostgreSQL they would only add minutes to every CI run."""
     items[:] = [
         item
         for item in items

@@ -172,6 +172,7 @@ async def test_another_members_words_never_appear_in_a_digest(
     assert "rollout" not in bobs.casefold() and "governors" not in bobs.casefold()
 
 
+@pytest.mark.sqlite_only  # the digest's own logic, not its SQL (run on both)
 async def test_no_answers_yet_is_a_friendly_reply_without_a_chart(core: PlnCore) -> None:
     await a_term_of_answers(core)
 
@@ -183,6 +184,7 @@ async def test_no_answers_yet_is_a_friendly_reply_without_a_chart(core: PlnCore)
     assert digest.files == ()
 
 
+@pytest.mark.sqlite_only  # the digest's own logic, not its SQL (run on both)
 async def test_the_llm_is_not_used_unless_the_community_opted_in(
     db: Database, clock: SimulatedClock, config: CoreConfig, llm: LlmStandIn
 ) -> None:
@@ -196,6 +198,7 @@ async def test_the_llm_is_not_used_unless_the_community_opted_in(
     assert "Summary, in your own words" in digest.text
 
 
+@pytest.mark.sqlite_only  # the digest's own logic, not its SQL (run on both)
 async def test_an_opted_in_community_gets_the_llm_summary_of_the_members_own_answers(
     db: Database, clock: SimulatedClock, config: CoreConfig, llm: LlmStandIn
 ) -> None:
@@ -214,6 +217,7 @@ async def test_an_opted_in_community_gets_the_llm_summary_of_the_members_own_ans
     assert llm.headers[0]["Authorization"] == "Bearer sk-test"
 
 
+@pytest.mark.sqlite_only  # the LLM stand-in's failures, not SQL
 @pytest.mark.parametrize("mode", ["error", "hang"])
 async def test_an_llm_failure_or_timeout_falls_back_to_the_local_summary(
     db: Database, clock: SimulatedClock, config: CoreConfig, llm: LlmStandIn, mode: str

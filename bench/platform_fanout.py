@@ -9,6 +9,8 @@ enforced rates it answers 429 with Retry-After, as the platform does (tests/supp
 - Discord: `--discord-global` REST requests a second in all, and `--discord-dm-open` new DM
   channels a second (a first fan-out opens one per member). PLN_DISCORD_DM_RATE is set to the
   DM-open limit.
+- With `--processes N`, each process's rate is the limit divided by N, as docs/OPERATIONS.md
+  tells an operator to set it (pacers are per process).
 
 The members are seeded into the database with a `prompt now` due (tests/support/bot_fleet.py)
 and the processes start on the wall clock; with `--processes 2` they share one PostgreSQL
@@ -143,7 +145,7 @@ async def run_slack(args: argparse.Namespace, url: str, workdir: Path) -> Run:
         bots = []
         for i in range(args.processes):
             api_url = await slack.add_listener()
-            env = slack_env(url, api_url, send_rate=args.slack_limit)
+            env = slack_env(url, api_url, send_rate=args.slack_limit / args.processes)
             bots.append(await start_bot("slack", env, workdir, f"slack-{i}"))
         try:
             await watch(run, bots, lambda: len(slack.dm_counts()), url, args.max_seconds)
@@ -180,7 +182,7 @@ async def run_discord(args: argparse.Namespace, url: str, workdir: Path) -> Run:
         bots = []
         for i in range(args.processes):
             api_url = await discord_server.add_listener()
-            env = discord_env(url, api_url, dm_rate=args.discord_dm_open)
+            env = discord_env(url, api_url, dm_rate=args.discord_dm_open / args.processes)
             bots.append(await start_bot("discord", env, workdir, f"discord-{i}"))
         counts = discord_server.dm_counts
         try:

@@ -92,6 +92,17 @@ class DiscordLimitEnforcer:
             return _Answer(status, {"message": f"{status}: Bad Gateway", "code": 0})
         return None
 
+    def advertised(self, method: str, path: str) -> tuple[int, int, float] | None:
+        """The bucket a successful answer tells the client about (limit, remaining, seconds
+        to reset), where the stand-in enforces one of its own: the DM-open limit. Discord's
+        answers say what a route allows, and discord.py paces itself by them, so they must
+        say what is enforced: no more (429s), no less (a fan-out held below the limit)."""
+        if (method, path) != DM_OPEN or self._dm_open is None:
+            return None
+        bucket = self._dm_open
+        bucket.wait(self._monotonic())  # brings its tokens up to date
+        return int(bucket.capacity), max(int(bucket.tokens), 0), self.limits.burst_seconds
+
     def _server_error(self, path: str) -> bool:
         """Draw a 5xx for a post to `path`, never more than the allowed run in a row."""
         if self._errors_in_a_row[path] >= self.limits.server_errors_in_a_row:

@@ -38,9 +38,11 @@ class Rest(Observation):
 
     # -- REST: plumbing --------------------------------------------------------------------
 
-    def _bucket_headers(self, bucket: str, *, remaining: int, reset_after: float) -> dict[str, str]:
+    def _bucket_headers(
+        self, bucket: str, *, remaining: int, reset_after: float, limit: int = 5
+    ) -> dict[str, str]:
         return {
-            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
             "X-RateLimit-Reset-After": f"{reset_after:.3f}",
@@ -148,7 +150,13 @@ class Rest(Observation):
         )
         answer: _Answer = await route.handler(call)
         if answer.status < 300:
-            answer.headers.update(self._bucket_headers(bucket, remaining=4, reset_after=1.0))
+            enforced = self.limits.advertised(record.method, record.path) if self.limits else None
+            limit, remaining, reset_after = enforced or (5, 4, 1.0)
+            answer.headers.update(
+                self._bucket_headers(
+                    bucket, remaining=remaining, reset_after=reset_after, limit=limit
+                )
+            )
         return answer
 
     @staticmethod

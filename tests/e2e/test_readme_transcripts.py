@@ -66,7 +66,7 @@ NOT_RUN = {
     "PLN_TEST_POSTGRES_URL=postgresql+asyncpg://user:password@host/throwaway_db .venv/bin/python bench/digest.py --runs 21": "a benchmark",  # noqa: E501
     ".venv/bin/python bench/platform_fanout.py": "a benchmark (tests/faults runs such processes)",
     ".venv/bin/python bench/platform_fanout.py --platform slack --members 1000": "a benchmark",
-    ".venv/bin/python bench/platform_fanout.py --processes 2 --database-url postgresql+asyncpg://user:password@host/throwaway_db": "a benchmark",  # noqa: E501
+    ".venv/bin/python bench/platform_fanout.py --platform slack --processes 2 --database-url postgresql+asyncpg://user:password@host/throwaway_db": "a benchmark",  # noqa: E501
     ".venv/bin/python bench/startup.py --runs 5": "a benchmark",
     ".venv/bin/python bench/pairing.py --runs 5": "a benchmark",
 }

@@ -123,6 +123,9 @@ def sample(metrics: str, name: str, **labels: str) -> float:
 async def test_the_console_serves_health_and_metrics_when_a_port_is_set(tmp_path: Path) -> None:
     env = _env(tmp_path)
     async with running(tmp_path, "console", "Health and metrics", env, "--member", "alice") as bot:
+        # the console reads lines once started: on a loaded machine the note comes first
+        await bot.type(":now")
+        await bot.read_until(r"\[clock\] It is")
         await assert_healthy(bot)
         await bot.type("/pln join")
         await bot.type(":advance 3d")

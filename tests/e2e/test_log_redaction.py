@@ -79,8 +79,11 @@ async def test_no_token_secret_or_answer_reaches_the_log(tmp_path: Path) -> None
                     process.stdin.write(b":advance 3d\n")
                     await process.stdin.drain()
                     await read_until(process.stdout, "It is Mon 23 Nov 2026", seen)
+                    await slack.wait_for(lambda: slack.dm_counts()["UALICE"] >= 1)  # the prompt
                     answered = await client.event(client.message_im_event("UALICE", ANSWER))
                     assert answered.status == 200
+                    # the 200 is bolt's ack; the answer is saved, then confirmed by DM
+                    await slack.wait_for(lambda: slack.dm_counts()["UALICE"] >= 2)
                     forged = await client.slash_command("UALICE", "history", signing="forged")
                     assert forged.status == 401
                     before = len(slack.hook_posts)

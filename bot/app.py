@@ -108,18 +108,23 @@ class App:
         *,
         with_web: bool = False,
         sign_in: Callable[[WebSettings], WebSettings] | None = None,
+        platform_admin: PlatformAdminLookup | None = None,
     ) -> int | None:
         """Open /healthz and /metrics on PLN_HTTP_HOST:PLN_HTTP_PORT if a port is set (and
         the web page when `with_web`, then on 127.0.0.1:8080 if no port is set; `sign_in`
-        as for `mount_web`). The bound port. Raises `OpsListenError` (one line) when the
-        port cannot be had."""
+        and `platform_admin` as for `mount_web`). The bound port. Raises `OpsListenError`
+        (one line) when the port cannot be had."""
         host, port = settings.http_host, settings.http_port
         if port is None and with_web:
             host, port = WEB_DEFAULT_HOST, WEB_DEFAULT_PORT
         if port is None:
             return None
         extend = (
-            (lambda web_app: self.mount_web(web_app, settings, sign_in=sign_in))
+            (
+                lambda web_app: self.mount_web(
+                    web_app, settings, sign_in=sign_in, platform_admin=platform_admin
+                )
+            )
             if with_web
             else None
         )

@@ -20,22 +20,33 @@ def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> SlackSettings:
 
 
 @pytest.mark.parametrize(
-    "extra",
+    ("extra", "mode"),
     [
-        {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"},
-        {"SLACK_CLIENT_ID": "1.2"},
-        {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x", "SLACK_APP_TOKEN": "xapp-1"},
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"}, SlackMode.HTTP),
+        (
+            {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x", "SLACK_APP_TOKEN": "xapp-1"},
+            SlackMode.SOCKET,
+        ),
     ],
 )
-def test_a_bot_token_with_oauth_client_settings_is_refused_naming_both_ways_out(
+def test_a_bot_token_with_the_client_id_and_secret_stays_single_workspace_with_sign_in(
+    monkeypatch: pytest.MonkeyPatch, extra: dict[str, str], mode: SlackMode
+) -> None:
+    """With a bot token the app's credentials are for Sign in with Slack only: no OAuth
+    install mode (no PLN_TOKEN_KEY asked for)."""
+    chosen = settings(monkeypatch, SLACK_BOT_TOKEN="xoxb-1", **SIGNED, **extra)
+    assert chosen.check() is mode
+
+
+@pytest.mark.parametrize("extra", [{"SLACK_CLIENT_ID": "1.2"}, {"SLACK_CLIENT_SECRET": "x"}])
+def test_a_bot_token_with_half_of_the_client_credentials_is_refused_naming_both(
     monkeypatch: pytest.MonkeyPatch, extra: dict[str, str]
 ) -> None:
-    """bolt would read the client id and secret itself and ignore the token."""
     chosen = settings(monkeypatch, SLACK_BOT_TOKEN="xoxb-1", **SIGNED, **extra)
     with pytest.raises(SettingsError) as refused:
         chosen.check()
-    assert "unset the client id and secret" in str(refused.value)
-    assert "unset SLACK_BOT_TOKEN" in str(refused.value)
+    assert "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together" in str(refused.value)
+    assert "Sign in with Slack" in str(refused.value)
 
 
 def test_one_workspace_and_many_workspaces_each_start_alone(

@@ -45,6 +45,7 @@ from bot.adapters.slack.server import (
     build_web_app,
 )
 from bot.adapters.slack.settings import BOT_SCOPES, SlackMode, SlackSettings
+from bot.adapters.slack.single_workspace import bolt_without_install_flow
 from bot.adapters.slack.uninstalls import SlackUninstalls
 from bot.adapters.slack.workspaces import (
     BotTokens,
@@ -164,7 +165,8 @@ class SlackService:
         self.app.web_listening(self.settings.http_host, self.port)
 
     def _sign_in(self, page: WebSettings) -> WebSettings:
-        """Sign in with Slack uses this app's own client id and secret and SLACK_API_URL."""
+        """Sign in with Slack uses this app's own client id and secret and SLACK_API_URL, in
+        every mode (with a bot token they serve only the sign-in)."""
         secret = self.settings.client_secret
         return replace(
             page,
@@ -188,7 +190,10 @@ class SlackService:
             return
         try:
             await self.app.serve_ops(
-                self.core_settings, with_web=web_wanted(self.core_settings, default=False)
+                self.core_settings,
+                with_web=web_wanted(self.core_settings, default=False),
+                sign_in=self._sign_in,
+                platform_admin=self._admin,
             )
         except OpsListenError as error:
             raise SlackStartError(str(error)) from None
@@ -277,14 +282,15 @@ def build_slack_service(
     else:
         assert bot_token is not None
         tokens = SingleWorkspaceTokens(bot_token)
-        bolt = AsyncApp(  # the bot token comes with `client`, so it has SLACK_API_URL too
-            signing_secret=slack.signing_secret.get_secret_value()
-            if slack.signing_secret
-            else None,
-            client=client,
-            logger=BOLT_LOGGER,
-            request_verification_enabled=mode is not SlackMode.SOCKET,
-        )
+        with bolt_without_install_flow():
+            bolt = AsyncApp(  # the bot token comes with `client`, so it has SLACK_API_URL too
+                signing_secret=slack.signing_secret.get_secret_value()
+                if slack.signing_secret
+                else None,
+                client=client,
+                logger=BOLT_LOGGER,
+                request_verification_enabled=mode is not SlackMode.SOCKET,
+            )
     messenger = SlackMessenger(client, tokens, pacer)
     app = build_app(settings, clock, messenger, db=db, metrics=metrics)
     directory = SlackDirectory(client)

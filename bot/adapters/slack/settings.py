@@ -89,13 +89,12 @@ class SlackSettings(BaseSettings):
     def check(self) -> SlackMode:
         """The mode these settings run in, or a SettingsError naming the variable to set."""
         mode = self.mode
-        if self.bot_token is not None and (self.client_id or self.client_secret):
-            # bolt would read SLACK_CLIENT_ID/SECRET itself and start its own OAuth flow with
-            # a file store, ignoring the token: refuse rather than run half of each
+        if self.bot_token is not None and bool(self.client_id) != bool(self.client_secret):
+            # with a bot token the app's client id and secret serve only Sign in with Slack
             raise SettingsError(
-                "SLACK_BOT_TOKEN and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are both set: for one "
-                "workspace keep SLACK_BOT_TOKEN and unset the client id and secret; to install "
-                "in many workspaces (OAuth) unset SLACK_BOT_TOKEN (docs/SLACK.md)"
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: with SLACK_BOT_TOKEN "
+                "they turn on Sign in with Slack, so set both (Basic Information → App "
+                "Credentials) or neither (docs/WEB.md)"
             )
         if mode is SlackMode.SOCKET:
             if self.bot_token is None:

@@ -1,12 +1,15 @@
-"""Sign in with Slack on the Slack process's own server (many-workspace OAuth mode): the
-app's SLACK_CLIENT_ID and secret drive it, and a workspace admin is an admin on the web
-page as in chat (users.info with that workspace's bot token), a member is not."""
+"""Sign in with Slack on the Slack process's own server, in the many-workspace OAuth mode
+and in the single-workspace mode (SLACK_BOT_TOKEN): the app's SLACK_CLIENT_ID and secret
+drive it, and a workspace admin is an admin on the web page as in chat (users.info with
+that workspace's bot token), a member is not."""
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 import aiohttp
+import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store.web_models import WebSession
 from bot.web.oauth.pending import PENDING_COOKIE
 from bot.web.sessions import COOKIE
-from tests.integration.slack.conftest import SIGNING_SECRET, SlackBot, StartBot
+from tests.integration.slack.conftest import (
+    BOT_TOKEN,
+    MODERATOR,
+    SIGNING_SECRET,
+    SlackBot,
+    StartBot,
+)
 from tests.integration.slack.test_slack_oauth import CLIENT_ID, install
 from tests.support.slack_requests import SlackRequests
 
@@ -82,3 +91,55 @@ async def test_a_workspace_admin_signs_in_as_a_moderator_and_a_member_does_not(
     assert "Signed in as" in home and "as a moderator" not in home
     assert await _admin_flags(bot) == [True, False]
     assert [call.token for call in bot.slack.calls_to("users.info")][-1] == "xoxb-team-two"
+
+
+async def _single_workspace(start_bot: StartBot, monkeypatch: pytest.MonkeyPatch) -> SlackBot:
+    """SLACK_BOT_TOKEN plus the app's client id and secret, in the environment too, where
+    bolt would look for them to start an install flow of its own."""
+    monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", CLIENT_SECRET)
+    bot = await start_bot(slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET)
+    assert os.environ["SLACK_CLIENT_ID"] == CLIENT_ID  # given back once bolt is built
+    base = f"http://127.0.0.1:{bot.service.port}"
+    bot.slack.openid.set_clock(lambda: bot.clock.now().timestamp())
+    bot.slack.openid.register_app(CLIENT_ID, CLIENT_SECRET, base + "/signin/slack/callback")
+    return bot
+
+
+async def test_a_single_workspace_bot_signs_in_the_member_who_joined(
+    start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await _single_workspace(start_bot, monkeypatch)
+    await bot.join("UALICE")  # bolt still answers with SLACK_BOT_TOKEN
+
+    status, home = await _sign_in(bot, "UALICE")
+    assert status == 303
+    assert "Signed in as" in home and "as a moderator" not in home
+
+    status, home = await _sign_in(bot, "UBOB")  # never typed /pln join
+    assert status == 403 and "Signed in as" not in home
+    assert await _admin_flags(bot) == [False]
+
+
+async def test_a_single_workspace_bot_offers_no_install_of_its_own(
+    start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await _single_workspace(start_bot, monkeypatch)
+    assert bot.service.bolt.oauth_flow is None
+    base = f"http://127.0.0.1:{bot.service.port}"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(base + "/slack/install", allow_redirects=False) as install_page:
+            assert install_page.status == 404
+        async with http.get(base + "/signin") as signin:
+            assert "/signin/slack" in await signin.text()
+
+
+async def test_a_workspace_admin_of_a_single_workspace_bot_signs_in_as_a_moderator(
+    start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await _single_workspace(start_bot, monkeypatch)
+    await bot.join(MODERATOR)
+
+    status, home = await _sign_in(bot, MODERATOR)
+    assert status == 303 and "as a moderator" in home
+    assert [call.token for call in bot.slack.calls_to("users.info")][-1] == BOT_TOKEN

@@ -30,12 +30,18 @@ class Target:
     mentioned: bool  # a platform mention (`<@U123>`), not a plain name
 
 
+def platform_mention(text: str) -> str | None:
+    """The user id of a Slack or Discord mention (`<@U123>`, `<@!123>`), or None."""
+    found = _PLATFORM_MENTION.fullmatch(text.strip())
+    return found.group(1) if found is not None else None
+
+
 def member_target(text: str) -> Target:
     """The person after `moderators add|remove`; ValueError says how to name them."""
     cleaned = text.strip()
-    found = _PLATFORM_MENTION.fullmatch(cleaned)
-    if found is not None:
-        return Target(found.group(1), mentioned=True)
+    mentioned = platform_mention(cleaned)
+    if mentioned is not None:
+        return Target(mentioned, mentioned=True)
     named = _CONSOLE_NAME.fullmatch(cleaned)
     if named is not None:
         return Target(named.group(1), mentioned=False)

@@ -102,3 +102,40 @@ def test_a_mentor_and_a_mentee_are_introduced_and_the_match_ends(tmp_path: Path)
     assert "[bot -> alice] Your mentor: bob, since" in out
     assert "[bot -> bob] alice ended your mentoring match." in out
     assert "You offer to mentor up to 2 member(s)." in out.split(":as bob")[-1]
+
+
+def test_a_mentor_ends_the_match_with_one_mentee_by_name(tmp_path: Path) -> None:
+    """The console names members by their name (`:as carol`), so `end carol` is one match."""
+    mentee = [
+        "/pln join",
+        "/pln profile role teacher",
+        "/pln mentor request",
+        "/pln mentor assess 1 2 3 3 2",
+    ]
+    transcript = run_bot(
+        tmp_path,
+        [
+            "/pln join",
+            "/pln profile role leader",
+            "/pln mentor offer 2",
+            "/pln mentor assess 5 5 4 4 5",
+            ":as alice",
+            *mentee,
+            ":as carol",
+            *mentee,
+            ":as bob",
+            "/pln mentor end dave",
+            "/pln mentor end carol",
+            "/pln mentor status",
+        ],
+        member="bob",
+        clock="simulated=2026-11-20T10:00",
+    )
+    assert_clean_exit(transcript)
+    out = transcript.stdout
+    assert "Your matches: alice (your mentee), carol (your mentee)." in out
+    assert "Ended your mentoring match with carol. I've told them." in out
+    assert "[bot -> carol] bob ended your mentoring match." in out
+    # the only status is the last command's: alice stays, carol's match is over
+    assert "Your mentee: alice, since" in out and "Your mentee: carol" not in out
+    assert "You offer to mentor up to 2 member(s)." in out

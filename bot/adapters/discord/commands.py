@@ -156,6 +156,8 @@ def _annotation(option: Option) -> Any:
         base = discord.TextChannel
     elif option.kind is OptionKind.FILE:
         base = discord.Attachment
+    elif option.kind is OptionKind.MEMBER:
+        base = discord.User  # a Member in a server, a User otherwise: both have the id
     else:
         base = str
     return base if option.required else Optional[base]  # noqa: UP045 (built at run time)
@@ -168,6 +170,8 @@ def _as_text(option: Option, value: Any) -> str:
         return "here" if value is None else f"<#{value.id}>"
     if option.kind is OptionKind.FILE:
         return ""  # handed in as a file, never as text
+    if option.kind is OptionKind.MEMBER:
+        return "" if value is None else f"<@{value.id}>"
     return "" if value is None else str(value)
 
 

@@ -1,11 +1,11 @@
-"""`/pln mentor offer | request | assess | status | end`, and the matching run each offer,
-request or self-assessment starts.
+"""`/pln mentor offer | request | assess | status`, and the matching run each offer,
+request or self-assessment starts (`end` is `mentor_end`).
 
 The matching itself is `bot.core.checkins.mentoring.match_mentors` (an optimal assignment
 over the mentors' free places); this module reads its inputs from the store, writes the
 matches back, and words the introductions. Everything happens in one unit of work; the
-introductions (and the notice that a match ended) to members other than the one acting
-are returned as `Notice`s, sent by DM after the commit.
+introductions to members other than the one acting are returned as `Notice`s, sent by DM
+after the commit.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ class Result:
     notices: tuple[Notice, ...] = ()
 
 
-def _recipient(ctx: Context, member: Member) -> Recipient:
+def recipient_of(ctx: Context, member: Member) -> Recipient:
+    """Where a DM to `member` goes: a notice owed to them, sent after the commit."""
     return Recipient(
         member_id=member.id,
         platform=member.platform,
@@ -167,7 +168,7 @@ async def run_matching(
             if side.id == actor_id:
                 replies.append(message)
             else:
-                notices.append(Notice(_recipient(ctx, side), message))
+                notices.append(Notice(recipient_of(ctx, side), message))
     await ctx.session.flush()
     return replies, notices
 
@@ -191,7 +192,7 @@ def _introduction(other: str, their_role: str, match: MentorMatch) -> str:
     return (
         f"{head} {why} Your working days (09:00-17:00 in each one's zone) overlap by {hours}. "
         "Say hello in a DM and agree when to talk. Either of you can end it with "
-        "`/pln mentor end`."
+        f"`/pln mentor end @{other}`."
     )
 
 
@@ -227,40 +228,3 @@ async def status(ctx: Context) -> Result:
     if offered is None and waiting is None and not matches:
         lines.append("`/pln mentor offer` to mentor, `/pln mentor request` to find a mentor.")
     return Result((plain("\n".join(lines)),))
-
-
-async def end(ctx: Context) -> Result:
-    """End every match the member is in, and withdraw their offer and request; the other
-    side of each match is told."""
-    member = ctx.require_member()
-    matches = await store.active_matches(ctx.session, member.id)
-    others = await store.members_by_id(
-        ctx.session, {i for m in matches for i in (m.mentor_id, m.mentee_id) if i is not None}
-    )
-    notices = []
-    for match in matches:
-        match.ended_at = ctx.now
-        other_id = match.mentee_id if match.mentor_id == member.id else match.mentor_id
-        other = others.get(other_id) if other_id is not None else None
-        if other is not None and other.active:
-            notices.append(
-                Notice(
-                    _recipient(ctx, other),
-                    plain(
-                        f"{member.display_name} ended your mentoring match. Thank you both. "
-                        "`/pln mentor request` or `/pln mentor offer` to be matched again."
-                    ),
-                )
-            )
-    withdrawn = False
-    for table in (MentorOffer, MentorRequest):
-        row = await ctx.session.get(table, member.id)
-        if row is not None:
-            await ctx.session.delete(row)
-            withdrawn = True
-    if not matches and not withdrawn:
-        return Result((plain("You have no mentoring match, offer or request to end."),))
-    said = f"Ended {len(matches)} mentoring match(es)" if matches else "Nothing was matched yet"
-    names = ", ".join(notice.recipient.display_name for notice in notices)
-    told = f" I've told {names}." if notices else ""
-    return Result((plain(f"{said}; your offer or request is withdrawn.{told}"),), tuple(notices))

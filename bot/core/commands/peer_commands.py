@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.core.checkins import assessment, mentor_flow, notices, optin, profile
+from bot.core.checkins import assessment, mentor_end, mentor_flow, notices, optin, profile
 from bot.core.checkins.mentoring import match_mentors
 from bot.core.checkins.model import Role
 from bot.core.commands.shapes import Arguments, Option, OptionKind, Rejected
 from bot.core.commands.spec import CommandSpec, CoreServices
 from bot.core.context import Context
 from bot.core.messages import OutgoingMessage
+from bot.core.moderators import Target, platform_mention
 from bot.core.replies import NOT_JOINED
 
 if TYPE_CHECKING:
@@ -62,11 +63,13 @@ class Checkins:
 
 @dataclass(frozen=True)
 class Mentor:
-    """`/pln mentor offer [n]|request|assess <5 ratings>|status|end` (status when left out)."""
+    """`/pln mentor offer [n]|request|assess <5 ratings>|status|end [member]` (status when
+    left out)."""
 
     verb: str
     capacity: int = 1
     ratings: assessment.Ratings | None = None
+    partner: Target | None = None  # `end @sam`: only the match with them
 
 
 def _capacity(rest: str) -> Mentor:
@@ -84,12 +87,26 @@ def _capacity(rest: str) -> Mentor:
     return Mentor("offer", capacity=int(words[0]))
 
 
+def _end(rest: str) -> Mentor:
+    """`end` alone ends everything; `end @sam` (a mention, or on the console a name) one."""
+    named = rest.strip()
+    if not named:
+        return Mentor("end")
+    mentioned = platform_mention(named)
+    if mentioned is not None:
+        return Mentor("end", partner=Target(mentioned, mentioned=True))
+    if len(named) > 200:
+        raise ValueError("Name one of your matches: `/pln mentor end @sam`.")
+    return Mentor("end", partner=Target(named, mentioned=False))
+
+
 def _verbs(
     usage: str,
     verbs: dict[str, Callable[[str], Any]],
     produces: tuple[type, ...],
     value: Option,
     when_empty: Callable[[], Any],
+    *more: Option,
 ) -> Arguments:
     """A first word from `verbs`, whose converter reads the rest of the line."""
 
@@ -106,7 +123,7 @@ def _verbs(
 
     takes = "takes " + ", ".join(verbs)
     action = Option("action", "What to do", OptionKind.CHOICE, choices=tuple(verbs))
-    return Arguments(usage, takes, produces, parse, (action, value))
+    return Arguments(usage, takes, produces, parse, (action, value, *more))
 
 
 def _nothing_after(make: Callable[[], Any]) -> Callable[[str], Any]:
@@ -151,17 +168,18 @@ _CHECKINS_ARGUMENTS = _verbs(
 
 
 _MENTOR_ARGUMENTS = _verbs(
-    "[offer [n]|request|assess <ratings>|status|end]",
+    "[offer [n]|request|assess <ratings>|status|end [@member]]",
     {
         "status": _nothing_after(lambda: Mentor("status")),
         "offer": _capacity,
         "request": _nothing_after(lambda: Mentor("request")),
         "assess": lambda rest: Mentor("assess", ratings=assessment.parse_ratings(rest)),
-        "end": _nothing_after(lambda: Mentor("end")),
+        "end": _end,
     },
     (Mentor,),
     Option("value", "offer: up to how many mentees (1-5); assess: five ratings 1-5"),
     lambda: Mentor("status"),
+    Option("member", "end: only your match with this member", OptionKind.MEMBER),
 )
 
 
@@ -179,8 +197,10 @@ async def _mentor(services: CoreServices, actor: Actor, command: Mentor) -> list
                 result = await mentor_flow.request(ctx, match_mentors)
             case "assess" if command.ratings is not None:
                 result = await mentor_flow.assess(ctx, command.ratings, match_mentors)
+            case "end" if command.partner is not None:
+                result = await mentor_end.end_with(ctx, command.partner, match_mentors)
             case "end":
-                result = await mentor_flow.end(ctx)
+                result = await mentor_end.end(ctx)
             case _:
                 return await mentor_flow.status(ctx)
         for notice in result.notices:  # owed with the match; the pipeline sends and retries
@@ -255,8 +275,10 @@ SPECS: tuple[CommandSpec, ...] = (
             "directions, building relationships, developing the organization, improving "
             "the instructional program, securing accountability). Each mentee gets a mentor "
             "from another school whose strengths cover their lower ratings, with working "
-            "hours that overlap; both get an introduction. `end` ends your matches (the "
-            "other side is told) and withdraws your offer or request."
+            "hours that overlap; both get an introduction. `end @member` ends only your match "
+            "with them (they are told; your offer or request stays, and a freed place is "
+            "matched again); `end` alone ends all your matches and withdraws your offer or "
+            "request."
         ),
         example="mentor offer 2",
         outside=_mentor,

@@ -36,6 +36,7 @@ class OptionKind(StrEnum):
     CHANNEL = "channel"  # a channel picker; the adapter turns it into its channel mention
     ZONE = "zone"  # free text with time zone names offered as the member types
     FILE = "file"  # an attached file; the adapter hands it in with the command, not as text
+    MEMBER = "member"  # a member picker; the adapter turns it into that member's mention
 
 
 @dataclass(frozen=True)

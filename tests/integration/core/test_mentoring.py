@@ -114,6 +114,83 @@ async def test_either_side_ends_the_match_and_the_other_is_told(
     assert "no mentoring match, offer or request" in await _said(core, ALICE, "mentor end")
 
 
+DAVE = member("dave")
+
+
+async def _bob_mentors_alice_and_carol_and_dave_waits(core: PlnCore) -> None:
+    await _ready(core, BOB, "leader", "Northside")
+    await core.handle_command(BOB, "mentor offer 2")
+    await core.handle_command(BOB, "mentor assess 5 5 5 5 5")
+    for who, school in ((ALICE, "Southside"), (CAROL, "Eastside"), (DAVE, "Westside")):
+        await _ready(core, who, "it", school)
+        await core.handle_command(who, "mentor request")
+        await core.handle_command(who, "mentor assess 1 1 1 1 1")
+
+
+async def _active_pairs(db: Database) -> set[tuple[int | None, int | None]]:
+    rows = [row for row in await _rows(db, MatchRow) if isinstance(row, MatchRow)]
+    return {(row.mentor_id, row.mentee_id) for row in rows if row.ended_at is None}
+
+
+async def test_ending_one_match_keeps_the_others_and_the_offer_and_refills_the_place(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    await _bob_mentors_alice_and_carol_and_dave_waits(core)
+    bob, alice, carol, dave = [await _id(db, n) for n in ("bob", "alice", "carol", "dave")]
+    assert await _active_pairs(db) == {(bob, alice), (bob, carol)}  # dave waits: no room
+    messenger.sent.clear()
+
+    said = await _said(core, BOB, "mentor end alice")
+
+    assert "Ended your mentoring match with alice. I've told them." in said
+    assert "Your other 1 match(es) go on. Your offer to mentor stays open." in said
+    assert "Meet your new mentee, dave." in said  # the freed place, matched at once
+    assert await _active_pairs(db) == {(bob, carol), (bob, dave)}
+    told = {to.platform_user_id: message.text for to, message in messenger.sent}
+    assert "bob ended your mentoring match" in told["alice"]
+    assert "Meet your mentor, bob." in told["dave"]
+    assert "carol" not in told
+    (offer,) = await _rows(db, MentorOffer)
+    assert isinstance(offer, MentorOffer) and offer.capacity == 2
+    assert await _rows(db, MentorRequest) == []
+
+
+async def test_a_mentee_ends_the_match_with_their_mentor_by_at_name(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    await _bob_mentors_alice_and_carol_and_dave_waits(core)
+    bob, carol, dave = [await _id(db, n) for n in ("bob", "carol", "dave")]
+    messenger.sent.clear()
+
+    said = await _said(core, ALICE, "mentor end @Bob")
+
+    assert "Ended your mentoring match with bob. I've told them." in said
+    assert "Meet your" not in said  # alice asked for nothing new: she is not matched again
+    assert await _active_pairs(db) == {(bob, carol), (bob, dave)}
+    to_bob = [message.text for to, message in messenger.sent if to.platform_user_id == "bob"]
+    assert "alice ended your mentoring match" in to_bob[0]
+    assert "Meet your new mentee, dave." in to_bob[1]  # bob's freed place, matched at once
+
+
+async def test_a_name_that_is_not_a_match_is_refused_with_the_current_matches(
+    core: PlnCore, db: Database, messenger: RecordingMessenger
+) -> None:
+    await _bob_mentors_alice_and_carol_and_dave_waits(core)
+    before = await _active_pairs(db)
+    messenger.sent.clear()
+
+    said = await _said(core, BOB, "mentor end dave")
+
+    assert "dave is not one of your mentoring matches." in said
+    assert "Your matches: alice (your mentee), carol (your mentee)." in said
+    assert "`/pln mentor end` alone ends them all" in said
+    assert await _active_pairs(db) == before and messenger.sent == []
+    said = await _said(core, DAVE, "mentor end bob")
+    assert "bob is not one of your mentoring matches." in said
+    assert "You have no mentoring match now" in said
+    assert await _rows(db, MentorRequest) != []  # dave keeps waiting
+
+
 async def test_an_introduction_the_platform_refuses_is_sent_later_exactly_once(
     core: PlnCore, messenger: RecordingMessenger
 ) -> None:

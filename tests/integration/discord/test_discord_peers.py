@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.store.checkin_models import CheckinOptIn, MemberProfile
 from bot.store.database import Database
 from bot.store.models import Member
-from tests.integration.discord.conftest import ALICE, BOB, GUILD, DiscordBot
+from tests.integration.discord.conftest import ALICE, BOB, CAROL, GUILD, DiscordBot
 
 
 async def _profile_of(db: Database, user_id: str) -> MemberProfile | None:
@@ -68,3 +68,31 @@ async def test_checkins_and_mentoring_by_their_choices(
     assert "Meet your mentor, bob." in said
     told = [str(m.get("content")) for m in discord_bot.server.dm_messages(BOB)]
     assert any("Meet your new mentee, alice." in text for text in told), told
+
+
+async def test_a_mentor_ends_one_match_with_the_member_option(discord_bot: DiscordBot) -> None:
+    """`/pln peers mentor action:end member:@alice`: the picker's user becomes `<@id>`."""
+    for user in (ALICE, BOB, CAROL):
+        await discord_bot.command(user, "join")
+    await discord_bot.command(BOB, "peers profile", {"action": "role", "value": "leader"})
+    await discord_bot.command(BOB, "peers mentor", {"action": "offer", "value": "2"})
+    await discord_bot.command(BOB, "peers mentor", {"action": "assess", "value": "5 5 5 5 5"})
+    for user in (ALICE, CAROL):
+        await discord_bot.command(user, "peers profile", {"action": "role", "value": "it"})
+        await discord_bot.command(user, "peers mentor", {"action": "request"})
+        await discord_bot.command(user, "peers mentor", {"action": "assess", "value": "1 1 2 2 1"})
+
+    said = await discord_bot.command(BOB, "peers mentor", {"action": "end", "member": ALICE})
+
+    assert "Ended your mentoring match with alice. I've told them." in said
+    assert "Your other 1 match(es) go on. Your offer to mentor stays open." in said
+
+    def alice_told() -> bool:
+        told = [str(m.get("content")) for m in discord_bot.server.dm_messages(ALICE)]
+        return any("bob ended your mentoring match" in text for text in told)
+
+    await discord_bot.server.wait_for(alice_told)
+    said = await discord_bot.command(BOB, "peers mentor", {"action": "status"})
+    assert "Your mentee: carol" in said and "alice" not in said
+    said = await discord_bot.command(BOB, "peers mentor", {"action": "end", "member": ALICE})
+    assert "Your matches: carol (your mentee)." in said

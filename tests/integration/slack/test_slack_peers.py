@@ -58,3 +58,30 @@ async def test_a_matched_mentor_is_introduced_by_dm(bot: SlackBot) -> None:
     assert "Meet your mentor, Bob." in posts[0]["text"]
     told = [call.params.get("text", "") for call in bot.slack.calls_to("chat.postMessage")]
     assert any("Meet your new mentee, Alice." in text for text in told), told
+
+
+async def test_a_mentor_ends_one_match_by_mention_and_keeps_the_other(bot: SlackBot) -> None:
+    """`/pln mentor end @Alice` arrives as `<@UALICE|alice>` (escaped mentions)."""
+    await bot.join("UALICE", "UBOB", "UCAROL")
+    for text in ("profile role leader", "profile school Northside", "mentor offer 2"):
+        await bot.command("UBOB", text)
+    await bot.command("UBOB", "mentor assess 5 5 5 5 5")
+    for user_id in ("UALICE", "UCAROL"):
+        await bot.command(user_id, "profile role it")
+        await bot.command(user_id, "mentor request")
+        await bot.command(user_id, "mentor assess 1 1 2 1 2")
+
+    _, posts = await bot.command("UBOB", "mentor end <@UMOD|mo>")
+    assert "is not one of your mentoring matches" in posts[0]["text"]
+    assert "Your matches: Alice (your mentee), Carol (your mentee)." in posts[0]["text"]
+
+    _, posts = await bot.command("UBOB", "mentor end <@UALICE|alice>")
+    assert "Ended your mentoring match with Alice. I've told them." in posts[0]["text"]
+
+    def ended_to_alice() -> bool:
+        texts = [call.params.get("text", "") for call in bot.slack.sent_messages("UALICE")]
+        return any("Bob ended your mentoring match" in text for text in texts)
+
+    await bot.slack.wait_for(ended_to_alice, description="Alice told by DM")
+    _, posts = await bot.command("UBOB", "mentor status")
+    assert "Your mentee: Carol" in posts[0]["text"] and "Alice" not in posts[0]["text"]

@@ -12,6 +12,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.core import digest_analyses
 from bot.core.actors import Actor
 from bot.core.commands.spec import CoreServices
 from bot.core.commands.values import digest_period
@@ -121,6 +122,7 @@ async def digest_page(
     request = await services.with_context(actor, read)
     if request is None:
         return None
+    request = await digest_analyses.complete(services.db, request)
     source = request.source
     content = await asyncio.to_thread(
         build_content, source, with_chart=bool(source.reflections), chart_format="svg"

@@ -23,17 +23,19 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Context, CoreConfig
+from bot.core.digest_analyses import Unanalysed, take_kept
 from bot.core.messages import Attachment, Field, OutgoingMessage, Section, plain
 from bot.core.prompt_picker import RotationPicker
 from bot.digest import figures, render
 from bot.digest.coverage import ElementKey
 from bot.digest.llm import LlmEndpoint, llm_summary, url_refusal
-from bot.digest.records import PromptSent, Reflection
+from bot.digest.records import PromptSent
 from bot.digest.render import digest_parts, figures_part
 from bot.digest.report import DigestInput, build_content
 from bot.prompts.library import Library, LibraryPrompt, default_library
 from bot.prompts.tracks import ALL, find_track
 from bot.store import digests as digest_store
+from bot.store.digests import BackgroundRow
 from bot.store.identities import linked_member_ids
 from bot.store.models import Delivery
 
@@ -59,6 +61,8 @@ class DigestRequest:
     # the answers the LLM may read: those written in a community that opted in (a linked
     # person's answers from a community that did not never leave the machine)
     llm_answers: tuple[str, ...] = ()
+    # answers whose key phrases were not kept: `digest_analyses.complete` finds them
+    unanalysed: tuple[Unanalysed, ...] = ()
 
 
 def period_window(period: str, now: datetime) -> tuple[datetime | None, str]:
@@ -151,11 +155,12 @@ async def gather(
         known[prompt_id] = await picker.lookup(session, prompt_id)
     # the theme ranking's background: answers shared in this community (public to it) and
     # the member's own earlier ones; other members' private answers are never read
-    background: list[str] = []
+    background: list[BackgroundRow] = []
     if answers:
-        background = await digest_store.shared_texts(session, ctx.community.id, ids)
+        background = await digest_store.shared_background(session, ctx.community.id, ids)
         if since is not None:
-            background += await digest_store.earlier_texts(session, ids, since)
+            background += await digest_store.earlier_background(session, ids, since)
+    reflections, background_texts, unanalysed = take_kept(answers, background)
     llm_answers = tuple(r.text for r in answers if r.llm_opted_in)
     source = DigestInput(
         label=label,
@@ -163,17 +168,15 @@ async def gather(
         until=until,
         zone=ctx.zone,
         prompts=[PromptSent(r.sent_at, r.answered, r.skipped, r.revisit) for r in sent],
-        reflections=[
-            Reflection(r.created_at, r.text, r.prompt_id, r.prompt_text, r.revisit) for r in answers
-        ],
+        reflections=reflections,
         answered_prompts=[known[r.prompt_id] for r in answers],
         library=library,
         scope=track_scope(library, ctx.community.track or ALL),
-        background=background,
+        background=background_texts,
         goal_outcomes=await digest_store.goal_outcomes(session, ids, until) if answers else (),
     )
     endpoint = llm_endpoint(ctx.config, opted_in=bool(llm_answers))
-    return DigestRequest(source, slug, endpoint, llm_answers if endpoint else ())
+    return DigestRequest(source, slug, endpoint, llm_answers if endpoint else (), unanalysed)
 
 
 async def compose(request: DigestRequest) -> list[OutgoingMessage]:

@@ -270,6 +270,7 @@ async def delete_message(ctx: Context, message_ref: str) -> list[OutgoingMessage
                 await forget_quotes(ctx.session, [member.id], answer.delivery_id)
             return [plain("You deleted your answer, so I deleted my copy too.")]
         if answer is not None:
+            answer.updated_at = ctx.now  # its text changed: kept phrases no longer hold
             await requote(ctx.session, [member.id], answer.delivery_id)
         return [plain("You deleted a message of your answer, so I removed it from the answer.")]
     note = await reflection_store.note_by_ref(ctx.session, member.id, message_ref)

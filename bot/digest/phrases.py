@@ -15,14 +15,14 @@ never spans punctuation, a stop word, chat markup or a change of script.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import regex  # type: ignore[import-untyped]
-
-from bot.digest.tokens import Token, clean_markup, has_cjk, language_of, tokens
+from bot.digest.records import PhraseCount
+from bot.digest.tokens import Token, tokens
 
 
 def _listed(words: str) -> frozenset[str]:
@@ -91,10 +91,6 @@ PREFIXES = {
     "he": ("וה", "שה", "בה", "לה", "מה", "ו", "ה", "ב", "ל", "מ", "ש", "כ"),  # noqa: RUF001
     "ar": ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل"),
 }
-# words (with inner apostrophes and hyphens), numbers, and single marks that end a phrase
-_PLAIN_WORDS = regex.compile(
-    r"[\p{L}\p{M}]+(?:['\u2019\-][\p{L}\p{M}]+)*|\p{N}+|[^\s\p{L}\p{M}\p{N}]|\n"
-)
 LEMMATISED = frozenset({"ru", "uk", "bg", "el", "hi"})  # scripts whose language simplemma has
 
 
@@ -132,76 +128,12 @@ def key_phrases(
     return found
 
 
-def phrases_among(
-    text: str, wanted: frozenset[str], wanted_words: frozenset[str], memo: dict[str, str]
-) -> list[str]:
-    """The keys of the `wanted` phrases in `text`, with repeats: the background's counts.
-
-    The theme ranking only needs to know how often the member's candidate phrases occur in
-    the background texts (up to a thousand of them), so this skips everything else: no
-    parts of speech, no surfaces, and any word not in a wanted phrase ends a run.
-    `wanted_words`: `words_of(wanted)`; `memo`: the keys of words already seen, for this
-    digest only (nothing of a background text outlives the digest).
-    """
-    if has_cjk(text):
-        return [phrase.key for phrase in key_phrases(text) if phrase.key in wanted]
-    found: list[str] = []
-    run: list[str] = []
-    seen = memo.get
-    for piece in _PLAIN_WORDS.findall(clean_markup(text).lower()):
-        key = seen(piece)
-        if key is None:
-            key = memo[piece] = _background_word(piece, wanted_words)
-        if key and key[0] != "#":
-            run.append(key)
-            continue
-        if key and run:  # a number: it stays with the word before it
-            run[-1] = f"{run[-1]} {key[1:]}"
-            continue
-        if run:
-            if len(run) == 1:
-                if run[0] in wanted:
-                    found.append(run[0])
-            else:
-                _wanted_grams(run, wanted, found)
-            run = []
-    if run:
-        _wanted_grams(run, wanted, found)
-    return found
-
-
-def _background_word(piece: str, wanted_words: frozenset[str]) -> str:
-    """A background piece's wanted key, "#<digits>" for a number, or "" (ends a run)."""
-    if piece[0].isdigit() or piece in NUMBER_WORDS:
-        return "#" + NUMBER_WORDS.get(piece, piece)
-    if not piece[0].isalpha():
-        return ""
-    word = _word(Token(piece, "word", language_of(piece)), "", {})
-    if word is None or word.role == OTHER or word.key not in wanted_words:
-        return ""
-    return word.key
-
-
-def words_of(wanted: frozenset[str]) -> frozenset[str]:
-    """The single words (a noun with its number: "year 7") the wanted phrases are made of."""
-    words = set()
-    for phrase in wanted:
-        parts = phrase.split(" ")
-        for i, part in enumerate(parts):
-            if part.isdecimal() and i:
-                words.add(f"{parts[i - 1]} {part}")
-            else:
-                words.add(part)
-    return frozenset(words)
-
-
-def _wanted_grams(run: list[str], wanted: frozenset[str], found: list[str]) -> None:
-    found += [word for word in run if word in wanted]
-    for size in range(2, min(MAX_WORDS, len(run)) + 1):
-        for start in range(len(run) - size + 1):
-            gram = " ".join(run[start : start + size])
-            if gram in wanted:
-                found.append(gram)
+def phrase_counts(text: str, memo: Memo | None = None) -> tuple[PhraseCount, ...]:
+    """Every key phrase of `text` (none left out for a prompt), each way of writing it once
+    with its count, in the order first written: an answer's analysis, made once and kept
+    (bot/store/analyses.py) so a digest does not parse every answer again."""
+    counts = Counter((phrase.key, phrase.surface) for phrase in key_phrases(text, memo=memo))
+    return tuple((key, surface, count) for (key, surface), count in counts.items())
 
 
 def content_words(text: str, memo: Memo | None = None) -> list[str]:

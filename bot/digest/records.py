@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+# one key phrase of a text as written, and how often: (key, surface, count)
+PhraseCount = tuple[str, str, int]
+
 
 @dataclass(frozen=True)
 class Reflection:
@@ -17,6 +20,9 @@ class Reflection:
     # an answer to a "Looking back" revisit: the member's words (themes, summary, goals,
     # words written) but not a new element reflected on (the original answer counted)
     revisit: bool = False
+    # the text's key phrases (bot.digest.phrases.phrase_counts) when the store kept them
+    # from an earlier digest; None: the themes find them in `text`
+    phrases: tuple[PhraseCount, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ class DigestInput:
     scope: Sequence[ElementKey] | None  # the community track's elements; None: all
     # the theme ranking's background besides general English: the member's own earlier
     # answers and answers SHARED in the community; never another member's private text
-    background: Sequence[str]
+    # (the keys of its phrases when they were kept, else its text)
+    background: Sequence[str | frozenset[str]]
     # what became of goals: (a revisit's text, which quotes the goal; the outcome the member
     # chose on it: "done", "partly", "not_yet", "dropped"), oldest first
     goal_outcomes: Sequence[tuple[str, str]] = ()

@@ -26,14 +26,12 @@ import regex  # type: ignore[import-untyped]
 
 from bot.digest.phrases import (
     Memo,
-    Phrase,
     key_phrases,
-    phrases_among,
+    phrase_counts,
     word_frequency,
     word_keys,
-    words_of,
 )
-from bot.digest.records import Reflection
+from bot.digest.records import PhraseCount, Reflection
 from bot.digest.tokens import language_of
 from bot.digest.weeks import Week, buckets, week_label, week_of
 
@@ -72,35 +70,35 @@ def prompt_words(prompt_text: str, memo: Memo | None = None) -> frozenset[str]:
     return word_keys(prompt_text, memo)
 
 
-def _asked(prompt_text: str, asked: dict[str, frozenset[str]], memo: Memo) -> frozenset[str]:
-    asked[prompt_text] = prompt_words(prompt_text, memo)
-    return asked[prompt_text]
-
-
 def phrases(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     """The keys of the key phrases of `text` (see bot/digest/phrases.py)."""
     return [phrase.key for phrase in key_phrases(text, drop)]
 
 
-def _given(grams: list[str]) -> list[str]:
-    """The analyzer for texts already analysed: each is analysed once, not per vectorizer."""
-    return grams
+def own_phrases(
+    reflection: Reflection, asked: dict[str, frozenset[str]], memo: Memo
+) -> list[PhraseCount]:
+    """The answer's key phrases without the echo of its own prompt: the kept analysis when
+    the store has one, else found in its text now."""
+    found = reflection.phrases
+    if found is None:
+        found = phrase_counts(reflection.text, memo)
+    drop = asked.get(reflection.prompt_text)
+    if drop is None:
+        drop = asked[reflection.prompt_text] = prompt_words(reflection.prompt_text, memo)
+    return [item for item in found if not drop.issuperset(item[0].split(" "))]
 
 
-def _candidates(analysed: Sequence[list[str]], min_answers: int) -> list[str]:
-    """The member's phrases used in at least `min_answers` answers: only these can be themes."""
-    # numpy and scikit-learn take a second to import: only a digest needs them
-    import numpy as np
-    from sklearn.feature_extraction.text import CountVectorizer
+def background_keys(text: str, memo: Memo | None = None) -> frozenset[str]:
+    """The keys of a background text's key phrases: all its row of the ranking needs."""
+    return frozenset(key for key, _, _ in phrase_counts(text, memo))
 
-    counter = CountVectorizer(analyzer=_given, binary=True)
-    try:
-        matrix = counter.fit_transform(analysed)
-    except ValueError:  # nothing left after stop words
-        return []
-    in_answers = np.asarray(matrix.sum(axis=0)).ravel()
-    names = counter.get_feature_names_out()
-    return [str(names[i]) for i in np.flatnonzero(in_answers >= min_answers)]
+
+def _candidates(own: Sequence[dict[str, int]], min_answers: int) -> list[str]:
+    """The member's phrases used in at least `min_answers` answers, in alphabetical order:
+    only these can be themes."""
+    in_answers = Counter(key for answer in own for key in answer)
+    return sorted(key for key, count in in_answers.items() if count >= min_answers)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -154,12 +152,14 @@ def _pick(ranked: list[tuple[str, float]], count: int) -> list[str]:
     return [phrase for phrase, _ in kept]
 
 
-def _written(found: Sequence[list[Phrase]]) -> dict[str, str]:
-    """Each phrase as the member wrote it most often (case as written)."""
-    written: dict[str, Counter[str]] = {}
+def _written(found: Sequence[list[PhraseCount]], wanted: frozenset[str]) -> dict[str, str]:
+    """Each wanted phrase as the member wrote it most often (case as written; the first
+    way written when two ways are as frequent)."""
+    written: dict[str, Counter[str]] = {key: Counter() for key in wanted}
     for answer in found:
-        for phrase in answer:
-            written.setdefault(phrase.key, Counter())[phrase.surface] += 1
+        for key, surface, count in answer:
+            if key in wanted:
+                written[key][surface] += count
     return {key: counts.most_common(1)[0][0] for key, counts in written.items()}
 
 
@@ -190,7 +190,7 @@ def _cased_word(word: str, texts: Sequence[str]) -> str:
 
 def compute_themes(
     reflections: Sequence[Reflection],
-    background: Sequence[str],
+    background: Sequence[str | frozenset[str]],
     weeks: Sequence[Week],
     zone: ZoneInfo,
     count: int = 5,
@@ -198,51 +198,58 @@ def compute_themes(
     """The member's `count` most characteristic recurring phrases over `weeks` (the period).
 
     `background`: texts that are not private to anyone but the member (their own earlier
-    answers, answers shared with the community); with general language frequencies, they
-    say how common a phrase is. Each phrase's weight is TF-IDF's inverse document frequency
-    over the background and the member's answers, times its rarity in its language
+    answers, answers shared with the community), or the keys of their phrases when the
+    store kept them (`background_keys`); with general language frequencies, they say how
+    common a phrase is. Each phrase's weight is TF-IDF (sublinear term frequency, smoothed
+    inverse document frequency over the background and the member's answers, as
+    scikit-learn's TfidfVectorizer computes them) times its rarity in its language
     (`phrase_weight`); each answer's weights are l2-normalised and summed.
     """
     if not reflections:
         return []
-    # numpy and scikit-learn take a second to import: only a digest needs them
-    import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
-
     memo: Memo = {}  # this digest's words, looked up once; dropped with the digest
     asked: dict[str, frozenset[str]] = {}  # a prompt answered twice is read once
-    found = [
-        key_phrases(r.text, asked.get(r.prompt_text) or _asked(r.prompt_text, asked, memo), memo)
-        for r in reflections
-    ]
-    own = [[phrase.key for phrase in answer] for answer in found]
+    found = [own_phrases(r, asked, memo) for r in reflections]
+    own: list[dict[str, int]] = []
+    for answer in found:
+        counts: dict[str, int] = {}
+        for key, _, times in answer:
+            counts[key] = counts.get(key, 0) + times
+        own.append(counts)
     candidates = _candidates(own, min_answers=2 if len(own) >= 3 else 1)
     if not candidates:
         return []
-    written = _written(found)
-    vectorizer = TfidfVectorizer(
-        analyzer=_given, vocabulary=candidates, sublinear_tf=True, norm=None
-    )
     wanted = frozenset(candidates)
-    wanted_words = words_of(wanted)
-    seen_words: dict[str, str] = {}
-    others = [phrases_among(text, wanted, wanted_words, seen_words) for text in background]
-    local = vectorizer.fit_transform([*others, *own])[len(others) :]
-    names = [str(name) for name in vectorizer.get_feature_names_out()]
-    rarity = np.array([phrase_weight(name, written[name]) for name in names])
-    # each answer's row l2-normalised after weighting, as TfidfVectorizer's own norm would
-    matrix = normalize(local.multiply(rarity[np.newaxis, :]).tocsr())
-    scores = np.asarray(matrix.sum(axis=0)).ravel()
-    order = np.argsort(-scores, kind="stable")
-    ranked = [(names[i], float(scores[i])) for i in order if scores[i] > 0]
-    column = {name: i for i, name in enumerate(names)}
+    written = _written(found, wanted)
+    in_documents = Counter(key for answer in own for key in answer if key in wanted)
+    for other in background:
+        keys = background_keys(other, memo) if isinstance(other, str) else other
+        in_documents.update(wanted.intersection(keys))
+    documents = len(background) + len(own)
+    weight = {
+        key: (math.log((1 + documents) / (1 + in_documents[key])) + 1)
+        * phrase_weight(key, written[key])
+        for key in candidates
+    }
+    scores = dict.fromkeys(candidates, 0.0)
+    rows: dict[str, list[int]] = {key: [] for key in candidates}
+    for row, in_answer in enumerate(own):
+        values = {
+            key: (1 + math.log(times)) * weight[key]
+            for key, times in in_answer.items()
+            if key in wanted
+        }
+        norm = math.sqrt(sum(value * value for value in values.values()))
+        for key, value in values.items():
+            scores[key] += value / norm
+            rows[key].append(row)
+    # by score, ties in alphabetical order
+    ranked = [(key, scores[key]) for key in sorted(candidates, key=lambda k: -scores[k])]
     answer_weeks = [week_of(r.written_at, zone) for r in reflections]
     texts = [r.text for r in reflections]
     themes = []
-    for phrase in _pick(ranked, count):
-        rows = matrix[:, column[phrase]].nonzero()[0]
-        seen = sorted({answer_weeks[row] for row in rows})
+    for phrase in _pick([item for item in ranked if item[1] > 0], count):
+        seen = sorted({answer_weeks[row] for row in rows[phrase]})
         shown = _cased(written[phrase], texts)
         themes.append(Theme(shown, tuple(seen), timeline(set(seen), list(weeks))))
     return themes

@@ -21,6 +21,8 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import analyses
+from bot.store.analysis_models import AnswerAnalysis
 from bot.store.models import (
     Answer,
     AnswerPart,
@@ -56,7 +58,9 @@ class SentRow:
 
 @dataclass(frozen=True)
 class AnswerRow:
+    answer_id: int
     created_at: datetime
+    updated_at: datetime
     text: str
     prompt_id: str
     prompt_text: str
@@ -64,6 +68,22 @@ class AnswerRow:
     # whether the community of the identity that wrote it (a linked person has several)
     # chose LLM summaries: only then may this answer be sent to the LLM endpoint
     llm_opted_in: bool
+    # the kept analysis of the answer (bot/store/analyses.py), if any: its fingerprint, to
+    # compare with the text's, and its phrases (JSON)
+    kept_fingerprint: str | None = None
+    kept_phrases: str | None = None
+
+
+@dataclass(frozen=True)
+class BackgroundRow:
+    """One answer of the theme ranking's background: the keys of its phrases when a kept
+    analysis still holds, else its text (cut to BACKGROUND_CHARS) to analyse now."""
+
+    answer_id: int
+    updated_at: datetime
+    keys: frozenset[str] | None
+    text: str | None = None
+    whole: bool = False  # the text was not cut: its analysis may be kept
 
 
 async def sent_prompts(
@@ -103,17 +123,21 @@ async def answers_between(
         select(
             Answer.id,
             Answer.created_at,
+            Answer.updated_at,
             Delivery.prompt_id,
             Delivery.prompt_text,
             Schedule.kind == ScheduleKind.REVISIT,
             Community.llm_summaries,
             func.substr(AnswerPart.text, 1, OWN_ANSWER_CHARS),
+            AnswerAnalysis.fingerprint,
+            AnswerAnalysis.phrases,
         )
         .join(Delivery, Delivery.id == Answer.delivery_id)
         .join(Schedule, Schedule.id == Delivery.schedule_id)
         .join(Member, Member.id == Answer.member_id)
         .join(Community, Community.id == Member.community_id)
         .join(AnswerPart, AnswerPart.answer_id == Answer.id)
+        .outerjoin(AnswerAnalysis, analyses.current(background=False))
         .where(Answer.member_id.in_(member_ids), Answer.created_at <= until)
         .order_by(Answer.created_at, Answer.id, AnswerPart.position)
     )
@@ -121,9 +145,18 @@ async def answers_between(
         query = query.where(Answer.created_at >= since)
     rows: list[AnswerRow] = []
     last_id: int | None = None
-    for answer_id, created_at, prompt_id, prompt_text, revisit, opted_in, text in (
-        await session.execute(query)
-    ).tuples():
+    for (
+        answer_id,
+        created_at,
+        updated_at,
+        prompt_id,
+        prompt_text,
+        revisit,
+        opted_in,
+        text,
+        kept_fingerprint,
+        kept_phrases,
+    ) in (await session.execute(query)).tuples():
         if answer_id == last_id:  # a later message of the same answer: joined as stored
             previous = rows[-1]
             if len(previous.text) < OWN_ANSWER_CHARS:
@@ -131,7 +164,18 @@ async def answers_between(
                 rows[-1] = dataclasses.replace(previous, text=joined)
         else:
             rows.append(
-                AnswerRow(created_at, text, prompt_id, prompt_text, bool(revisit), bool(opted_in))
+                AnswerRow(
+                    answer_id,
+                    created_at,
+                    updated_at,
+                    text,
+                    prompt_id,
+                    prompt_text,
+                    bool(revisit),
+                    bool(opted_in),
+                    kept_fingerprint,
+                    kept_phrases,
+                )
             )
         last_id = answer_id
     return rows
@@ -157,12 +201,12 @@ async def goal_outcomes(
     return [(text, outcome) for text, outcome in result.tuples() if outcome is not None]
 
 
-async def earlier_texts(
+async def earlier_background(
     session: AsyncSession,
     member_ids: Sequence[int],
     before: datetime,
     limit: int = BACKGROUND_ANSWERS,
-) -> list[str]:
+) -> list[BackgroundRow]:
     """The member's own latest `limit` answers written before `before` (the window's start):
     background for the theme ranking, so what is new in the period stands out."""
     latest = (
@@ -171,15 +215,15 @@ async def earlier_texts(
         .order_by(Answer.created_at.desc(), Answer.id.desc())
         .limit(limit)
     )
-    return await _texts(session, latest)
+    return await _background(session, latest)
 
 
-async def shared_texts(
+async def shared_background(
     session: AsyncSession,
     community_id: int,
     member_ids: Sequence[int],
     limit: int = BACKGROUND_ANSWERS,
-) -> list[str]:
+) -> list[BackgroundRow]:
     """The latest `limit` answers other members SHARED in the community (posted in its
     channel, so every member can read them): background for the theme ranking.
 
@@ -196,19 +240,48 @@ async def shared_texts(
         .order_by(AnswerShare.id.desc())
         .limit(limit)
     )
-    return await _texts(session, latest)
+    return await _background(session, latest)
 
 
-async def _texts(session: AsyncSession, answer_ids: Select[tuple[int]]) -> list[str]:
-    """The texts of the answers `answer_ids` selects, each cut to BACKGROUND_CHARS."""
+async def _background(session: AsyncSession, answer_ids: Select[tuple[int]]) -> list[BackgroundRow]:
+    """The answers `answer_ids` selects: the kept keys of those analysed, the texts of the
+    others (read only for them)."""
     chosen = answer_ids.subquery()
     result = await session.execute(
+        select(Answer.id, Answer.updated_at, AnswerAnalysis.phrase_keys)
+        .outerjoin(AnswerAnalysis, analyses.current(background=True))
+        .where(Answer.id.in_(select(chosen.c[0])))
+        .order_by(Answer.id)
+    )
+    rows = [
+        BackgroundRow(answer_id, updated_at, None if keys is None else analyses.decode_keys(keys))
+        for answer_id, updated_at, keys in result.tuples()
+    ]
+    missing = [row.answer_id for row in rows if row.keys is None]
+    if not missing:
+        return rows
+    texts = await _texts(session, missing)
+    return [
+        row
+        if row.keys is not None
+        else dataclasses.replace(
+            row,
+            text=texts.get(row.answer_id, ""),
+            whole=len(texts.get(row.answer_id, "")) < BACKGROUND_CHARS,
+        )
+        for row in rows
+    ]
+
+
+async def _texts(session: AsyncSession, answer_ids: Sequence[int]) -> dict[int, str]:
+    """The texts of the answers `answer_ids`, each cut to BACKGROUND_CHARS."""
+    result = await session.execute(
         select(AnswerPart.answer_id, func.substr(AnswerPart.text, 1, BACKGROUND_CHARS))
-        .where(AnswerPart.answer_id.in_(select(chosen.c[0])))
+        .where(AnswerPart.answer_id.in_(answer_ids))
         .order_by(AnswerPart.answer_id, AnswerPart.position)
     )
     texts: dict[int, str] = {}
     for answer_id, text in result.tuples():
         kept = texts.get(answer_id)
         texts[answer_id] = text if kept is None else f"{kept}\n\n{text}"[:BACKGROUND_CHARS]
-    return list(texts.values())
+    return texts

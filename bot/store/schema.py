@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.store import analysis_models as analysis_models
 from bot.store import checkin_models as checkin_models
 from bot.store import guard_models as guard_models
 from bot.store import holiday_models as holiday_models
@@ -14,6 +15,7 @@ from bot.store.models import Base
 metadata = Base.metadata
 
 __all__ = [
+    "analysis_models",
     "checkin_models",
     "guard_models",
     "holiday_models",

@@ -7,7 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core import data_export, data_rights, digest_schedule, home, linking, sharing
+from bot.core import (
+    data_export,
+    data_rights,
+    digest_analyses,
+    digest_schedule,
+    home,
+    linking,
+    sharing,
+)
 from bot.core import digest_requests as digest_module
 from bot.core.actions import answer_number
 from bot.core.commands import values
@@ -121,7 +129,9 @@ async def _digest(services: CoreServices, actor: Actor, command: Digest) -> list
         return await digest_module.gather_period(ctx, command.period)
 
     request = await services.with_context(actor, read)
-    return [NOT_JOINED] if request is None else await digest_module.compose(request)
+    if request is None:
+        return [NOT_JOINED]
+    return await digest_module.compose(await digest_analyses.complete(services.db, request))
 
 
 async def _delete(

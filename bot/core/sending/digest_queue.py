@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import digest_analyses
 from bot.core import digest_requests as digest_module
 from bot.core.actors import Actor, CommunityRef
 from bot.core.clock import Clock
@@ -58,7 +59,7 @@ class DigestQueue(ClaimedRowQueue[int]):
         if isinstance(prepared, SendResult):
             return prepared
         to, period, request = prepared
-        messages = await digest_module.compose(request)
+        messages = await digest_module.compose(await digest_analyses.complete(self._db, request))
         return to, scheduled_message(row, period, messages)
 
     async def _prepare(self, session: AsyncSession, send_id: int) -> Prepared | SendResult:

@@ -44,7 +44,7 @@ from bot.core.service import PlnCore
 from bot.digest.llm import LlmEndpoint, llm_summary
 from bot.store import digests as digest_store
 from bot.store.database import Database
-from bot.store.digests import BACKGROUND_CHARS, OWN_ANSWER_CHARS
+from bot.store.digests import BACKGROUND_CHARS, OWN_ANSWER_CHARS, BackgroundRow
 from bot.store.models import Answer, Base, FreeNote, Member
 from tests.support.actors import member
 from tests.support.databases import truncate_all
@@ -315,13 +315,17 @@ async def test_a_digest_reads_bounded_texts_however_long_the_answers(
     request = await core._with_context(ALICE, read)
 
     assert [len(r.text) for r in request.source.reflections] == [OWN_ANSWER_CHARS] * 2
-    assert [len(text) for text in request.source.background] == [BACKGROUND_CHARS] * 2
+    # a background answer not analysed yet is read cut to BACKGROUND_CHARS; one whose
+    # phrases were kept (bob's monthly digest analysed his own) comes as their keys
+    background = request.source.background
+    assert len(background) == 2
+    assert all(len(text) == BACKGROUND_CHARS for text in background if isinstance(text, str))
 
-    async def latest_one(session: AsyncSession) -> list[str]:
+    async def latest_one(session: AsyncSession) -> list[BackgroundRow]:
         alice = await session.scalar(select(Member.id).where(Member.platform_user_id == "alice"))
         community = await session.scalar(select(Member.community_id).limit(1))
         assert alice is not None and community is not None
-        return await digest_store.shared_texts(session, community, [alice], limit=1)
+        return await digest_store.shared_background(session, community, [alice], limit=1)
 
     assert len(await db.run(latest_one)) == 1
 

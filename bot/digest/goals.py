@@ -20,18 +20,17 @@ from bot.digest.records import Reflection
 from bot.digest.sentences import Sentence, sentences_of
 
 _APOSTROPHE = "['\u2019]"  # phones type a right single quote
-_SUBJECT = rf"(?:i|we|i{_APOSTROPHE}m|we{_APOSTROPHE}re|i am|we are)"
+# matched against the lower-cased sentence: several times faster than IGNORECASE, with
+# each alternative starting at a word
 GOAL_MARKERS = re.compile(
-    r"(?:"
-    rf"\b(?:i|we) (?:will|shall|must|commit to|intend to|aim to|hope to|want to|need to)\b|"
-    rf"\b(?:i|we){_APOSTROPHE}ll\b|"
-    rf"\b{_SUBJECT} (?:going|planning) to\b|"
-    r"\b(?:i|we) plan to\b|"
-    r"\b(?:my|our) (?:goal|aim|plan|next steps?)\b|"
-    r"^\s*(?:next steps?|goal|to do|action)\s*[:\u2013\u2014-]|"
-    r"\bby next (?:week|month|term)\b"
-    r")",
-    re.IGNORECASE,
+    r"\b(?:"
+    r"(?:i|we) (?:will|shall|must|commit to|intend to|aim to|hope to|want to|need to|plan to)\b"
+    rf"|(?:i|we){_APOSTROPHE}ll\b"
+    rf"|(?:i(?:{_APOSTROPHE}m| am)?|we(?:{_APOSTROPHE}re| are)?) (?:going|planning) to\b"
+    r"|(?:my|our) (?:goal|aim|plan|next steps?)\b"
+    r"|by next (?:week|month|term)\b"
+    r")"
+    r"|^\s*(?:next steps?|goal|to do|action)\s*[:\u2013\u2014-]"
 )
 MAX_CHARS = 400  # a goal is a sentence, not a pasted paragraph
 CLOSED = frozenset({"done", "dropped"})
@@ -50,7 +49,7 @@ def is_goal(sentence: str) -> bool:
     return (
         len(sentence) <= MAX_CHARS
         and not sentence.rstrip("\"'\u201d\u2019) ").endswith(("?", "\uff1f"))
-        and GOAL_MARKERS.search(sentence) is not None
+        and GOAL_MARKERS.search(sentence.lower()) is not None
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -188,6 +188,46 @@ def _cased_word(word: str, texts: Sequence[str]) -> str:
     return word if capital_mid_sentence else word.lower()
 
 
+def tfidf_scores(
+    own: Sequence[Mapping[str, int]],
+    background: Iterable[frozenset[str]],
+    candidates: Sequence[str],
+    rarity: Mapping[str, float],
+) -> tuple[dict[str, float], dict[str, list[int]]]:
+    """Each candidate's score, and the member's answers (by index) that use it.
+
+    scikit-learn's TfidfVectorizer(sublinear_tf=True, norm=None) over the background and
+    the member's answers, each weight times the phrase's `rarity`, each answer's row
+    l2-normalised, then summed per phrase: computed here directly from the kept phrase
+    counts (a vectorizer would need every answer's phrases as a list again, and costs more
+    than the rest of the ranking; tests/unit/digest/test_kept_phrases.py checks the two
+    agree).
+    """
+    wanted = frozenset(candidates)
+    in_documents = Counter(key for answer in own for key in answer if key in wanted)
+    documents = len(own)
+    for keys in background:
+        in_documents.update(wanted.intersection(keys))
+        documents += 1
+    weight = {
+        key: (math.log((1 + documents) / (1 + in_documents[key])) + 1) * rarity[key]
+        for key in candidates
+    }
+    scores = dict.fromkeys(candidates, 0.0)
+    rows: dict[str, list[int]] = {key: [] for key in candidates}
+    for row, in_answer in enumerate(own):
+        values = {
+            key: (1 + math.log(times)) * weight[key]
+            for key, times in in_answer.items()
+            if key in wanted
+        }
+        norm = math.sqrt(sum(value * value for value in values.values()))
+        for key, value in values.items():
+            scores[key] += value / norm
+            rows[key].append(row)
+    return scores, rows
+
+
 def compute_themes(
     reflections: Sequence[Reflection],
     background: Sequence[str | frozenset[str]],
@@ -221,28 +261,9 @@ def compute_themes(
         return []
     wanted = frozenset(candidates)
     written = _written(found, wanted)
-    in_documents = Counter(key for answer in own for key in answer if key in wanted)
-    for other in background:
-        keys = background_keys(other, memo) if isinstance(other, str) else other
-        in_documents.update(wanted.intersection(keys))
-    documents = len(background) + len(own)
-    weight = {
-        key: (math.log((1 + documents) / (1 + in_documents[key])) + 1)
-        * phrase_weight(key, written[key])
-        for key in candidates
-    }
-    scores = dict.fromkeys(candidates, 0.0)
-    rows: dict[str, list[int]] = {key: [] for key in candidates}
-    for row, in_answer in enumerate(own):
-        values = {
-            key: (1 + math.log(times)) * weight[key]
-            for key, times in in_answer.items()
-            if key in wanted
-        }
-        norm = math.sqrt(sum(value * value for value in values.values()))
-        for key, value in values.items():
-            scores[key] += value / norm
-            rows[key].append(row)
+    keys = (background_keys(t, memo) if isinstance(t, str) else t for t in background)
+    rarity = {key: phrase_weight(key, written[key]) for key in candidates}
+    scores, rows = tfidf_scores(own, keys, candidates, rarity)
     # by score, ties in alphabetical order
     ranked = [(key, scores[key]) for key in sorted(candidates, key=lambda k: -scores[k])]
     answer_weeks = [week_of(r.written_at, zone) for r in reflections]

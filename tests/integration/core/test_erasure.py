@@ -29,6 +29,7 @@ from bot.core.runner import Runner
 from bot.core.service import PlnCore
 from bot.logging_setup import NOISY_LOGGERS, KeyValueFormatter
 from bot.prompts.library import default_library
+from bot.store.analysis_models import AnswerAnalysis
 from bot.store.database import Database
 from bot.store.models import (
     Answer,
@@ -117,6 +118,7 @@ async def a_term_of_alice(core: PlnCore, clock: SimulatedClock) -> None:
         ALICE, "prompts add olf/vision | What did the week teach you? | What next?"
     )
     await runner.advance(timedelta(days=14))
+    await core.handle_command(ALICE, "digest all")  # keeps her answers' key phrases
 
 
 async def send_revisit_prompt(core: PlnCore, clock: SimulatedClock) -> None:
@@ -164,6 +166,22 @@ def traces(values: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return [v for v in values if any(secret in v[2].casefold() for secret in folded)]
 
 
+async def analysed_answers_of(db: Database, user_id: str) -> int:
+    """How many of the member's answers have their key phrases kept."""
+
+    async def work(session: AsyncSession) -> int:
+        found = await session.scalar(
+            select(func.count())
+            .select_from(AnswerAnalysis)
+            .join(Answer, Answer.id == AnswerAnalysis.answer_id)
+            .join(Member, Member.id == Answer.member_id)
+            .where(Member.platform_user_id == user_id)
+        )
+        return int(found or 0)
+
+    return await db.run(work)
+
+
 async def rows_of(db: Database, model: type[Base]) -> int:
     async def work(session: AsyncSession) -> int:
         return int(await session.scalar(select(func.count()).select_from(model)) or 0)
@@ -198,6 +216,7 @@ async def test_after_erasure_no_table_holds_the_members_text_or_name(
 ) -> None:
     await a_term_of_alice(core, clock)
     assert traces(await every_string_in_the_database(db)), "the check sees her data before"
+    assert await analysed_answers_of(db, ALICE.user_id), "her kept phrases are checked too"
 
     if how == "button":
         reply = await texts(core.handle_action(ALICE, FORGET_CONFIRM_ACTION, ""))
@@ -209,6 +228,8 @@ async def test_after_erasure_no_table_holds_the_members_text_or_name(
     values = [value for _, _, value in await every_string_in_the_database(db)]
     assert BOB_ANSWER in values, "bob's answer is untouched"
     assert await rows_of(db, Member) == 1
+    assert await analysed_answers_of(db, ALICE.user_id) == 0
+    assert await rows_of(db, AnswerAnalysis) == await analysed_answers_of(db, BOB.user_id)
     assert messenger.visible_channel_posts() == [
         post for post in messenger.channel_posts if post.message.kind != "shared_answer"
     ], "her shared post was taken down"

@@ -51,12 +51,15 @@ def split_sentences(text: str) -> list[str]:
     found: list[str] = []
     current = ""
     position = 0
+    quoted = '"' in text or any(mark in text for mark in _OPENING)  # else never inside one
     for boundary in _BOUNDARY.finditer(text):
         current += text[position : boundary.start()]
         position = boundary.end()
         hard = "\n" in boundary.group() or len(current) > MAX_QUOTED
         current += boundary.group()
-        if not hard and (_inside_quotes(current) or _continues(text[position:])):
+        if not hard and (
+            (quoted and _inside_quotes(current)) or _continues(text[position : position + 4])
+        ):
             continue
         _keep(current, found)
         current = ""
@@ -66,7 +69,7 @@ def split_sentences(text: str) -> list[str]:
 
 def _continues(rest: str) -> bool:
     """A lower-case word after a full stop ("e.g. the") continues the sentence; a link does
-    not."""
+    not. `rest`: the next few characters (enough to tell "www." and "http")."""
     return rest[:1].islower() and not rest.startswith(("http", "www."))
 
 

@@ -11,6 +11,7 @@ Chat markup is not the member's words: Slack and Discord mentions (`<@U123>`, `<
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from functools import cache, lru_cache
@@ -46,6 +47,9 @@ _HAS_CJK = regex.compile(rf"[{_CJK}]")
 _WORDS_AND_NUMBERS = regex.compile(
     r"[\p{L}\p{M}]+(?:['\u2019\-][\p{L}\p{M}]+)*|\p{N}+(?:[.,]\p{N}+)*"
 )
+# `_WORDS_AND_NUMBERS` for a text that is all ASCII (where letters are A-Z and a-z, there
+# are no combining marks, and the only apostrophe is ')
+_ASCII_WORDS_AND_NUMBERS = re.compile(r"[A-Za-z]+(?:['\-][A-Za-z]+)*|[0-9]+(?:[.,][0-9]+)*")
 # the script of a word decides its language for frequencies, stop words and folding
 SCRIPTS: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(  # (language, its script)
     (lang, regex.compile(rf"\p{{Script={script}}}"))
@@ -127,6 +131,8 @@ def tokens(text: str) -> Iterator[Token]:
 def words(text: str) -> list[str]:
     """The words (and numbers) of `text` in any script: what "words written" counts."""
     cleaned = clean_markup(text)
+    if cleaned.isascii():  # the same pieces, found faster by the standard library
+        return _ASCII_WORDS_AND_NUMBERS.findall(cleaned)
     if not has_cjk(cleaned):
         return list(_WORDS_AND_NUMBERS.findall(cleaned))
     return [t.text for t in tokens(cleaned) if t.kind != "mark"]

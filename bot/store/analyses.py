@@ -48,8 +48,8 @@ def fingerprint(text: str) -> str:
 
 
 def decode_phrases(encoded: str) -> tuple[PhraseCount, ...]:
-    decoded = json.loads(encoded)
-    return tuple((str(key), str(surface), int(count)) for key, surface, count in decoded)
+    """What `keep` wrote: [[key, surface, count], ...] (written by us, so not re-checked)."""
+    return tuple(map(tuple, json.loads(encoded)))
 
 
 def decode_keys(encoded: str) -> frozenset[str]:

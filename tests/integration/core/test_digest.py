@@ -30,6 +30,7 @@ from bot.store.database import Database
 from bot.store.models import Member
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
+from tests.support.snapshots import built_once
 from tests.unit.digest.llm_standin import SUMMARY, LlmStandIn, llm_standin
 
 ALICE = member("alice")
@@ -72,7 +73,17 @@ def alice_sentences() -> set[str]:
 
 
 async def a_term_of_answers(core: PlnCore, weeks: int = len(ALICE_WEEKS)) -> None:
-    """alice and bob join; for 13 weeks alice answers each prompt (bar one skip), bob too."""
+    """alice and bob join; for 13 weeks alice answers each prompt (bar one skip), bob too.
+
+    Built through the core once per test process and database kind (and length, and
+    moderators); each later test gets a copy of its rows in its own fresh database, and the
+    clock at the term's end (tests/support/snapshots.py)."""
+    assert isinstance(core.clock, SimulatedClock)
+    key = ("a_term_of_answers", weeks, core.config.moderators)
+    await built_once(key, core.db, core.clock, lambda: _live_term_of_answers(core, weeks))
+
+
+async def _live_term_of_answers(core: PlnCore, weeks: int) -> None:
     for actor in (ALICE, BOB, CAROL, MODERATOR):
         await core.handle_command(actor, "join")
     runner = Runner(core)

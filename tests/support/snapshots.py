@@ -42,7 +42,7 @@ async def _sequences(connection: AsyncConnection) -> tuple[tuple[str, int | None
         found = await connection.execute(
             text(
                 "SELECT sequencename, last_value FROM pg_sequences"
-                " WHERE schemaname = current_schema()"
+                " WHERE schemaname = current_schema() ORDER BY sequencename"
             )
         )
         return tuple((name, value) for name, value in found.tuples())
@@ -51,7 +51,7 @@ async def _sequences(connection: AsyncConnection) -> tuple[tuple[str, int | None
     )
     if not exists:
         return ()
-    found = await connection.execute(text("SELECT name, seq FROM sqlite_sequence"))
+    found = await connection.execute(text("SELECT name, seq FROM sqlite_sequence ORDER BY name"))
     return tuple((name, seq) for name, seq in found.tuples())
 
 

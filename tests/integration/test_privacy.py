@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from bot.core.clock import SimulatedClock
 from bot.core.prompt_messages import ANSWER_FORM_ACTION
 from bot.core.runner import Runner
 from bot.core.service import PlnCore
@@ -24,6 +25,7 @@ from bot.logging_setup import NOISY_LOGGERS, KeyValueFormatter
 from bot.store.database import Database
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
+from tests.support.snapshots import built_once
 
 ALICE = member("alice")
 BOB = member("bob")
@@ -74,10 +76,20 @@ async def everyone_reflects(core: PlnCore, messenger: RecordingMessenger) -> Non
     await core.handle_message(ALICE, ALICE_NOTE)
 
 
+async def everyone_has_reflected(core: PlnCore, messenger: RecordingMessenger) -> None:
+    """What `everyone_reflects` leaves in the database, built through the core once per test
+    process and database kind, then copied into each test's own fresh database
+    (tests/support/snapshots.py). Only for tests that look at replies asked for afterwards:
+    the messages sent while building are in the builder's `messenger` alone."""
+    assert isinstance(core.clock, SimulatedClock)
+    key = ("everyone_reflects", core.config)
+    await built_once(key, core.db, core.clock, lambda: everyone_reflects(core, messenger))
+
+
 async def test_alice_sees_her_own_words_in_her_history_and_digest(
     core: PlnCore, messenger: RecordingMessenger
 ) -> None:
-    await everyone_reflects(core, messenger)
+    await everyone_has_reflected(core, messenger)
 
     history = await one_text(core.handle_command(ALICE, "history"))
     digest = await one_text(core.handle_command(ALICE, "digest all"))
@@ -92,7 +104,7 @@ async def test_alice_sees_her_own_words_in_her_history_and_digest(
 async def test_another_members_history_and_digest_never_show_alices_words(
     core: PlnCore, messenger: RecordingMessenger, command: str
 ) -> None:
-    await everyone_reflects(core, messenger)
+    await everyone_has_reflected(core, messenger)
 
     shown = await one_text(core.handle_command(BOB, command))
 
@@ -105,7 +117,7 @@ async def test_another_members_history_and_digest_never_show_alices_words(
 async def test_a_moderator_never_sees_members_words(
     core: PlnCore, messenger: RecordingMessenger, command: str
 ) -> None:
-    await everyone_reflects(core, messenger)
+    await everyone_has_reflected(core, messenger)
 
     shown = await one_text(core.handle_command(MODERATOR, command))
 

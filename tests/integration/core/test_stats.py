@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.core import stats
 from bot.core.actors import Actor
+from bot.core.clock import SimulatedClock
 from bot.core.context import Context
 from bot.core.messages import OutgoingMessage
 from bot.core.replies import MODERATORS_ONLY
@@ -21,12 +22,20 @@ from bot.core.stats_chart import stats_figure
 from bot.prompts.library import default_library
 from bot.store.models import Answer, Delivery
 from tests.support.actors import CONSOLE, member
+from tests.support.snapshots import built_once
 
 ALICE, BOB, DARA = member("alice"), member("bob"), member("dara")
 # a member who never shares: her name must not reach a moderator through the stats
 QUILL = Actor(CONSOLE, "quill", "Quillontine Marchbanks")
 MODERATOR = member("mod")  # console:mod is a moderator in the `config` fixture
 PLANTED = "the Zorbulax procurement fiasco"
+
+
+async def _term_once(core: PlnCore) -> None:
+    """`_term`, built through the core once per test process and database kind, then copied
+    into each test's own fresh database (tests/support/snapshots.py)."""
+    assert isinstance(core.clock, SimulatedClock)
+    await built_once(("stats _term", core.config), core.db, core.clock, lambda: _term(core))
 
 
 async def _term(core: PlnCore) -> None:
@@ -57,7 +66,7 @@ async def _stats_reply(core: PlnCore, period: str = "term") -> OutgoingMessage:
 
 
 async def test_stats_count_the_term_week_by_week(core: PlnCore) -> None:
-    await _term(core)
+    await _term_once(core)
 
     text = (await _stats_reply(core)).text
 
@@ -70,7 +79,7 @@ async def test_stats_count_the_term_week_by_week(core: PlnCore) -> None:
 
 
 async def test_coverage_counts_the_elements_someone_answered(core: PlnCore) -> None:
-    await _term(core)
+    await _term_once(core)
     library = default_library()
 
     async def answered_elements(session: object) -> set[tuple[str, str]]:
@@ -90,7 +99,7 @@ async def test_coverage_counts_the_elements_someone_answered(core: PlnCore) -> N
 
 
 async def test_the_reply_carries_a_png_chart(core: PlnCore) -> None:
-    await _term(core)
+    await _term_once(core)
 
     reply = await _stats_reply(core)
 
@@ -100,7 +109,7 @@ async def test_the_reply_carries_a_png_chart(core: PlnCore) -> None:
 
 
 async def test_stats_and_chart_never_show_answers_nor_who_did_not_share(core: PlnCore) -> None:
-    await _term(core)
+    await _term_once(core)
     reply = await _stats_reply(core, "all")
 
     async def figures(ctx: Context) -> stats.CommunityStats:
@@ -117,7 +126,7 @@ async def test_stats_and_chart_never_show_answers_nor_who_did_not_share(core: Pl
 
 
 async def test_members_are_refused_stats(core: PlnCore) -> None:
-    await _term(core)
+    await _term_once(core)
 
     replies = await core.handle_command(ALICE, "stats")
 

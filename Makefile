@@ -20,8 +20,11 @@ run: $(STAMP)  ## the bot on the console adapter, SQLite at ./data/pln-bot.db
 # runs the suite in one process
 TEST_WORKERS ?= auto
 
+# Bytecode is cached even where the environment says not to (PYTHONDONTWRITEBYTECODE=1):
+# each worker collects every test module and the e2e and fault tests start dozens of bot
+# processes; without a cache each of them compiles bot/ and the tests from source again.
 test: $(STAMP)  ## the whole test suite (PostgreSQL tests skip loudly without PLN_TEST_POSTGRES_URL)
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench

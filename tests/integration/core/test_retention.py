@@ -32,6 +32,7 @@ from bot.store.models import (
 )
 from tests.support.actors import member
 from tests.support.messenger import RecordingMessenger
+from tests.support.snapshots import built_once
 
 MOD = member("mod")  # a moderator (PLN_MODERATORS in the test config); not a member
 ALICE = member("alice")
@@ -90,6 +91,17 @@ async def old_and_new_reflections(core: PlnCore, clock: SimulatedClock, runner: 
     await core.handle_message(ALICE, NEW_ANSWER)
 
 
+async def old_and_new_reflections_once(core: PlnCore, clock: SimulatedClock) -> None:
+    """`old_and_new_reflections` on an empty database, built through the core once per test
+    process and database kind (and config), then copied into each test's own fresh database
+    (tests/support/snapshots.py); nothing the tests check is sent while it is built."""
+
+    async def build() -> None:
+        await old_and_new_reflections(core, clock, Runner(core))
+
+    await built_once(("old_and_new_reflections", core.config), core.db, clock, build)
+
+
 async def share(core: PlnCore, answer_text: str) -> None:
     """Alice shares one of her answers in the PLN channel with `/pln share`."""
 
@@ -115,7 +127,7 @@ async def test_old_answers_and_notes_are_purged_daily_and_recent_ones_kept(
     messenger = RecordingMessenger()  # also a ChannelMessenger: it records channel posts
     core = make_core(messenger)
     runner = Runner(core)
-    await old_and_new_reflections(core, clock, runner)
+    await old_and_new_reflections_once(core, clock)
     await share(core, OLD_ANSWER)
     await share(core, NEW_ANSWER)
     old_post, new_post = (post.ref for post in messenger.visible_channel_posts())
@@ -148,7 +160,7 @@ async def test_a_post_that_cannot_be_deleted_does_not_stop_the_purge(
     messenger = RecordingMessenger()
     core = make_core(messenger)
     runner = Runner(core)
-    await old_and_new_reflections(core, clock, runner)
+    await old_and_new_reflections_once(core, clock)
     await share(core, OLD_ANSWER)
     messenger.fail_channel_deletes = 1  # the platform will not delete it
     await confirmed(core, 7)
@@ -161,7 +173,7 @@ async def test_a_post_that_cannot_be_deleted_does_not_stop_the_purge(
 async def test_only_moderators_set_retention_and_replies_never_show_answers(
     core: PlnCore, clock: SimulatedClock
 ) -> None:
-    await old_and_new_reflections(core, clock, Runner(core))
+    await old_and_new_reflections_once(core, clock)
     assert await core.handle_command(ALICE, "retention 30") == [MODERATORS_ONLY]
     assert await core.handle_command(ALICE, "retention") == [MODERATORS_ONLY]
     (shown,) = await core.handle_command(MOD, "retention")
@@ -198,7 +210,7 @@ async def test_two_processes_purge_once_a_day(
     make_core: Callable[..., PlnCore], clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:
     core = make_core(messenger)
-    await old_and_new_reflections(core, clock, Runner(core))
+    await old_and_new_reflections_once(core, clock)
     await confirmed(core, 10)
     clock.advance(NOTICE)
     other = make_core(RecordingMessenger())
@@ -301,7 +313,7 @@ async def test_a_setting_below_the_operators_floor_is_refused_with_the_floor_nam
     db: Database, clock: SimulatedClock, messenger: RecordingMessenger
 ) -> None:
     core = PlnCore(db, clock, messenger, CoreConfig(moderators=frozenset({"console:mod"})))
-    await old_and_new_reflections(core, clock, Runner(core))
+    await old_and_new_reflections_once(core, clock)
     for refused in (
         await core.handle_command(MOD, "retention 29"),
         await core.handle_command(MOD, "retention 29 confirm"),

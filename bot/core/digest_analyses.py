@@ -1,10 +1,11 @@
-"""Each answer's key phrases for a digest: the kept ones, and the rest found once and kept.
+"""Each answer's analysis for a digest: the kept ones, and the rest made once and kept.
 
-The theme ranking needs the key phrases of every answer of the period and of up to a
-thousand background answers. Finding them is most of a digest's work, so each answer's
-are kept (bot/store/analyses.py) and a digest finds only those of answers it has not seen
-since they were written or edited. `take_kept` runs in the digest's unit of work and
-notes what is missing; `complete` finds the missing phrases in a worker thread after that
+A digest needs the key phrases of every answer of the period and of up to a thousand
+background answers, and the sentences, goals and content words of the period's answers
+(bot/digest/analysis.py). Finding them is most of a digest's work, so each answer's
+analysis is kept (bot/store/analyses.py) and a digest analyses only the answers it has
+not seen since they were written or edited. `take_kept` runs in the digest's unit of work and
+notes what is missing; `complete` analyses the rest in a worker thread after that
 unit, then keeps them in a short unit of its own, so no transaction stays open while
 answers are parsed.
 """
@@ -20,7 +21,8 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from bot.digest.phrases import Memo, phrase_counts
+from bot.digest.analysis import analyse
+from bot.digest.phrases import Memo
 from bot.digest.records import Reflection
 from bot.store import analyses
 from bot.store.analyses import Analysed
@@ -35,7 +37,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Unanalysed:
-    """An answer of the digest whose phrases are still to be found."""
+    """An answer of the digest still to be analysed."""
 
     own: bool  # one of the member's reflections (else a background answer)
     index: int  # its place among the reflections or in the background
@@ -47,19 +49,19 @@ class Unanalysed:
 def take_kept(
     answers: Sequence[AnswerRow], background: Sequence[BackgroundRow]
 ) -> tuple[list[Reflection], list[str | frozenset[str]], tuple[Unanalysed, ...]]:
-    """The reflections (with their kept phrases where they still match the text), the
+    """The reflections (with their kept analysis where it still matches the text), the
     background (kept keys, or texts), and what is left to analyse."""
     reflections: list[Reflection] = []
     missing: list[Unanalysed] = []
     for index, row in enumerate(answers):
-        phrases = None
-        if row.kept_phrases is not None and row.kept_fingerprint == analyses.fingerprint(row.text):
-            phrases = analyses.decode_phrases(row.kept_phrases)
+        analysis = None
+        if row.kept_analysis is not None and row.kept_fingerprint == analyses.fingerprint(row.text):
+            analysis = analyses.decode(row.kept_analysis)
         else:
             missing.append(Unanalysed(True, index, row.answer_id, row.updated_at, keep=True))
         reflections.append(
             Reflection(
-                row.created_at, row.text, row.prompt_id, row.prompt_text, row.revisit, phrases
+                row.created_at, row.text, row.prompt_id, row.prompt_text, row.revisit, analysis
             )
         )
     texts: list[str | frozenset[str]] = []
@@ -73,14 +75,14 @@ def take_kept(
 
 
 async def complete(db: Database, request: DigestRequest) -> DigestRequest:
-    """The request with every answer's phrases found; the fresh ones are kept."""
+    """The request with every answer analysed; the fresh analyses are kept."""
     if not request.unanalysed:
         return request
     completed, fresh = await asyncio.to_thread(_analyse, request)
     try:
         await db.run(partial(analyses.keep, fresh=fresh))
     except Exception as error:  # a cache: the digest goes out, the next one analyses again
-        # the class only: a database error's text may hold the phrases it was writing
+        # the class only: a database error's text may hold the analysis it was writing
         log.warning("could not keep %d answer analyses: %s", len(fresh), type(error).__name__)
     return completed
 
@@ -93,12 +95,14 @@ def _analyse(request: DigestRequest) -> tuple[DigestRequest, list[Analysed]]:
     fresh: list[Analysed] = []
     for item in request.unanalysed:
         text = reflections[item.index].text if item.own else str(background[item.index])
-        phrases = phrase_counts(text, memo)
+        analysis = analyse(text, memo)
         if item.own:
-            reflections[item.index] = dataclasses.replace(reflections[item.index], phrases=phrases)
+            reflections[item.index] = dataclasses.replace(
+                reflections[item.index], analysis=analysis
+            )
         else:
-            background[item.index] = frozenset(key for key, _, _ in phrases)
+            background[item.index] = frozenset(key for key, _, _ in analysis.phrases)
         if item.keep:
-            fresh.append(Analysed(item.answer_id, item.updated_at, text, phrases))
+            fresh.append(Analysed(item.answer_id, item.updated_at, text, analysis))
     source = dataclasses.replace(source, reflections=reflections, background=background)
     return dataclasses.replace(request, source=source, unanalysed=()), fresh

@@ -102,6 +102,13 @@ def longest_streak(prompts: Sequence[PromptSent], zone: ZoneInfo = UTC_ZONE) -> 
     return best
 
 
+def words_in(reflection: Reflection) -> int:
+    """The words of an answer: counted when it was analysed, else now."""
+    if reflection.analysis is not None:
+        return reflection.analysis.words
+    return len(words(reflection.text))
+
+
 def compute_figures(
     prompts: Sequence[PromptSent],
     reflections: Sequence[Reflection],
@@ -120,5 +127,5 @@ def compute_figures(
         skipped=sum(1 for p in window if p.skipped and not p.answered),
         current_streak=current_streak(history, zone, until),
         longest_streak=longest_streak(history, zone),
-        words=sum(len(words(r.text)) for r in reflections),
+        words=sum(words_in(r) for r in reflections),
     )

@@ -72,7 +72,7 @@ def find_goals(
             outcome_of(s.text, outcomes),
         )
         for s in (sentences_of(reflections) if sentences is None else sentences)
-        if is_goal(s.text)
+        if (is_goal(s.text) if s.goal is None else s.goal)
     ]
     return sorted(found, key=lambda goal: goal.outcome in CLOSED)  # stable: oldest first
 

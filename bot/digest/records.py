@@ -10,6 +10,28 @@ PhraseCount = tuple[str, str, int]
 
 
 @dataclass(frozen=True)
+class KeptSentence:
+    """A sentence of an answer by its place in the text (`text[start:end]`: no copy of the
+    words is kept), with what the summary and the goals ask of it."""
+
+    start: int
+    end: int
+    goal: bool  # bot.digest.goals.is_goal
+    candidate: bool  # bot.digest.summary.is_candidate
+    content: tuple[str, ...]  # bot.digest.phrases.content_words, with repeats
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """Everything a digest finds in one answer's text alone, whatever the period
+    (bot/digest/analysis.py): found once and kept (bot/store/analyses.py)."""
+
+    phrases: tuple[PhraseCount, ...]  # bot.digest.phrases.phrase_counts
+    words: int  # bot.digest.tokens.words, counted
+    sentences: tuple[KeptSentence, ...]
+
+
+@dataclass(frozen=True)
 class Reflection:
     """One of the member's answers: when it was written, its text, and what it answered."""
 
@@ -20,9 +42,9 @@ class Reflection:
     # an answer to a "Looking back" revisit: the member's words (themes, summary, goals,
     # words written) but not a new element reflected on (the original answer counted)
     revisit: bool = False
-    # the text's key phrases (bot.digest.phrases.phrase_counts) when the store kept them
-    # from an earlier digest; None: the themes find them in `text`
-    phrases: tuple[PhraseCount, ...] | None = None
+    # the text's analysis when the store kept it from an earlier digest; None: each part
+    # of the digest reads `text` itself
+    analysis: TextAnalysis | None = None
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,17 @@ from zoneinfo import ZoneInfo
 
 from bot.digest.chart import ChartData, ChartElement, ChartWeek, render_chart
 from bot.digest.coverage import Coverage, ElementKey, compute_coverage, library_elements
-from bot.digest.figures import Figures, WeekState, compute_figures, in_window, week_states
+from bot.digest.figures import (
+    Figures,
+    WeekState,
+    compute_figures,
+    in_window,
+    week_states,
+    words_in,
+)
 from bot.digest.goals import Goal, find_goals
 from bot.digest.records import PromptSent, Reflection
-from bot.digest.sentences import Sentence, sentences_of, words
+from bot.digest.sentences import Sentence, sentences_of
 from bot.digest.summary import summarise
 from bot.digest.themes import Theme, compute_themes
 from bot.digest.weeks import Week, week_of, weeks_between
@@ -65,7 +72,7 @@ def chart_weeks(source: DigestInput, weeks: list[Week]) -> list[ChartWeek]:
     """Each week of the period: the words written in it and what became of its prompt."""
     written = Counter[Week]()
     for reflection in source.reflections:
-        written[week_of(reflection.written_at, source.zone)] += len(words(reflection.text))
+        written[week_of(reflection.written_at, source.zone)] += words_in(reflection)
     window = [p for p in source.prompts if in_window(p.sent_at, source.since, source.until)]
     states = {
         week: "" if state is WeekState.OPEN else state.value

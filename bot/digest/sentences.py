@@ -26,6 +26,10 @@ class Sentence:
     text: str
     reflection: Reflection
     position: int  # its place in the answer, for chronological order
+    # from the answer's kept analysis (None: found from `text` when needed)
+    goal: bool | None = None
+    candidate: bool | None = None
+    content: tuple[str, ...] | None = None
 
 
 def words(text: str) -> list[str]:
@@ -82,5 +86,17 @@ def _keep(piece: str, found: list[str]) -> None:
 def sentences_of(reflections: Sequence[Reflection]) -> Iterator[Sentence]:
     """Every sentence of every answer, oldest answer first."""
     for reflection in sorted(reflections, key=lambda r: r.written_at):
+        if reflection.analysis is not None:
+            text = reflection.text
+            for position, kept in enumerate(reflection.analysis.sentences):
+                yield Sentence(
+                    text[kept.start : kept.end],
+                    reflection,
+                    position,
+                    kept.goal,
+                    kept.candidate,
+                    kept.content,
+                )
+            continue
         for position, text in enumerate(split_sentences(reflection.text)):
             yield Sentence(text, reflection, position)

@@ -85,7 +85,10 @@ def summarise(
     candidates = []
     for sentence in sentences_of(reflections) if sentences is None else sentences:
         key = sentence.text.casefold()
-        if key not in seen and is_candidate(sentence.text):  # a repeat adds no information
+        candidate = sentence.candidate
+        if candidate is None:
+            candidate = is_candidate(sentence.text)
+        if key not in seen and candidate:  # a repeat adds no information
             seen.add(key)
             candidates.append(sentence)
     candidates = candidates[-MAX_CANDIDATES:]
@@ -97,9 +100,13 @@ def summarise(
 
     try:
         memo: Memo = {}  # each word looked up once per digest
-        vectors = TfidfVectorizer(analyzer=lambda text: content_words(text, memo)).fit_transform(
-            [s.text for s in candidates]
-        )
+
+        def analysed(sentence: Sentence) -> Sequence[str]:
+            if sentence.content is not None:  # kept with the answer's analysis
+                return sentence.content
+            return content_words(sentence.text, memo)
+
+        vectors = TfidfVectorizer(analyzer=analysed).fit_transform(candidates)
     except ValueError:  # no content words: no similarity to rank by
         vectors = None
     if vectors is None or vectors.nnz == 0:

@@ -34,6 +34,7 @@ from bot.digest.phrases import (
 from bot.digest.records import PhraseCount, Reflection
 from bot.digest.tokens import language_of
 from bot.digest.weeks import Week, buckets, week_label, week_of
+from bot.prompts.library import default_library
 
 PRESENT, ABSENT = "▮", "·"
 CONTAINED_KEEP = 0.75  # a longer phrase replaces a shorter one it holds if nearly as strong
@@ -80,13 +81,29 @@ def own_phrases(
 ) -> list[PhraseCount]:
     """The answer's key phrases without the echo of its own prompt: the kept analysis when
     the store has one, else found in its text now."""
-    found = reflection.phrases
+    found = None if reflection.analysis is None else reflection.analysis.phrases
     if found is None:
         found = phrase_counts(reflection.text, memo)
     drop = asked.get(reflection.prompt_text)
     if drop is None:
-        drop = asked[reflection.prompt_text] = prompt_words(reflection.prompt_text, memo)
+        if _is_library_question(reflection.prompt_id, reflection.prompt_text):
+            drop = _library_prompt_words(reflection.prompt_text)
+        else:  # a community's own prompt, or a revisit quoting the member: this digest only
+            drop = prompt_words(reflection.prompt_text, memo)
+        asked[reflection.prompt_text] = drop
     return [item for item in found if not drop.issuperset(item[0].split(" "))]
+
+
+def _is_library_question(prompt_id: str, prompt_text: str) -> bool:
+    found = default_library().by_id(prompt_id)
+    return found is not None and found.question == prompt_text
+
+
+@lru_cache(maxsize=1024)
+def _library_prompt_words(question: str) -> frozenset[str]:
+    """`prompt_words` of one of the library's questions, kept for the process: public text
+    that every digest meets again (a question quoting a member is never kept)."""
+    return prompt_words(question)
 
 
 def background_keys(text: str, memo: Memo | None = None) -> frozenset[str]:

@@ -43,6 +43,12 @@ _PLAIN_PIECES = regex.compile(
     r"|(?P<number>\p{N}+(?:[.,]\p{N}+)*)"
     r"|(?P<mark>[^\s\p{L}\p{M}\p{N}]|\n)"
 )
+# the same for a text that is all ASCII, by the standard library (several times faster)
+_ASCII_PIECES = re.compile(
+    r"(?P<word>[A-Za-z]+(?:['\-][A-Za-z]+)*)"
+    r"|(?P<number>[0-9]+(?:[.,][0-9]+)*)"
+    r"|(?P<mark>[^\sA-Za-z0-9]|\n)"
+)
 _HAS_CJK = regex.compile(rf"[{_CJK}]")
 _WORDS_AND_NUMBERS = regex.compile(
     r"[\p{L}\p{M}]+(?:['\u2019\-][\p{L}\p{M}]+)*|\p{N}+(?:[.,]\p{N}+)*"
@@ -108,6 +114,11 @@ def _language_of_letter(letter: str) -> str:
 def tokens(text: str) -> Iterator[Token]:
     """The pieces of `text` in order, markup removed, Japanese and Chinese segmented."""
     cleaned = clean_markup(text)
+    if cleaned.isascii():  # every word is in the Latin script: English
+        for match in _ASCII_PIECES.finditer(cleaned):
+            kind = match.lastgroup or "mark"
+            yield Token(match.group(), kind, "en" if kind == "word" else "")
+        return
     if not has_cjk(cleaned):
         for match in _PLAIN_PIECES.finditer(cleaned):
             kind = match.lastgroup

@@ -1,4 +1,4 @@
-"""Answers' kept analyses (their key phrases): encoded, checked, read and written.
+"""Answers' kept analyses (bot/digest/analysis.py): encoded, checked, read and written.
 
 A kept analysis is used only while it matches what it was made from (see
 bot/store/analysis_models.py), so an edit, an appended message or a new version of the
@@ -19,12 +19,12 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.digest.records import PhraseCount
+from bot.digest.records import KeptSentence, TextAnalysis
 from bot.store.analysis_models import AnswerAnalysis
 from bot.store.models import Answer
 
-# raise it whenever bot/digest/phrases.py finds phrases differently: every kept analysis
-# then stops matching and is made again at its next digest
+# raise it whenever bot/digest/analysis.py (or what it calls) finds anything differently:
+# every kept analysis then stops matching and is made again at its next digest
 ANALYSER_VERSION = 1
 KEY_SEPARATOR = "\n"  # never inside a key: a line break ends a phrase
 
@@ -36,7 +36,7 @@ class Analysed:
     answer_id: int
     answer_updated_at: datetime
     text: str  # what was analysed (only its fingerprint is kept)
-    phrases: tuple[PhraseCount, ...]
+    analysis: TextAnalysis
 
 
 def fingerprint(text: str) -> str:
@@ -47,9 +47,36 @@ def fingerprint(text: str) -> str:
     return digest.hexdigest()
 
 
-def decode_phrases(encoded: str) -> tuple[PhraseCount, ...]:
-    """What `keep` wrote: [[key, surface, count], ...] (written by us, so not re-checked)."""
-    return tuple(map(tuple, json.loads(encoded)))
+def encode(analysis: TextAnalysis) -> str:
+    """Compact JSON: {"p": [[key, surface, count], ...], "w": words, "s": [[start, end,
+    goal, candidate, [content words]], ...]}; a surface equal to its key is written as ""."""
+    return json.dumps(
+        {
+            "p": [
+                [key, "" if surface == key else surface, n] for key, surface, n in analysis.phrases
+            ],
+            "w": analysis.words,
+            "s": [
+                [s.start, s.end, int(s.goal), int(s.candidate), s.content]
+                for s in analysis.sentences
+            ],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode(encoded: str) -> TextAnalysis:
+    """What `encode` wrote (written by us, so not re-checked)."""
+    data = json.loads(encoded)
+    return TextAnalysis(
+        tuple((key, surface or key, n) for key, surface, n in data["p"]),
+        data["w"],
+        tuple(
+            KeptSentence(start, end, bool(goal), bool(candidate), tuple(content))
+            for start, end, goal, candidate, content in data["s"]
+        ),
+    )
 
 
 def decode_keys(encoded: str) -> frozenset[str]:
@@ -79,8 +106,10 @@ async def keep(session: AsyncSession, fresh: Sequence[Analysed]) -> None:
             "version": ANALYSER_VERSION,
             "fingerprint": fingerprint(item.text),
             "answer_updated_at": item.answer_updated_at,
-            "phrases": json.dumps(item.phrases, ensure_ascii=False, separators=(",", ":")),
-            "phrase_keys": KEY_SEPARATOR.join(dict.fromkeys(key for key, _, _ in item.phrases)),
+            "analysis": encode(item.analysis),
+            "phrase_keys": KEY_SEPARATOR.join(
+                dict.fromkeys(key for key, _, _ in item.analysis.phrases)
+            ),
         }
         for item in sorted(fresh, key=lambda item: item.answer_id)
     ]
@@ -88,7 +117,7 @@ async def keep(session: AsyncSession, fresh: Sequence[Analysed]) -> None:
     statement = dialect.insert(AnswerAnalysis)
     replaced = {
         column: statement.excluded[column]
-        for column in ("version", "fingerprint", "answer_updated_at", "phrases", "phrase_keys")
+        for column in ("version", "fingerprint", "answer_updated_at", "analysis", "phrase_keys")
     }
     # an answer deleted since it was read has no row to analyse: skip it
     existing = set(

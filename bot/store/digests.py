@@ -69,9 +69,9 @@ class AnswerRow:
     # chose LLM summaries: only then may this answer be sent to the LLM endpoint
     llm_opted_in: bool
     # the kept analysis of the answer (bot/store/analyses.py), if any: its fingerprint, to
-    # compare with the text's, and its phrases (JSON)
+    # compare with the text's, and the analysis (JSON)
     kept_fingerprint: str | None = None
-    kept_phrases: str | None = None
+    kept_analysis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ async def answers_between(
             Community.llm_summaries,
             func.substr(AnswerPart.text, 1, OWN_ANSWER_CHARS),
             AnswerAnalysis.fingerprint,
-            AnswerAnalysis.phrases,
+            AnswerAnalysis.analysis,
         )
         .join(Delivery, Delivery.id == Answer.delivery_id)
         .join(Schedule, Schedule.id == Delivery.schedule_id)
@@ -155,7 +155,7 @@ async def answers_between(
         opted_in,
         text,
         kept_fingerprint,
-        kept_phrases,
+        kept_analysis,
     ) in (await session.execute(query)).tuples():
         if answer_id == last_id:  # a later message of the same answer: joined as stored
             previous = rows[-1]
@@ -174,7 +174,7 @@ async def answers_between(
                     bool(revisit),
                     bool(opted_in),
                     kept_fingerprint,
-                    kept_phrases,
+                    kept_analysis,
                 )
             )
         last_id = answer_id

@@ -90,7 +90,7 @@ async def test_the_first_digest_keeps_each_answers_phrases_and_the_next_reads_th
     assert len(await kept(db)) == 3
     gathered_request = await gathered(core)
     assert gathered_request.unanalysed == ()
-    assert all(r.phrases for r in gathered_request.source.reflections)
+    assert all(r.analysis for r in gathered_request.source.reflections)
     (again,) = await core.handle_command(ALICE, "digest all")
     assert themes_of(again.text) == themes_of(digest.text)
     assert "visualiser rota" in themes_of(digest.text)

@@ -1,4 +1,4 @@
-"""answer_analysis: each answer's key phrases, kept so a digest need not parse them again
+"""answer_analysis: each answer's analysis, kept so a digest need not parse it again
 
 Revision ID: 0018
 Revises: 0017
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("fingerprint", sa.String(length=32), nullable=False),
         sa.Column("answer_updated_at", UTCDateTime(), nullable=False),
-        sa.Column("phrases", sa.Text(), nullable=False),
+        sa.Column("analysis", sa.Text(), nullable=False),
         sa.Column("phrase_keys", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["answer_id"],

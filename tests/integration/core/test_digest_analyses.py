@@ -1,4 +1,4 @@
-"""Each answer's key phrases are found once and kept (bot/core/digest_analyses.py), and a
+"""Each answer is analysed once and its analysis kept (bot/core/digest_analyses.py), and a
 kept analysis is used only while it still matches the answer.
 
 Every test runs on a real SQLite file and on the real PostgreSQL server (the `db` fixture);

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import SimulatedClock
@@ -170,3 +171,24 @@ async def test_a_deleted_answer_takes_its_kept_phrases_with_it(core: PlnCore, db
 
     assert await db.run(answers) == 2
     assert len(await kept(db)) == 2
+
+
+async def test_a_digest_whose_analyses_cannot_be_kept_still_goes_out(
+    core: PlnCore, db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Keeping analyses is a cache: when the database refuses the write, the member still
+    gets the digest, the log names only the error's class, and the next digest analyses
+    the answers again."""
+    await answered_weeks(core)
+
+    async def refuse(session: AsyncSession, fresh: object) -> None:
+        raise OperationalError("INSERT INTO answer_analysis ...", {}, Exception("disk I/O"))
+
+    monkeypatch.setattr(analyses, "keep", refuse)
+    (digest,) = await core.handle_command(ALICE, "digest all")
+
+    assert "visualiser rota" in themes_of(digest.text)
+    assert await kept(db) == {}
+    (line,) = [r.getMessage() for r in caplog.records if "answer analyses" in r.getMessage()]
+    assert line == "could not keep 3 answer analyses: OperationalError"
+    assert len((await gathered(core)).unanalysed) == 3

@@ -245,12 +245,18 @@ async def shared_background(
 
 async def _background(session: AsyncSession, answer_ids: Select[tuple[int]]) -> list[BackgroundRow]:
     """The answers `answer_ids` selects: the kept keys of those analysed, the texts of the
-    others (read only for them)."""
-    chosen = answer_ids.subquery()
+    others (read only for them).
+
+    The ids are read first and then looked up by primary key: given the selection as a
+    subquery, PostgreSQL hashes the whole answer table to find a few hundred rows.
+    """
+    ids = list(await session.scalars(answer_ids))
+    if not ids:
+        return []
     result = await session.execute(
         select(Answer.id, Answer.updated_at, AnswerAnalysis.phrase_keys)
         .outerjoin(AnswerAnalysis, analyses.current(background=True))
-        .where(Answer.id.in_(select(chosen.c[0])))
+        .where(Answer.id.in_(ids))
         .order_by(Answer.id)
     )
     rows = [

@@ -265,6 +265,8 @@ class Answer(Base):
     """A member's answer to one delivery; its text is the parts in order."""
 
     __tablename__ = "answer"
+    # a member's answers, newest or oldest first: history, digest, numbering, export
+    __table_args__ = (Index("ix_answer_member_created", "member_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delivery_id: Mapped[int] = mapped_column(

@@ -1,4 +1,5 @@
-"""answer_analysis: each answer's analysis, kept so a digest need not parse it again
+"""answer_analysis: each answer's analysis, kept so a digest need not parse it again; an
+index on a member's answers
 
 Revision ID: 0018
 Revises: 0017
@@ -38,8 +39,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("answer_id", name=op.f("pk_answer_analysis")),
     )
+    # a member's answers without reading every member's: history, digest, numbering
+    op.create_index("ix_answer_member_created", "answer", ["member_id", "created_at"])
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    op.drop_index("ix_answer_member_created", table_name="answer")
     op.drop_table("answer_analysis")

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 # one key phrase of a text as written, and how often: (key, surface, count)
 PhraseCount = tuple[str, str, int]
 
 
-@dataclass(frozen=True)
-class KeptSentence:
+class KeptSentence(NamedTuple):
     """A sentence of an answer by its place in the text (`text[start:end]`: no copy of the
-    words is kept), with what the summary and the goals ask of it."""
+    words is kept), with what the summary and the goals ask of it. A named tuple rather
+    than a dataclass: a digest reads a thousand of them back."""
 
     start: int
     end: int

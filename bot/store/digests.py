@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store import analyses
 from bot.store.analysis_models import AnswerAnalysis
+from bot.store.dialect import one_of
 from bot.store.models import (
     Answer,
     AnswerPart,
@@ -256,7 +257,7 @@ async def _background(session: AsyncSession, answer_ids: Select[tuple[int]]) -> 
     result = await session.execute(
         select(Answer.id, Answer.updated_at, AnswerAnalysis.phrase_keys)
         .outerjoin(AnswerAnalysis, analyses.current(background=True))
-        .where(Answer.id.in_(ids))
+        .where(one_of(session, Answer.id, ids))
         .order_by(Answer.id)
     )
     rows = [

@@ -14,7 +14,6 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from bot.core.checkins.hours import GOOD_OVERLAP, overlap_hours, working_hours
 from bot.core.checkins.model import CAPACITIES, Assessment, MentorMatch, MentorOfferInput
@@ -139,6 +138,9 @@ def match_mentors(
     table = np.full((len(people), len(slots) + len(people)), -1, dtype=np.int64)
     table[:, : len(slots)] = scores[:, [column_of[m.member_id] for m in slots]]
     table[np.arange(len(people)), len(slots) + np.arange(len(people))] = 0
+    # scipy takes a quarter of a second to import: only a matching needs it, not every start
+    from scipy.optimize import linear_sum_assignment
+
     rows, columns = linear_sum_assignment(table, maximize=True)
     matches = []
     for row, column in zip(rows.tolist(), columns.tolist(), strict=True):

@@ -32,8 +32,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from itertools import combinations
 
-import networkx as nx
-
 from bot.core.checkins.affinity import (
     FRESH,
     Candidate,
@@ -163,6 +161,9 @@ class _Search:
         self, members: Sequence[Candidate], rng: random.Random | None = None
     ) -> tuple[list[tuple[Candidate, ...]], list[Candidate], int]:
         """Maximum-cardinality, maximum-weight matching: (pairs, unmatched, total weight)."""
+        # networkx takes a sixth of a second to import: only a round needs it, not every start
+        import networkx as nx
+
         by_id = {m.member_id: m for m in members}
         graph = nx.Graph()
         graph.add_nodes_from(sorted(by_id))

@@ -6,9 +6,9 @@ member's prompts and answers through all their linked identities, and the theme 
 background: the member's own earlier answers and the answers shared in the community, never
 another member's private text), then `compose` does the CPU work in a worker thread
 (bot/digest) and asks the LLM endpoint about the answers whose own community opted in.
-`digest` and `digest_for_window` run both steps for callers already inside a unit of work;
-callers that can split them use `gather_period` / `gather_window` in the unit of work and
-`compose` after it.
+`digest_for_window` runs both steps for a caller already inside a unit of work;
+callers that can split them use `gather_period` / `gather_window` in the unit of work, then
+`digest_analyses.complete` (answers not analysed yet) and `compose` after it.
 """
 
 from __future__ import annotations
@@ -228,11 +228,6 @@ async def gather_window(
     """The reads for a calendar window's digest ("November 2026"), for the scheduled one."""
     slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "digest"
     return await gather(ctx, since, until, label, slug)
-
-
-async def digest(ctx: Context, period: str) -> list[OutgoingMessage]:
-    """`/pln digest <period>`, all inside the caller's unit of work."""
-    return await compose(await gather_period(ctx, period))
 
 
 async def digest_for_window(

@@ -2,12 +2,13 @@
 
 Candidates are the noun phrases of the member's own answers (bot/digest/phrases.py: one to
 three words, folded, any script), minus the words of the prompt each answer replied to
-(otherwise themes would echo the questions). They are ranked by TF-IDF (scikit-learn)
-against a background that is never private: general English or the phrase's own language
-(word frequencies from the wordfreq package's bundled data), plus the texts the caller
-passes (the member's own earlier answers and the answers members SHARED with the
-community). A phrase scores high when the member uses it often and the language, their own
-past and the shared answers do not, so "staff meeting" sinks and "budget meeting" rises.
+(otherwise themes would echo the questions). They are ranked by TF-IDF (scikit-learn's
+formula, computed from phrase counts in `tfidf_scores`) against a background that is never
+private: general English or the phrase's own language (word frequencies from the wordfreq
+package's bundled data), plus the texts the caller passes (the member's own earlier answers
+and the answers members SHARED with the community). A phrase scores high when the member
+uses it often and the language, their own past and the shared answers do not, so "staff
+meeting" sinks and "budget meeting" rises.
 Only the member's phrases can be themes, so a shared answer's words can raise or lower a
 score but never become a theme. Nothing here may depend on another member's private text:
 the caller never passes it.
@@ -81,8 +82,9 @@ def own_phrases(
 ) -> list[PhraseCount]:
     """The answer's key phrases without the echo of its own prompt: the kept analysis when
     the store has one, else found in its text now."""
-    found = None if reflection.analysis is None else reflection.analysis.phrases
-    if found is None:
+    if reflection.analysis is not None:
+        found = reflection.analysis.phrases
+    else:
         found = phrase_counts(reflection.text, memo)
     drop = asked.get(reflection.prompt_text)
     if drop is None:

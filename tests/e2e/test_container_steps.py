@@ -160,13 +160,35 @@ def installed(workdir: Path) -> Path:
     )  # fmt: skip
     site = _site(workdir)
     deps = site / "test-environment-dependencies.pth"
-    deps.write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    deps.write_text(str(_dependencies_for_the_user(workdir)) + "\n", encoding="utf-8")
     subprocess.run(
         ["python", "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed",
          "--quiet", str(wheel)],
         check=True, env=env, cwd=workdir, timeout=120, capture_output=True, **user,
     )  # fmt: skip
     return workdir / "venv" / "bin" / "pln-bot"
+
+
+def _dependencies_for_the_user(workdir: Path) -> Path:
+    """This environment's installed dependencies where the non-root user can read them.
+
+    The checkout (and its .venv) may sit in a directory only root can enter, such as a
+    `mktemp -d` clone; so when the steps drop root, the dependencies are mirrored into the
+    user's work directory as hard links (no data copied; a plain copy across filesystems).
+    """
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    if os.geteuid() != 0:
+        return purelib  # the user who runs the tests can read their own environment
+    mirror = workdir / "dependencies"
+    shutil.copytree(purelib, mirror, symlinks=True, copy_function=_link_or_copy)
+    return mirror
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # another filesystem, or links not allowed there
+        shutil.copy2(source, destination)
 
 
 def _site(workdir: Path) -> Path:
